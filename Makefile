@@ -1,0 +1,17 @@
+# The two commands of the README, plus helpers. Every target installs what it needs.
+.PHONY: serve test stop status install doctor
+
+serve:   ## install, start the stack, load demo data, serve http://127.0.0.1:5000 (Ctrl-C stops all)
+	bash scripts/serve.sh
+
+test:    ## install, start the stack, run the whole test suite against the real services
+	bash scripts/test.sh
+
+stop:    ## stop everything serve or test started
+	bash scripts/stop.sh
+
+status:  ## what is running
+	bash scripts/stack.sh status
+
+install: ## only install (Debian packages, virtualenv, Solr jars)
+	bash scripts/install.sh

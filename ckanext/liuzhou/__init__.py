@@ -1,0 +1,1 @@
+"""ckanext-liuzhou: 柳州市数据共享交换平台 on CKAN."""

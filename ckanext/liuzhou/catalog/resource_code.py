@@ -1,0 +1,64 @@
+"""Resource codes (信息资源代码): ``<classification code>/<sequence>``, unique, never reused.
+
+Classification code = 类 (1 digit: 1 base, 2 theme, 3 department) + 项 (2 digits: the
+sub-class) + 目 (3 digits: the provider department's platform number). The sequence is six
+digits per classification code. Numbers come from ``liuzhou_code_counter`` with one atomic
+``INSERT … ON CONFLICT DO UPDATE … RETURNING``: concurrent creations queue on the counter
+row, and a counter never goes back, so a code is never issued twice even after its entry is
+deleted. Every issued code is also kept in ``liuzhou_resource_code`` (primary key = code).
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from . import vocab
+
+_BUMP = sa.text(
+    "INSERT INTO liuzhou_code_counter (prefix, last_value) VALUES (:prefix, 1) "
+    "ON CONFLICT (prefix) DO UPDATE SET last_value = liuzhou_code_counter.last_value + 1 "
+    "RETURNING last_value"
+)
+
+
+def _bump(session, prefix: str) -> int:
+    return int(session.execute(_BUMP, {"prefix": prefix}).scalar())
+
+
+def department_number(session, org_id: str) -> int:
+    found = session.execute(
+        sa.text("SELECT number FROM liuzhou_department_number WHERE org_id = :org"), {"org": org_id}
+    ).scalar()
+    if found is not None:
+        return int(found)
+    number = _bump(session, "department")
+    session.execute(
+        sa.text("INSERT INTO liuzhou_department_number (org_id, number) VALUES (:org, :n) "
+                "ON CONFLICT (org_id) DO NOTHING"),
+        {"org": org_id, "n": number},
+    )
+    return int(session.execute(
+        sa.text("SELECT number FROM liuzhou_department_number WHERE org_id = :org"), {"org": org_id}
+    ).scalar())
+
+
+def classification_code(session, classification: str, subclass: str, org_id: str) -> str:
+    return (vocab.CLASSIFICATION_DIGIT[classification] + vocab.SUBCLASS_NUMBER[subclass]
+            + f"{department_number(session, org_id):03d}")
+
+
+def next_code(session, classification: str, subclass: str, org_id: str, package_name: str = "") -> str:
+    prefix = classification_code(session, classification, subclass, org_id)
+    seq = _bump(session, prefix)
+    code = f"{prefix}/{seq:06d}"
+    session.execute(
+        sa.text("INSERT INTO liuzhou_resource_code (code, prefix, sequence, package_name) "
+                "VALUES (:code, :prefix, :seq, :name)"),
+        {"code": code, "prefix": prefix, "seq": seq, "name": package_name or ""},
+    )
+    return code
+
+
+def stored_code(pkg) -> str | None:
+    """The code an existing entry already has (scheming keeps it as a package extra)."""
+    extras = getattr(pkg, "extras", None) or {}
+    return extras.get("resource_code") or None

@@ -1,0 +1,72 @@
+"""The department tree (Art 9): four levels, parent links kept as organization extras."""
+from __future__ import annotations
+
+import ckan.model as model
+
+
+def _departments() -> dict[str, dict]:
+    """name → {id, name, title, level, parent} for every active organization, in one query."""
+    rows = (
+        model.Session.query(model.Group.id, model.Group.name, model.Group.title,
+                            model.GroupExtra.key, model.GroupExtra.value)
+        .outerjoin(model.GroupExtra, (model.GroupExtra.group_id == model.Group.id)
+                   & (model.GroupExtra.state == "active")
+                   & model.GroupExtra.key.in_(["level", "parent"]))
+        .filter(model.Group.is_organization.is_(True), model.Group.state == "active")
+        .all()
+    )
+    out: dict[str, dict] = {}
+    for gid, name, title, key, value in rows:
+        d = out.setdefault(name, {"id": gid, "name": name, "title": title, "level": None, "parent": None})
+        if key:
+            d[key] = value or None
+    return out
+
+
+def ancestry(org_ref: str) -> list[dict]:
+    """The department (by id or name) followed by its parents up to the top."""
+    depts = _departments()
+    by_id = {d["id"]: d for d in depts.values()}
+    node = depts.get(org_ref) or by_id.get(org_ref)
+    chain, seen = [], set()
+    while node is not None and node["name"] not in seen:
+        chain.append(node)
+        seen.add(node["name"])
+        node = depts.get(node["parent"]) if node["parent"] else None
+    return chain
+
+
+def forest() -> list[dict]:
+    """Every department as nested {…, children: [...]}, roots first, by level then title."""
+    depts = _departments()
+    for d in depts.values():
+        d["children"] = []
+    roots = []
+    for d in depts.values():
+        parent = depts.get(d["parent"]) if d["parent"] else None
+        (parent["children"] if parent else roots).append(d)
+    order = {"city": 0, "county": 1, "township": 2, "village": 3}
+
+    def sort(nodes):
+        nodes.sort(key=lambda n: (order.get(n["level"], 9), n["title"] or n["name"]))
+        for n in nodes:
+            sort(n["children"])
+    sort(roots)
+    return roots
+
+
+def subtree_names(org_name: str) -> list[str]:
+    """The department and everything below it."""
+    depts = _departments()
+    children: dict[str, list[str]] = {}
+    for d in depts.values():
+        if d["parent"]:
+            children.setdefault(d["parent"], []).append(d["name"])
+    out, stack = [], [org_name]
+    while stack:
+        n = stack.pop()
+        if n in out or n not in depts:
+            continue
+        out.append(n)
+        stack.extend(children.get(n, []))
+    return out

@@ -1,0 +1,341 @@
+"""Validators of the catalog and department schemas (Art 9, 13, 15, 22).
+
+Each refuses bad input with a field-level message (English msgid, translated to Chinese by
+the extension's catalogue); when any field has an error CKAN saves nothing.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import StopOnError, missing
+from ckan.logic.converters import convert_to_extras
+
+from . import credit_code, resource_code, slug, vocab
+from .. import config as lz_config
+
+_ = tk._
+Invalid = tk.Invalid
+
+IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
+RESOURCE_CODE_RE = re.compile(r"^[123]\d{5,}/\d{6,}$")
+DIVISION_RE = re.compile(r"^(\d{6}|\d{12})$")
+
+
+def _value(data, key):
+    v = data.get(key, missing)
+    return None if v is missing or v is None or v == "" else v
+
+
+def _add(errors, key, message):
+    errors.setdefault(key, []).append(message)
+
+
+def liuzhou_strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+# --- names -----------------------------------------------------------------------------
+
+def liuzhou_slug_from_title(key, data, errors, context):
+    """An entry titled only in Chinese gets a readable, unique pinyin URL name."""
+    if _value(data, key):
+        return
+    pkg = context.get("package")
+    if pkg is not None and pkg.name:
+        data[key] = pkg.name
+        return
+    title = _value(data, ("title",))
+    if not title:
+        return  # not_empty on title reports it
+    session = context["session"]
+    data[key] = slug.unique(
+        slug.slugify(title),
+        lambda name: session.query(model.Package.id).filter(model.Package.name == name).first() is not None,
+    )
+
+
+# --- codes -----------------------------------------------------------------------------
+
+def liuzhou_credit_code(value, context):
+    """A unified social credit code whose check character is right (GB 32100)."""
+    code = (value or "").strip().upper()
+    reason = credit_code.problem(code)
+    if reason:
+        raise Invalid(_("Invalid unified social credit code: {reason}").format(reason=_(reason)))
+    return code
+
+
+def liuzhou_division_code(value, context):
+    if value in (None, "", missing):
+        return value
+    value = str(value).strip()
+    if not DIVISION_RE.match(value):
+        raise Invalid(_("An administrative division code has 6 or 12 digits"))
+    return value
+
+
+def liuzhou_resource_code(key, data, errors, context):
+    """The platform assigns the resource code; a client cannot set or change it.
+
+    On update the stored code is kept. On create the code is assigned in the dataset's
+    ``__after`` step (see ``assign_resource_code``) once every other field is valid.
+    """
+    pkg = context.get("package")
+    stored = resource_code.stored_code(pkg) if pkg is not None else None
+    if stored:
+        data[key] = stored
+        return
+    data.pop(key, None)
+    raise StopOnError
+
+
+def liuzhou_resource_code_list(value, context):
+    codes = value if isinstance(value, list) else []
+    bad = [c for c in codes if not RESOURCE_CODE_RE.match(str(c))]
+    if bad:
+        raise Invalid(_("Not a resource code (like 101001/000001): {codes}").format(codes=", ".join(map(str, bad))))
+    return value
+
+
+# --- classification --------------------------------------------------------------------
+
+def liuzhou_subclass_matches(key, data, errors, context):
+    sub = _value(data, key)
+    cls = _value(data, ("classification",))
+    if sub and cls and vocab.SUBCLASS_OF.get(sub) != cls:
+        _add(errors, key, _("This sub-class does not belong to the chosen classification"))
+
+
+def _org_by_name_or_id(ref):
+    return model.Group.get(ref) if ref else None
+
+
+def _org_extra(org, key):
+    # scheming stores organization fields as group extras
+    return org.extras.get(key) if org is not None else None
+
+
+def liuzhou_provider_credit_code(key, data, errors, context):
+    """Empty: taken from the provider department. Given: valid and the provider's own."""
+    org = _org_by_name_or_id(_value(data, ("owner_org",)))
+    org_code = _org_extra(org, "credit_code")
+    value = _value(data, key)
+    if not value:
+        if not org_code:
+            data.pop(key, None)
+            raise StopOnError
+        data[key] = org_code
+        return
+    value = str(value).strip().upper()
+    reason = credit_code.problem(value)
+    if reason:
+        _add(errors, key, _("Invalid unified social credit code: {reason}").format(reason=_(reason)))
+        return
+    if org_code and org_code != value:
+        _add(errors, key, _("This is not the provider department's credit code ({code})").format(code=org_code))
+        return
+    data[key] = value
+
+
+def lead_departments() -> dict[str, list[str]]:
+    """Art 15, with ckanext.liuzhou.lead_departments overriding the defaults."""
+    mapping = {k: list(v) for k, v in vocab.DEFAULT_LEAD_DEPARTMENTS.items()}
+    mapping.update(lz_config.lead_departments())
+    return mapping
+
+
+def liuzhou_lead_department(key, data, errors, context):
+    """Art 15: a base catalog is led, and owned, by the department the rules name."""
+    key = ("lead_department",)
+    cls = _value(data, ("classification",))
+    sub = _value(data, ("subclass",))
+    lead = _value(data, key)
+    if cls == "department":
+        if lead:
+            _add(errors, key, _("Department catalogs have no lead department"))
+        return
+    if cls not in ("base", "theme"):
+        return
+    if not lead:
+        _add(errors, key, _("Base and theme catalogs need a lead department"))
+        return
+    org = _org_by_name_or_id(lead)
+    if org is None or not org.is_organization or org.state != "active":
+        _add(errors, key, _("No such department: {name}").format(name=lead))
+        return
+    if cls == "base" and sub in vocab.DEFAULT_LEAD_DEPARTMENTS:
+        allowed = lead_departments().get(sub, [])
+        if org.name not in allowed:
+            titles = "、".join(_title_of(n) for n in allowed)
+            _add(errors, key, _("Art 15: the lead department of this base catalog is {names}").format(names=titles))
+            return
+        owner = _org_by_name_or_id(_value(data, ("owner_org",)))
+        if owner is not None and owner.name not in allowed:
+            _add(errors, ("owner_org",), _("Art 15: only the lead department ({names}) may publish this base catalog").format(names=titles))
+
+
+def liuzhou_org_name(value, context):
+    """An organization given by name or id, stored by name."""
+    if value in (None, "", missing):
+        return value
+    org = _org_by_name_or_id(str(value).strip())
+    if org is None or not org.is_organization or org.state != "active":
+        raise Invalid(_("No such department: {name}").format(name=value))
+    return org.name
+
+
+def _title_of(name):
+    org = model.Group.get(name)
+    return org.title if org is not None else name
+
+
+# --- sharing (Art 22) and information items --------------------------------------------
+
+def liuzhou_sharing_rules(key, data, errors, context):
+    """Art 22: conditional needs conditions and a legal basis; not shared needs a legal basis."""
+    key = ("legal_basis",)
+    sharing = _value(data, ("sharing_type",))
+    if sharing == "conditional":
+        if not _value(data, ("sharing_conditions",)):
+            _add(errors, ("sharing_conditions",), _("Conditional sharing must state its conditions (Art 22)"))
+        if not _value(data, key):
+            _add(errors, key, _("Conditional sharing needs a legal basis: a law, regulation or central policy (Art 22)"))
+    elif sharing == "not_shared":
+        if not _value(data, key):
+            _add(errors, key, _("Data that is not shared needs a legal basis: a law, regulation or central policy (Art 22)"))
+
+
+def _item_rows(data) -> dict[int, dict[str, Any]]:
+    rows: dict[int, dict[str, Any]] = {}
+    for k, v in data.items():
+        if len(k) == 3 and k[0] == "information_items" and isinstance(k[1], int):
+            rows.setdefault(k[1], {})[k[2]] = None if v is missing else v
+    return rows
+
+
+def validate_information_items(key, data, errors, context):
+    """At least one row; identifiers are ASCII and unique; lengths sane for the type (Art 13)."""
+    rows = _item_rows(data)
+    present = {i: r for i, r in rows.items() if any(v not in (None, "") for v in r.values())}
+    if not present:
+        _add(errors, ("information_items",), _("A catalog entry needs at least one information item"))
+        return
+    seen_ids: set[str] = set()
+    seen_names: set[str] = set()
+    for i, row in sorted(present.items()):
+        name = (row.get("name") or "").strip()
+        ident = (row.get("identifier") or "").strip()
+        dtype = row.get("data_type") or ""
+        if name:
+            if name in seen_names:
+                _add(errors, ("information_items", i, "name"), _("Duplicate information item name"))
+            seen_names.add(name)
+        if ident:
+            if not IDENTIFIER_RE.match(ident):
+                _add(errors, ("information_items", i, "identifier"),
+                     _("An identifier is lowercase ASCII letters, digits and _ and starts with a letter"))
+            elif ident in seen_ids:
+                _add(errors, ("information_items", i, "identifier"), _("Duplicate identifier"))
+            seen_ids.add(ident)
+        length = row.get("length")
+        if length in (None, ""):
+            continue
+        try:
+            n = int(str(length).strip())
+        except ValueError:
+            _add(errors, ("information_items", i, "length"), _("Length must be a whole number"))
+            continue
+        lo, hi = vocab.LENGTH_BOUNDS.get(dtype, (1, 10**9))
+        if not lo <= n <= hi:
+            _add(errors, ("information_items", i, "length"),
+                 _("Length {n} is not sane for type {t}: expected {lo}–{hi}").format(n=n, t=dtype, lo=lo, hi=hi))
+        else:
+            data[("information_items", i, "length")] = n
+
+
+def assign_resource_code(key, data, errors, context):
+    """Last step of create: once nothing is wrong, take the next number for this prefix."""
+    if any(errors.values()) or _value(data, ("resource_code",)):
+        return
+    org = _org_by_name_or_id(_value(data, ("owner_org",)))
+    cls, sub = _value(data, ("classification",)), _value(data, ("subclass",))
+    if org is None or not cls or not sub:
+        return
+    data[("resource_code",)] = resource_code.next_code(
+        context["session"], cls, sub, org.id, _value(data, ("name",)) or "")
+    convert_to_extras(("resource_code",), data, errors, context)
+
+
+# --- departments (organizations): the tree (Art 9) --------------------------------------
+
+def liuzhou_department_parent(value, context):
+    """The parent is an existing, active department; stored by name."""
+    if value in (None, "", missing):
+        return ""
+    parent = _org_by_name_or_id(str(value).strip())
+    if parent is None or not parent.is_organization or parent.state != "active":
+        raise Invalid(_("No such department: {name}").format(name=value))
+    return parent.name
+
+
+def department_tree(key, data, errors, context):
+    """No cycles, and a child's level is never above its parent's — in both directions."""
+    if any(errors.values()):
+        return
+    me = context.get("group")
+    my_name = _value(data, ("name",)) or (me.name if me is not None else None)
+    level = _value(data, ("level",))
+    parent = _org_by_name_or_id(_value(data, ("parent",)))
+    if parent is not None:
+        seen, node = set(), parent
+        while node is not None and node.name not in seen:
+            if node.name == my_name or (me is not None and node.id == me.id):
+                _add(errors, ("parent",), _("A department cannot be placed under itself or its own sub-department"))
+                return
+            seen.add(node.name)
+            node = _org_by_name_or_id(_org_extra(node, "parent"))
+        parent_level = _org_extra(parent, "level")
+        if level in vocab.LEVEL_RANK and parent_level in vocab.LEVEL_RANK \
+                and vocab.LEVEL_RANK[level] < vocab.LEVEL_RANK[parent_level]:
+            _add(errors, ("parent",), _("A department's level cannot be above its parent's level"))
+            return
+    if me is not None and level in vocab.LEVEL_RANK:
+        for child in children_of(context["session"], me.name):
+            child_level = _org_extra(child, "level")
+            if child_level in vocab.LEVEL_RANK and vocab.LEVEL_RANK[child_level] < vocab.LEVEL_RANK[level]:
+                _add(errors, ("level",), _("Sub-department {name} would be above this department's level").format(name=child.title))
+                return
+
+
+def children_of(session, name):
+    return (
+        session.query(model.Group)
+        .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
+        .filter(model.GroupExtra.key == "parent", model.GroupExtra.value == name,
+                model.GroupExtra.state == "active", model.Group.state == "active",
+                model.Group.is_organization.is_(True))
+        .all()
+    )
+
+
+def get_validators() -> dict[str, Any]:
+    return {
+        "liuzhou_strip": liuzhou_strip,
+        "liuzhou_slug_from_title": liuzhou_slug_from_title,
+        "liuzhou_credit_code": liuzhou_credit_code,
+        "liuzhou_division_code": liuzhou_division_code,
+        "liuzhou_resource_code": liuzhou_resource_code,
+        "liuzhou_resource_code_list": liuzhou_resource_code_list,
+        "liuzhou_subclass_matches": liuzhou_subclass_matches,
+        "liuzhou_provider_credit_code": liuzhou_provider_credit_code,
+        "liuzhou_lead_department": liuzhou_lead_department,
+        "liuzhou_org_name": liuzhou_org_name,
+        "liuzhou_sharing_rules": liuzhou_sharing_rules,
+        "liuzhou_information_items": validate_information_items,
+        "liuzhou_assign_resource_code": assign_resource_code,
+        "liuzhou_department_parent": liuzhou_department_parent,
+        "liuzhou_department_tree": department_tree,
+    }

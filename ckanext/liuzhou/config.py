@@ -1,0 +1,31 @@
+"""Typed accessors for the options declared in config_declaration.yaml."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+
+
+def authority_org() -> str:
+    return tk.config["ckanext.liuzhou.authority_org"]
+
+
+def operator_org() -> str:
+    return tk.config["ckanext.liuzhou.operator_org"]
+
+
+def demo_password() -> str:
+    return tk.config["ckanext.liuzhou.demo.password"]
+
+
+def doctor_timeout() -> int:
+    return tk.config["ckanext.liuzhou.doctor.timeout"]
+
+
+def lead_departments() -> dict[str, list[str]]:
+    """``population:lzsgaj licences:lzsxzspj,lzsdsjfzj`` → {"population": ["lzsgaj"], …}."""
+    raw = tk.config.get("ckanext.liuzhou.lead_departments") or ""
+    result: dict[str, list[str]] = {}
+    for pair in raw.split():
+        sub, _, names = pair.partition(":")
+        if sub and names:
+            result[sub] = [n for n in names.split(",") if n]
+    return result

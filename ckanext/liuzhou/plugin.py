@@ -1,0 +1,27 @@
+"""The plugin gathers what the capability modules declare; no logic lives here."""
+from __future__ import annotations
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
+
+from . import registry
+
+
+@tk.blanket.config_declarations
+@tk.blanket.cli
+@tk.blanket.helpers(registry.helpers)
+@tk.blanket.validators(registry.validators)
+class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
+    p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config):
+        tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict):
+        return registry.before_dataset_index(pkg_dict)

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# make serve: install what is missing, start the stack, load the demo data once, and serve
+# the portal on http://127.0.0.1:$CKAN_PORT until Ctrl-C, which stops everything it started.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+S="$REPO/scripts"
+bash "$S/install.sh"
+
+INI="$STACK_DIR/ckan.ini"
+if [ ! -f "$INI" ]; then
+  # Secrets stay out of git: a per-machine file that uses the committed portal.ini.
+  cat >"$INI" <<INI
+[DEFAULT]
+[app:main]
+use = config:$REPO/portal.ini
+SECRET_KEY = $("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(32))')
+INI
+fi
+export CKAN_INI="$INI"
+
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  bash "$S/stop.sh"
+}
+trap cleanup INT TERM EXIT
+
+bash "$S/stack.sh" up
+bash "$S/postgres.sh" createdb ckan
+"$PYTHON" -m ckanext.liuzhou.doctor -c "$INI" --services || die "a service is missing (see above)"
+
+say "migrating the database (CKAN core, harvest, liuzhou)"
+"$CKAN" -c "$INI" db upgrade >"$STACK_DIR/db-upgrade.log" 2>&1 || { tail -30 "$STACK_DIR/db-upgrade.log"; die "database migration failed"; }
+
+DEMO_HASH=$(cat "$REPO"/ckanext/liuzhou/demo/*.json "$REPO"/ckanext/liuzhou/demo/*.csv 2>/dev/null | sha1sum | cut -c1-12)
+if [ "$(cat "$STACK_DIR/demo.loaded" 2>/dev/null)" != "$DEMO_HASH" ]; then
+  say "loading demo data"
+  "$CKAN" -c "$INI" liuzhou demo 2>"$STACK_DIR/demo.log" | tee "$STACK_DIR/demo.out" || { tail -30 "$STACK_DIR/demo.log"; die "demo data failed to load"; }
+  echo "$DEMO_HASH" >"$STACK_DIR/demo.loaded"
+fi
+# After a schema change (or a wiped core) the index is rebuilt from the database.
+"$CKAN" -c "$INI" liuzhou index-check 2>>"$STACK_DIR/index.log" || {
+  say "rebuilding the search index"
+  "$CKAN" -c "$INI" search-index rebuild -r >>"$STACK_DIR/index.log" 2>&1
+}
+"$PYTHON" -m ckanext.liuzhou.doctor -c "$INI" || die "doctor found a problem (see above)"
+
+mkdir -p "$STACK_DIR/run" "$STACK_DIR/log"
+start_bg() {  # name command...
+  local name=$1; shift
+  setsid "$@" >>"$STACK_DIR/log/$name.log" 2>&1 &
+  echo $! >"$STACK_DIR/run/$name.pid"
+}
+port_open "$CKAN_PORT" && die "port $CKAN_PORT is taken by another process — stop it (make stop) or set CKAN_PORT"
+start_bg worker "$CKAN" -c "$INI" jobs worker
+start_bg web env CKAN_INI="$INI" "$VENV/bin/gunicorn" --chdir "$REPO" -w "${WEB_WORKERS:-2}" --threads 4 \
+  -b "127.0.0.1:$CKAN_PORT" --timeout 120 deploy.wsgi:application
+wait_port "$CKAN_PORT" 60 || { tail -30 "$STACK_DIR/log/web.log"; die "the web server did not start"; }
+
+cat <<MSG
+
+  柳州市数据共享交换平台 is up:  http://127.0.0.1:$CKAN_PORT
+$(sed -n '/^Demo accounts/,$p' "$STACK_DIR/demo.out" | sed 's/^/  /')
+  Logs: $STACK_DIR/log/   Stop: Ctrl-C here, or \`make stop\` from another shell.
+
+MSG
+if [ "${SERVE_DETACH:-0}" = 1 ]; then trap - INT TERM EXIT; exit 0; fi
+while kill -0 "$(cat "$STACK_DIR/run/web.pid")" 2>/dev/null; do sleep 1; done
+die "the web server stopped (log: $STACK_DIR/log/web.log)"

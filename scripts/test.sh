@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# make test: install what is missing, start the services this run needs (leaving any that
+# were already running as they were), prepare the test database and Solr core, and run the
+# whole pytest suite with CKAN's pytest plugin. Extra arguments go to pytest.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+S="$REPO/scripts"
+bash "$S/install.sh"
+
+# Remember what was running, to stop only what this run started.
+started=()
+bash "$S/postgres.sh" status | grep -q running || started+=(postgres)
+bash "$S/redis.sh" status | grep -q running || started+=(redis)
+PYTHON="$PYTHON" bash "$S/solr.sh" status 2>/dev/null | grep -q running || started+=(solr)
+cleanup() {
+  local rc=$?
+  for s in "${started[@]}"; do
+    case $s in
+      postgres) bash "$S/postgres.sh" stop ;;
+      redis) bash "$S/redis.sh" stop ;;
+      solr) PYTHON="$PYTHON" bash "$S/solr.sh" stop ;;
+    esac
+  done
+  exit $rc
+}
+trap cleanup EXIT INT TERM
+bash "$S/stack.sh" up
+bash "$S/postgres.sh" createdb ckan_test
+
+cd "$REPO"
+"$PYTHON" -m ckanext.liuzhou.doctor -c test.ini --services || die "a service is missing (see above)"
+"$CKAN" -c test.ini db upgrade >"$STACK_DIR/test-db-upgrade.log" 2>&1 \
+  || { tail -30 "$STACK_DIR/test-db-upgrade.log"; die "test database migration failed"; }
+
+set +e
+"$VENV/bin/pytest" --ckan-ini=test.ini -p no:cacheprovider "${@:-tests}"
+rc=$?
+set -e
+if [ $rc -eq 5 ]; then
+  say "pytest collected no tests: that is a failure here"
+  rc=1
+fi
+exit $rc

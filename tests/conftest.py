@@ -1,0 +1,66 @@
+"""Shared fixtures: the real PostgreSQL, Solr and Redis of test.ini; data reset, services kept."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+
+def _migrate(migrate_db_for):
+    # reset_db drops every table on its first call; put the plugins' tables back.
+    for plugin in ("activity", "harvest", "liuzhou"):
+        migrate_db_for(plugin)
+
+
+@pytest.fixture(autouse=True)
+def _portal_plugins(with_plugins):
+    """Every test runs with the portal's plugins (test.ini's ckan.plugins)."""
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for):
+    """CKAN's clean_db, plus the migrations of the plugins this portal runs."""
+    reset_db()
+    _migrate(migrate_db_for)
+
+
+@pytest.fixture(scope="module")
+def departments(reset_db, migrate_db_for, reset_index):
+    """A fresh database with Liuzhou's departments (the demo tree), once per test module."""
+    import ckan.plugins
+    from ckanext.liuzhou.demo import loader
+
+    ckan.plugins.load_all()
+    reset_db()
+    _migrate(migrate_db_for)
+    reset_index()
+    loader.load_departments()
+    return {r["name"]: r for r in loader.departments()}
+
+
+def sysadmin_context():
+    return {"user": factories.Sysadmin()["name"], "ignore_auth": False}
+
+
+@pytest.fixture
+def call_as():
+    """call_as(user_name, action, **data): call an action as that user, auth checked."""
+    def call(user, action, **data):
+        context = {"user": user, "ignore_auth": False}
+        return tk.get_action(action)(context, data)
+    return call
+
+
+def make_user(org=None, role="member", **kw):
+    user = factories.User(**kw)
+    if org:
+        tk.get_action("organization_member_create")(
+            {"ignore_auth": True}, {"id": org, "username": user["name"], "role": role})
+    return user
+
+
+@pytest.fixture
+def commit():
+    yield model.repo.commit

@@ -1,0 +1,41 @@
+"""The portal's plugins load, declare their options and speak Chinese by default."""
+import pytest
+
+import ckan.plugins as plugins
+import ckan.plugins.toolkit as tk
+from ckan.tests.helpers import call_action
+
+
+def test_liuzhou_and_scheming_plugins_are_loaded():
+    for name in ("liuzhou", "scheming_datasets", "scheming_organizations", "harvest"):
+        assert plugins.plugin_loaded(name), name
+
+
+def test_status_show_lists_the_plugins():
+    extensions = call_action("status_show")["extensions"]
+    assert {"liuzhou", "scheming_datasets", "scheming_organizations"} <= set(extensions)
+
+
+def test_every_option_is_declared_with_its_default():
+    declaration = tk.config.get("ckanext.liuzhou.authority_org")
+    assert declaration == "lzsdsjfzj"
+    assert tk.config.get("ckanext.liuzhou.doctor.timeout") == 3  # typed by the declaration
+
+
+def test_catalog_is_the_default_dataset_type():
+    assert tk.config.get("ckan.default.package_type") == "catalog"
+    schemas = call_action("scheming_dataset_schema_list")
+    assert schemas == ["catalog"]
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_home_page_is_in_chinese_by_default(app):
+    body = app.get("/").body
+    assert "柳州市数据共享交换平台" in body
+    assert 'lang="zh' in body or "lang=\"zh_Hans_CN\"" in body
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_english_is_offered(app):
+    body = app.get("/en/").body
+    assert 'lang="en"' in body
