@@ -7,15 +7,15 @@ S="$REPO/scripts"
 bash "$S/install.sh"
 
 INI="$STACK_DIR/ckan.ini"
-if [ ! -f "$INI" ]; then
-  # Secrets stay out of git: a per-machine file that uses the committed portal.ini.
-  cat >"$INI" <<INI
-[DEFAULT]
-[app:main]
-use = config:$REPO/portal.ini
-SECRET_KEY = $("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(32))')
-INI
-fi
+# Secrets stay out of git: a per-machine secret, and a config that `use`s the committed
+# portal.ini (rewritten each run so portal.ini changes apply; logging sections must be in
+# the top file, so they are copied from portal.ini).
+[ -s "$STACK_DIR/secret_key" ] || "$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(32))' >"$STACK_DIR/secret_key"
+{
+  printf '[DEFAULT]\n\n[app:main]\nuse = config:%s\nSECRET_KEY = %s\n\n' "$REPO/portal.ini" "$(cat "$STACK_DIR/secret_key")"
+  sed -n '/^\[loggers\]/,$p' "$REPO/portal.ini"
+} >"$INI"
+chmod 600 "$INI" "$STACK_DIR/secret_key"
 export CKAN_INI="$INI"
 
 cleanup() {

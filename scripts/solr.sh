@@ -54,6 +54,9 @@ use_port "$SOLR_PORT"
 
 # core name -> schema variant written by solr/make_schema.py
 CORES=(ckan:liuzhou ckan_test:liuzhou ckan_stock:stock ckan_stock_test:stock)
+# More cores (e.g. one per parallel test worker): SOLR_EXTRA_CORES="name:liuzhou name2:stock"
+# shellcheck disable=SC2206
+CORES+=(${SOLR_EXTRA_CORES:-})
 
 say() { printf 'solr.sh: %s\n' "$*"; }
 die() { printf 'solr.sh: %s\n' "$*" >&2; exit 1; }

@@ -12,16 +12,26 @@ from . import registry
 @tk.blanket.cli
 @tk.blanket.helpers(registry.helpers)
 @tk.blanket.validators(registry.validators)
+@tk.blanket.blueprints(registry.blueprints)
 class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "liuzhou")
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):
         return registry.before_dataset_index(pkg_dict)
+
+    def before_dataset_search(self, search_params):
+        return registry.before_dataset_search(search_params)
+
+    # IFacets
+    def dataset_facets(self, facets_dict, package_type):
+        return registry.dataset_facets(facets_dict, package_type)

@@ -6,7 +6,9 @@ from typing import Any
 from . import helpers as core_helpers
 from .catalog import helpers as catalog_helpers
 from .catalog import indexing as catalog_indexing
+from .catalog import search as catalog_search
 from .catalog import validators as catalog_validators
+from .catalog import views as catalog_views
 
 
 def helpers() -> dict[str, Any]:
@@ -17,5 +19,17 @@ def validators() -> dict[str, Any]:
     return catalog_validators.get_validators()
 
 
+def blueprints() -> list:
+    return [*catalog_views.get_blueprints()]
+
+
 def before_dataset_index(pkg_dict: dict) -> dict:
     return catalog_indexing.before_dataset_index(pkg_dict)
+
+
+def before_dataset_search(search_params: dict) -> dict:
+    return catalog_search.before_dataset_search(search_params)
+
+
+def dataset_facets(facets_dict, package_type: str):
+    return catalog_search.dataset_facets(facets_dict, package_type)
