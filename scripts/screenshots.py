@@ -18,11 +18,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 def login(page, base: str, user: str, password: str) -> None:
+    """Sign in through CKAN's login form (not the header's search form, which also has a submit)."""
     page.goto(f"{base}/user/login")
-    page.fill("#field-login", user)
-    page.fill("#field-password", password)
-    page.click("form button[type=submit]")
+    form = page.locator("form:has(#field-login)")
+    form.locator("#field-login").fill(user)
+    form.locator("#field-password").fill(password)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
+    if page.locator("#field-login").count():
+        raise SystemExit(f"login failed for {user}: still on {page.url}")
 
 
 def main() -> None:

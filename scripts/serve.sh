@@ -17,6 +17,11 @@ INI="$STACK_DIR/ckan.ini"
 } >"$INI"
 chmod 600 "$INI" "$STACK_DIR/secret_key"
 export CKAN_INI="$INI"
+# portal.ini names the default ports; the environment carries the ports actually used.
+export CKAN_SQLALCHEMY_URL="postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/ckan"
+export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan"
+export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export CKAN_SITE_URL="http://127.0.0.1:$CKAN_PORT"
 
 cleanup() {
   trap - INT TERM EXIT

@@ -28,6 +28,10 @@ bash "$S/stack.sh" up
 bash "$S/postgres.sh" createdb ckan_test
 
 cd "$REPO"
+# test.ini names the default ports; the environment carries the ports actually used.
+export CKAN_SQLALCHEMY_URL="postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/ckan_test"
+export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan_test"
+export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
 "$PYTHON" -m ckanext.liuzhou.doctor -c test.ini --services || die "a service is missing (see above)"
 "$CKAN" -c test.ini db upgrade >"$STACK_DIR/test-db-upgrade.log" 2>&1 \
   || { tail -30 "$STACK_DIR/test-db-upgrade.log"; die "test database migration failed"; }
