@@ -1,0 +1,1 @@
+"""Working days on the Chinese statutory calendar, in Asia/Shanghai (every deadline of the rules)."""
