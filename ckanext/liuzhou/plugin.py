@@ -13,6 +13,8 @@ from . import registry
 @tk.blanket.helpers(registry.helpers)
 @tk.blanket.validators(registry.validators)
 @tk.blanket.blueprints(registry.blueprints)
+@tk.blanket.actions(registry.actions)
+@tk.blanket.auth_functions(registry.auth_functions)
 class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)

@@ -4,11 +4,23 @@ from __future__ import annotations
 from typing import Any
 
 from . import helpers as core_helpers
+from .catalog import actions as catalog_actions
+from .catalog import auth as catalog_auth
 from .catalog import helpers as catalog_helpers
 from .catalog import indexing as catalog_indexing
 from .catalog import search as catalog_search
 from .catalog import validators as catalog_validators
 from .catalog import views as catalog_views
+from .sharing import actions as sharing_actions
+from .sharing import auth as sharing_auth
+
+
+def actions() -> dict[str, Any]:
+    return {**catalog_actions.get_actions(), **sharing_actions.get_actions()}
+
+
+def auth_functions() -> dict[str, Any]:
+    return {**catalog_auth.get_auth_functions(), **sharing_auth.get_auth_functions()}
 
 
 def helpers() -> dict[str, Any]:

@@ -1,0 +1,6 @@
+"""Auth functions of the sharing capability."""
+from __future__ import annotations
+
+
+def get_auth_functions() -> dict:
+    return {}
