@@ -11,6 +11,13 @@ from ckanext.liuzhou.cli import liuzhou
 CLOSED_PORT = 1  # nothing listens on tcpmux here
 
 
+@pytest.fixture(autouse=True)
+def _no_env_overrides(monkeypatch):
+    """The checks below pass their own URLs; CKAN_* variables (set by make test) would win."""
+    for var in doctor.ENV_OVERRIDES.values():
+        monkeypatch.delenv(var, raising=False)
+
+
 def _config(**overrides):
     conf = {k: tk.config.get(k) for k in ("sqlalchemy.url", "solr_url", "ckan.redis.url")}
     conf.update(overrides)
