@@ -7,6 +7,8 @@ into a liuzhou-schema core and a stock-schema core, then runs CKAN's own query s
   * CKAN's default: defType=dismax, qf="name^4 title^4 tags^2 groups^2 text",
     mm="2<-1 5<80%", tie=0.1, q.op=AND, fq site_id/state (ckan/lib/search/query.py)
   * edismax with qf="title text"
+  * the project's text query: what ckanext/liuzhou/catalog/search.py's before_dataset_search
+    makes of it (edismax, its TEXT_QF, CKAN's q.op=AND: every bigram of a word must match)
 
 and checks that Chinese (and mixed Chinese/Latin: GDP, PM2.5) queries find the right
 datasets on the liuzhou core, and that the stock CKAN schema does not find the Chinese
@@ -31,13 +33,24 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from pathlib import Path
 
 CKAN_QF = "name^4 title^4 tags^2 groups^2 text"  # ckan.lib.search.query.QUERY_FIELDS
+
+
+def project_qf() -> str:
+    """TEXT_QF of ckanext/liuzhou/catalog/search.py (read from the source: stdlib only)."""
+    src = (Path(__file__).resolve().parents[1] / "ckanext" / "liuzhou" / "catalog" / "search.py")
+    m = re.search(r'^TEXT_QF = "([^"]+)"', src.read_text("utf-8"), re.M)
+    if not m:
+        raise SystemExit(f"smoke_test: no TEXT_QF in {src}")
+    return m.group(1)
 SITE_ID = "liuzhou-smoke-test"
 
 TITLE_POP = "柳州市常住人口基础信息"
@@ -173,6 +186,7 @@ def main() -> int:
             return bool(got) and got[0] == title, got
 
         edismax = {"defType": "edismax", "qf": "title text"}
+        project = {"defType": "edismax", "qf": project_qf()}
         cases = [
             # (description, function, core, q, title, overrides, expected)
             ("人口 finds the population title (CKAN dismax)", finds, lz, "人口", TITLE_POP, {}, True),
@@ -190,10 +204,21 @@ def main() -> int:
             ("res_description text is searchable: 每日更新", first, lz, "每日更新", TITLE_PM, {}, True),
             ("English still works on liuzhou: population", first, lz, "population", TITLE_EN, {}, True),
             ("English still works on stock: population", first, st, "population", TITLE_EN, {}, True),
+            ("人口 finds the population title (project query)", finds, lz, "人口", TITLE_POP, project, True),
+            ("PM2.5 finds the air quality title (project query)", first, lz, "PM2.5", TITLE_PM, project, True),
         ]
         for desc, fn, core, q, title, kw, expected in cases:
             ok, got = fn(core, q, title, **kw)
             check(f"{core}: {desc}", ok == expected, f"got {got}")
+
+        # precision: dismax ORs the bigrams of 站点信息 (站点|点信|信息: every title with 信息),
+        # the project's query needs all of them
+        got = solr.search(lz, "站点信息", **project)
+        check(f"{lz}: 站点信息 (project query) finds only the bus stops title", got == [TITLE_BUS],
+              f"got {got}")
+        got = solr.search(lz, "站点信息")
+        check(f"{lz}: 站点信息 (CKAN dismax) also finds other titles with 信息",
+              TITLE_BUS in got and len(got) > 1, f"got {got}")
 
         # fielded queries (CKAN passes q with ':' to the lucene parser, q.op=AND)
         got = [d["title"] for d in solr.get(

@@ -34,6 +34,9 @@ class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
     def before_dataset_search(self, search_params):
         return registry.before_dataset_search(search_params)
 
+    def after_dataset_search(self, search_results, search_params):
+        return registry.after_dataset_search(search_results, search_params)
+
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
         return registry.dataset_facets(facets_dict, package_type)

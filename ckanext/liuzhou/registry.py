@@ -43,5 +43,9 @@ def before_dataset_search(search_params: dict) -> dict:
     return catalog_search.before_dataset_search(search_params)
 
 
+def after_dataset_search(search_results: dict, search_params: dict) -> dict:
+    return catalog_search.after_dataset_search(search_results, search_params)
+
+
 def dataset_facets(facets_dict, package_type: str):
     return catalog_search.dataset_facets(facets_dict, package_type)

@@ -1,11 +1,78 @@
-"""Search over the catalog: facets with Chinese labels, filters by level and subtree."""
+"""Search over the catalog: Chinese text queries, facets with Chinese labels, filters by level
+and by a department's subtree.
+
+Text queries
+    A query without field syntax is normalised (NFKC: full-width ＧＤＰ / ５Ｇ / ＰＭ２．５ and the
+    ideographic space become GDP / 5G / PM2.5 / a space) and parsed with ``edismax`` over
+    ``TEXT_QF``. CKAN forces ``q.op=AND``; with edismax that makes every CJK bigram of a word
+    required (人口 finds 柳州市常住人口基础信息, 号牌号码 no longer finds every entry with a
+    号码), whereas CKAN's default ``dismax`` ORs them. ``AND`` / ``OR`` / ``-`` / quotes work. The measurements behind this choice are
+    in ``ckan liuzhou relevance`` (catalog/relevance.py). Explicit ``defType`` / ``qf`` / ``mm``
+    from an API caller are kept; fielded queries (``title:人口``) keep CKAN's handling.
+
+Filters
+    ``provider_level`` (a facet: ``?provider_level=county``) and a department's subtree:
+    ``?department=ljq`` on the search page (or ``fq=department:ljq`` in the API) becomes
+    ``provider_ancestors:"ljq"``: the entries of 柳江区 and of every department under it.
+
+Facet labels
+    ``after_dataset_search`` replaces the codes of the choice facets by their labels from the
+    scheming schemas, in the user's language, in one pass over the facets (no query).
+"""
 from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
 _ = tk._
 
+# Fields searched by a text query, and their weights. CKAN's are
+# "name^4 title^4 tags^2 groups^2 text"; `text` (the catch-all) already holds the abstract,
+# tags and information item names, analysed as Chinese. information_item_names gets its own
+# weight so that an entry whose item is named by the query ranks above one that only
+# mentions the words in passing.
+TEXT_QF = "name^4 title^4 tags^2 groups^2 information_item_names^2 text"
+# CKAN's q.op=AND already makes every word (and every bigram of it) required; mm only counts
+# what a user joined with OR, and one of those is enough (CKAN's "2<-1 5<80%" would turn
+# 医保 OR 公积金 into 医保 AND 公积金).
+TEXT_QUERY_PARAMS = {"defType": "edismax", "qf": TEXT_QF, "mm": "1"}
 
+# Full-width characters that NFKC would turn into Solr query syntax: typed in Chinese input
+# they are punctuation, not operators (柳州：人口 must not become a fielded query).
+_FULLWIDTH_SYNTAX = str.maketrans({c: " " for c in "：＋－！（）｛｝［］＾＂～＊？＼／＆｜"})
+_SPACES = re.compile(r"\s+")
+_DEPARTMENT_FQ = re.compile(r'(?<![\w.-])department:("?)([A-Za-z0-9_-]+)\1')
+
+
+def normalize_query(q: str) -> str:
+    """NFKC (full-width letters, digits, spaces → ASCII), full-width syntax → space."""
+    q = unicodedata.normalize("NFKC", q.translate(_FULLWIDTH_SYNTAX))
+    return _SPACES.sub(" ", q).strip()
+
+
+def _is_text_query(q: str) -> bool:
+    # CKAN's own test (ckan/lib/search/query.py): a colon means field syntax
+    return ":" not in q
+
+
+def before_dataset_search(search_params: dict) -> dict:
+    q = search_params.get("q")
+    if isinstance(q, str) and q.strip():
+        q = normalize_query(q)
+        search_params["q"] = q
+        if _is_text_query(q) and "defType" not in search_params:
+            for key, value in TEXT_QUERY_PARAMS.items():
+                search_params.setdefault(key, value)
+    fq = search_params.get("fq")
+    if isinstance(fq, str) and "department:" in fq:
+        search_params["fq"] = _DEPARTMENT_FQ.sub(r'provider_ancestors:"\2"', fq)
+    return search_params
+
+
+# --------------------------------------------------------------------------- facets
 def dataset_facets(facets_dict, package_type: str):
     """The catalog's facets (classification, sharing, provider, level, cycle, format, open)."""
     if package_type != "catalog":
@@ -22,5 +89,60 @@ def dataset_facets(facets_dict, package_type: str):
     return facets_dict
 
 
-def before_dataset_search(search_params: dict) -> dict:
-    return search_params
+# facet field -> (scheming entity, object type, field name) whose choices label its values
+LABELLED_FACETS = {
+    "classification": ("dataset", "catalog", "classification"),
+    "sharing_type": ("dataset", "catalog", "sharing_type"),
+    "update_cycle": ("dataset", "catalog", "update_cycle"),
+    "format_category": ("dataset", "catalog", "format_category"),
+    "open_attribute": ("dataset", "catalog", "open_attribute"),
+    "provider_level": ("organization", "organization", "level"),
+}
+
+
+def _choices(entity: str, object_type: str, field_name: str) -> dict[str, Any]:
+    """value -> label ({lang: text} or text) of a scheming select field."""
+    schema = tk.h.scheming_get_schema(entity, object_type)
+    if not schema:
+        return {}
+    key = "dataset_fields" if entity == "dataset" else "fields"
+    for f in schema.get(key, []):
+        if f["field_name"] == field_name:
+            return {str(c["value"]): c.get("label", c["value"]) for c in f.get("choices") or []}
+    return {}
+
+
+def _language() -> str:
+    try:
+        lang = tk.h.lang()
+    except (RuntimeError, TypeError, AttributeError):  # no request: API call from code, CLI
+        lang = None
+    return lang or tk.config.get("ckan.locale_default") or "en"
+
+
+def _label(label: Any, lang: str) -> str:
+    if isinstance(label, dict):
+        return (label.get(lang) or label.get(tk.config.get("ckan.locale_default"))
+                or label.get("en") or next(iter(label.values()), ""))
+    return str(label)
+
+
+def facet_labels(lang: str | None = None) -> dict[str, dict[str, str]]:
+    """facet field -> {code: label in ``lang``} for the choice facets."""
+    lang = lang or _language()
+    return {
+        facet: {value: _label(label, lang) for value, label in _choices(*source).items()}
+        for facet, source in LABELLED_FACETS.items()
+    }
+
+
+def after_dataset_search(search_results: dict, search_params: dict) -> dict:
+    """Chinese (or the user's language) display names for the choice facets' items."""
+    facets = search_results.get("search_facets") or {}
+    if not any(f in facets for f in LABELLED_FACETS):
+        return search_results
+    labels = facet_labels()
+    for facet, labels_of in labels.items():
+        for item in facets.get(facet, {}).get("items", []):
+            item["display_name"] = labels_of.get(item["name"], item["display_name"])
+    return search_results

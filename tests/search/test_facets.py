@@ -1,0 +1,129 @@
+"""The catalog's facets show Chinese labels, and search filters by level and by subtree."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.liuzhou.catalog import search
+
+ALL_FACETS = list(search.dataset_facets({}, "catalog"))
+
+
+def _entry(title, org, **fields):
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    data = {
+        "type": "catalog", "title": title, "notes": f"{title}（搜索测试）", "owner_org": org,
+        "private": False, "classification": "department", "subclass": "department",
+        "format_category": "spreadsheet", "sharing_type": "unconditional",
+        "sharing_method": "platform", "open_attribute": "open", "update_cycle": "yearly",
+        "information_items": [{"name": "统计年度", "data_type": "C", "length": 4}],
+    }
+    data.update(fields)
+    return tk.get_action("package_create")({"user": site_user, "ignore_auth": True}, data)
+
+
+@pytest.fixture(scope="module")
+def entries(departments):
+    return {
+        "city": _entry("柳州市常住人口基础信息", "lzsgaj", classification="base",
+                       subclass="population", lead_department="lzsgaj",
+                       format_category="database", open_attribute="not_open",
+                       update_cycle="daily"),
+        "county": _entry("柳江区政务服务事项办件信息", "ljqdsjj", format_category="api",
+                         sharing_type="conditional", sharing_conditions="仅用于政务服务办理",
+                         legal_basis="《中华人民共和国数据安全法》",
+                         open_attribute="conditional_open", open_conditions="经申请审核后开放",
+                         update_cycle="monthly"),
+        "township": _entry("拉堡镇农村集体资产信息", "ljqlbz"),
+        "other_township": _entry("鹿寨镇农村集体资产信息", "lzxlzz"),
+    }
+
+
+def _search(**params):
+    params.setdefault("fq", "+dataset_type:catalog")
+    return tk.get_action("package_search")({"ignore_auth": True}, dict(params))
+
+
+def _labels(result, facet):
+    return {i["name"]: i["display_name"] for i in result["search_facets"][facet]["items"]}
+
+
+def test_choice_facets_are_labelled_in_chinese(entries):
+    result = _search(**{"facet.field": ALL_FACETS})
+    assert _labels(result, "classification") == {"base": "基础信息资源", "department": "部门信息资源"}
+    assert _labels(result, "sharing_type") == {"unconditional": "无条件共享", "conditional": "有条件共享"}
+    assert _labels(result, "provider_level") == {"city": "市", "county": "县（区）", "township": "乡（镇）"}
+    assert _labels(result, "update_cycle") == {"daily": "每日", "monthly": "每月", "yearly": "每年"}
+    assert _labels(result, "format_category") == {
+        "database": "数据库", "api": "服务接口", "spreadsheet": "电子表格"}
+    assert _labels(result, "open_attribute") == {
+        "not_open": "不予开放", "conditional_open": "有条件开放", "open": "向社会开放"}
+    assert _labels(result, "organization")["lzsgaj"] == "柳州市公安局"
+
+
+def test_labels_follow_the_language():
+    labels = search.facet_labels("en")
+    assert labels["classification"]["base"] == "Base"
+    assert labels["provider_level"]["county"] == "County / district"
+
+
+def test_a_code_without_a_label_keeps_its_code():
+    result = {"search_facets": {"classification": {"items": [
+        {"name": "unknown", "display_name": "unknown", "count": 1}]}}}
+    search.after_dataset_search(result, {})
+    assert result["search_facets"]["classification"]["items"][0]["display_name"] == "unknown"
+
+
+def _titles(result):
+    return sorted(r["title"] for r in result["results"])
+
+
+def test_filter_by_level(entries):
+    assert _titles(_search(fq="+dataset_type:catalog +provider_level:township")) == [
+        "拉堡镇农村集体资产信息", "鹿寨镇农村集体资产信息"]
+
+
+def test_filter_by_a_departments_subtree(entries):
+    assert _titles(_search(fq="+dataset_type:catalog department:ljq")) == [
+        "拉堡镇农村集体资产信息", "柳江区政务服务事项办件信息"]
+    assert _titles(_search(fq='+dataset_type:catalog department:"lzx"')) == ["鹿寨镇农村集体资产信息"]
+    assert _titles(_search(fq="+dataset_type:catalog department:ljqlbz")) == ["拉堡镇农村集体资产信息"]
+
+
+def _item_labels(body):
+    return set(re.findall(r'<span class="item-label">([^<]+)</span>', body))
+
+
+def test_search_page_shows_the_facets_in_chinese(app, entries):
+    body = app.get("/catalog/").body
+    assert {"基础信息资源", "部门信息资源", "无条件共享", "有条件共享", "市", "县（区）", "乡（镇）",
+            "每日", "每月", "数据库", "服务接口", "向社会开放", "柳州市公安局"} <= _item_labels(body)
+    assert "unconditional" not in _item_labels(body)
+
+
+def test_search_page_in_english_shows_english_labels(app, entries):
+    labels = _item_labels(app.get("/en/catalog/").body)
+    assert {"Base", "Unconditional", "County / district"} <= labels
+
+
+def test_search_page_filters_by_level_and_subtree(app, entries):
+    body = app.get("/catalog/", query_string={"provider_level": "county"}).body
+    assert "柳江区政务服务事项办件信息" in body and "拉堡镇农村集体资产信息" not in body
+    body = app.get("/catalog/", query_string={"department": "ljq"}).body
+    assert "拉堡镇农村集体资产信息" in body and "柳江区政务服务事项办件信息" in body
+    assert "鹿寨镇农村集体资产信息" not in body and "柳州市常住人口基础信息" not in body
+
+
+def test_words_joined_by_or_find_either(entries):
+    assert _titles(_search(q="人口 OR 集体资产")) == [
+        "拉堡镇农村集体资产信息", "柳州市常住人口基础信息", "鹿寨镇农村集体资产信息"]
+    assert _titles(_search(q="人口 集体资产")) == []
+    assert _titles(_search(q="集体资产 -鹿寨镇")) == ["拉堡镇农村集体资产信息"]
+
+
+def test_a_chinese_word_finds_the_entry_through_the_search_page(app, entries):
+    body = app.get("/catalog/", query_string={"q": "人口"}).body
+    assert "柳州市常住人口基础信息" in body and "拉堡镇农村集体资产信息" not in body
