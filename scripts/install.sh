@@ -54,7 +54,7 @@ for po in "$REPO"/ckanext/liuzhou/i18n/*/LC_MESSAGES/ckanext-liuzhou.po; do
   [ -f "$po" ] || continue
   mo="${po%.po}.mo"
   if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
-    "$VENV/bin/pybabel" compile -q -i "$po" -o "$mo"
+    "$VENV/bin/pybabel" -q compile -i "$po" -o "$mo"
   fi
 done
 

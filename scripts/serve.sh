@@ -57,6 +57,8 @@ start_bg() {  # name command...
   echo $! >"$STACK_DIR/run/$name.pid"
 }
 port_open "$CKAN_PORT" && die "port $CKAN_PORT is taken by another process — stop it (make stop) or set CKAN_PORT"
+# CKAN's JavaScript strings (e.g. the form's "add row") are served from built translation files.
+"$CKAN" -c "$INI" translation js >>"$STACK_DIR/log/web.log" 2>&1 || say "could not build the JavaScript translations"
 start_bg worker "$CKAN" -c "$INI" jobs worker
 start_bg web env CKAN_INI="$INI" "$VENV/bin/gunicorn" --chdir "$REPO" -w "${WEB_WORKERS:-2}" --threads 4 \
   -b "127.0.0.1:$CKAN_PORT" --timeout 120 deploy.wsgi:application

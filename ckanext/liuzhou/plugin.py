@@ -40,3 +40,6 @@ class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
         return registry.dataset_facets(facets_dict, package_type)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return registry.dataset_facets(facets_dict, package_type or "catalog")
