@@ -1,6 +1,56 @@
 """Actions of the catalog capability."""
 from __future__ import annotations
 
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from . import tree, validators, vocab
+
+
+@tk.chained_action
+def package_create(up_func, context, data_dict):
+    """Art 13: information_items may come as JSON text (design.md)."""
+    return up_func(context, validators.information_items_from_text(data_dict))
+
+
+@tk.chained_action
+def package_update(up_func, context, data_dict):
+    """Art 13: information_items may come as JSON text (design.md)."""
+    return up_func(context, validators.information_items_from_text(data_dict))
+
+
+@tk.side_effect_free
+def liuzhou_department_tree(context, data_dict) -> dict[str, Any]:
+    """Art 9: every department as a tree by level (市 / 县区 / 乡镇 / 村) with its entries.
+
+    Returns ``{"departments": [node…], "levels": {level: number of departments}}`` where a
+    node is ``{id, name, title, level, parent, entries, entries_total, children: [node…]}``:
+    ``entries`` counts the catalog entries the department provides and ``entries_total``
+    those of its whole subtree, both as the calling user may see them in search.
+    """
+    tk.check_access("liuzhou_department_tree", context, data_dict)
+    search = tk.get_action("package_search")(
+        {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")},
+        {"q": "", "fq": "+dataset_type:catalog", "rows": 0, "include_private": True,
+         "facet.field": ["owner_org"], "facet.limit": -1})
+    counts = {i["name"]: i["count"]
+              for i in search.get("search_facets", {}).get("owner_org", {}).get("items", [])}
+    levels = {level: 0 for level in vocab.LEVELS}
+
+    def annotate(node: dict) -> int:
+        node["entries"] = counts.get(node["id"], 0)
+        node["entries_total"] = node["entries"] + sum(annotate(c) for c in node["children"])
+        if node["level"] in levels:
+            levels[node["level"]] += 1
+        return node["entries_total"]
+
+    forest = tree.forest()
+    for root in forest:
+        annotate(root)
+    return {"departments": forest, "levels": levels}
+
 
 def get_actions() -> dict:
-    return {}
+    return {"liuzhou_department_tree": liuzhou_department_tree,
+            "package_create": package_create, "package_update": package_update}

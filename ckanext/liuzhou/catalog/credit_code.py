@@ -20,16 +20,26 @@ def check_character(first17: str) -> str:
     return CHARSET[(31 - total % 31) % 31]
 
 
+# Why a code is refused; the validators turn these into translated messages.
+WRONG_LENGTH = "length"
+BAD_CHARACTERS = "characters"
+WRONG_CHECK = "check"
+
+
 def problem(code: str) -> str | None:
-    """None when valid, else a short English reason (the caller translates)."""
-    if len(code) != 18:
-        return "must be 18 characters"
-    bad = sorted({c for c in code if c not in _VALUE})
-    if bad:
-        return "contains characters not allowed in a credit code: " + " ".join(bad)
+    """None when valid, else one of WRONG_LENGTH, BAD_CHARACTERS, WRONG_CHECK."""
+    if not isinstance(code, str) or len(code) != 18:
+        return WRONG_LENGTH
+    if any(c not in _VALUE for c in code):
+        return BAD_CHARACTERS
     if check_character(code[:17]) != code[17]:
-        return "check character does not match (GB 32100)"
+        return WRONG_CHECK
     return None
+
+
+def bad_characters(code: str) -> list[str]:
+    """The characters of ``code`` that a credit code cannot contain (I, O, S, V, Z, …)."""
+    return sorted({c for c in code if c not in _VALUE})
 
 
 def _org_check(first8: str) -> str:

@@ -1,8 +1,54 @@
-"""Template helpers of the catalog."""
+"""Template helpers of the catalog: choice labels, the department tree, home-page figures.
+
+Markup lives in the templates; these return plain data.
+"""
 from __future__ import annotations
+
+from typing import Any, Optional
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError
 
 from . import tree, vocab
 
+_ = tk._
+
+CATALOG_TYPE = "catalog"
+
+
+def N_(msgid: str) -> str:
+    """Marks a msgid for extraction without translating it here."""
+    return msgid
+
+
+# CKAN core msgids this portal words its own way (organizations are departments, datasets
+# are catalog entries, and a few core Chinese translations are wrong or missing). They are
+# listed so extraction keeps them in our catalogue, which CKAN merges over its own.
+CORE_WORDING = (
+    N_("Organization"), N_("Organizations"), N_("Dataset"), N_("Datasets"),
+    N_("Log in"), N_("Login"), N_("Data and Resources"), N_("This dataset has no data"),
+    N_("Followers"), N_("Profile settings"), N_("Clear All"), N_("Created"),
+    # CKAN's dataset pages title the type itself: _(dataset_type.title()) and + "s"
+    N_("Catalog"), N_("Catalogs"),
+    N_("Skip to main content"), N_("News feed"), N_("Data"),
+    N_("active"), N_("draft"), N_("deleted"), N_("Reorder resources"),
+    N_('You can use <a href="#markdown" title="Markdown quick reference" data-bs-toggle="popover" '
+       'data-bs-content="%(markdown_tooltip)s" data-bs-html="true">Markdown formatting</a> here'),
+)
+
+# Which form fields are shown only for some values of another field; each is required when
+# shown. It mirrors the rules the validators enforce (Art 15, Art 22); the form's JS module
+# reads it from data attributes and the stylesheet marks the shown fields as required.
+FORM_CONDITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sharing_conditions": ("sharing_type", ("conditional",)),
+    "legal_basis": ("sharing_type", ("conditional", "not_shared")),
+    "open_conditions": ("open_attribute", ("conditional_open",)),
+    "lead_department": ("classification", ("base", "theme")),
+}
+
+
+# --- choices -----------------------------------------------------------------------------
 
 def liuzhou_subclass_choices(field=None) -> list[dict]:
     """All sub-classes, labelled with their classification, for the scheming select."""
@@ -31,8 +77,209 @@ def liuzhou_department_choices(field=None) -> list[dict]:
     return out
 
 
+def _schema_field(field_name: str, entity: str, object_type: str) -> Optional[dict]:
+    """A field of a scheming schema; entity is "dataset", "resource" or "organization"."""
+    h = tk.h
+    if entity == "organization":
+        schema = h.scheming_get_organization_schema(object_type) or {}
+        fields = schema.get("fields") or []
+    else:
+        schema = h.scheming_get_dataset_schema(object_type) or {}
+        fields = schema.get("resource_fields" if entity == "resource" else "dataset_fields") or []
+    parent, _sep, child = field_name.partition(".")
+    for f in fields:
+        if f.get("field_name") != parent:
+            continue
+        if not child:
+            return f
+        for sub in f.get("repeating_subfields") or []:
+            if sub.get("field_name") == child:
+                return sub
+    return None
+
+
+def liuzhou_choice_label(field_name: str, value: Any, entity: str = "dataset",
+                         object_type: str = CATALOG_TYPE) -> str:
+    """The label (in the user's language) of a stored code, from the scheming schema.
+
+    ``field_name`` may name a sub-field as ``information_items.data_type``; ``entity`` is
+    "dataset", "resource" or "organization". Unknown codes are returned as they are.
+    """
+    if value in (None, ""):
+        return ""
+    field = _schema_field(field_name, entity, object_type)
+    if field is None:
+        return str(value)
+    h = tk.h
+    return h.scheming_choices_label(h.scheming_field_choices(field) or [], value)
+
+
+def liuzhou_level_label(level: Optional[str]) -> str:
+    """市 / 县（区）/ 乡（镇）/ 村（社区） from the department schema."""
+    return liuzhou_choice_label("level", level, "organization", "organization")
+
+
+def liuzhou_choice_counts(field_name: str, facet_items: list[dict]) -> list[dict]:
+    """Every choice of a field in schema order, with its count from search facet items."""
+    counts = {i["name"]: i["count"] for i in facet_items or []}
+    field = _schema_field(field_name, "dataset", CATALOG_TYPE) or {}
+    h = tk.h
+    return [{"value": c["value"], "label": h.scheming_language_text(c["label"]),
+             "count": counts.get(c["value"], 0)}
+            for c in h.scheming_field_choices(field) or []]
+
+
+# --- the form ----------------------------------------------------------------------------
+
+def liuzhou_form_condition(field_name: str) -> Optional[dict]:
+    """{"field": …, "values": [...]} when the field is shown only for those values."""
+    cond = FORM_CONDITIONS.get(field_name)
+    return {"field": cond[0], "values": list(cond[1])} if cond else None
+
+
+def liuzhou_subclass_parents() -> dict[str, str]:
+    """sub-class code → its classification, for filtering the sub-class select."""
+    return dict(vocab.SUBCLASS_OF)
+
+
+# --- departments -------------------------------------------------------------------------
+
+def liuzhou_department(ref: Optional[str]) -> Optional[dict]:
+    """A department by name or id: {name, title, level, level_label, path: [ancestors…]}."""
+    if not ref:
+        return None
+    chain = tree.ancestry(ref)
+    if not chain:
+        return None
+    me = dict(chain[0])
+    me["level_label"] = liuzhou_level_label(me.get("level"))
+    me["path"] = [{"name": d["name"], "title": d["title"]} for d in reversed(chain[1:])]
+    return me
+
+
+def liuzhou_org_title(name: Optional[str]) -> str:
+    """The title of an organization by name (the name itself when unknown)."""
+    if not name:
+        return ""
+    org = model.Group.get(name)
+    return org.title if org is not None and org.title else name
+
+
+# --- the home page -----------------------------------------------------------------------
+
+def liuzhou_home_stats(latest: int = 6) -> dict:
+    """Figures for the home page, as the current user may see them.
+
+    entries, departments, by_classification [{value, label, count}], by_sharing, latest.
+    """
+    context = {"user": tk.current_user.name if tk.current_user else None}
+    try:
+        result = tk.get_action("package_search")(context, {
+            "q": "", "fq": f"+dataset_type:{CATALOG_TYPE}", "rows": latest,
+            "sort": "metadata_created desc", "include_private": True,
+            "facet.field": ["classification", "sharing_type"], "facet.limit": -1,
+        })
+    except SearchError:  # Solr down: the page still renders, like CKAN's own home page
+        result = {"count": 0, "results": [], "search_facets": {}}
+    facets = result.get("search_facets") or {}
+    departments = model.Session.query(model.Group.id).filter(
+        model.Group.is_organization.is_(True), model.Group.state == "active").count()
+    return {
+        "entries": result["count"],
+        "departments": departments,
+        "by_classification": liuzhou_choice_counts(
+            "classification", facets.get("classification", {}).get("items")),
+        "by_sharing": liuzhou_choice_counts(
+            "sharing_type", facets.get("sharing_type", {}).get("items")),
+        "latest": result["results"],
+    }
+
+
+# --- names of things (CKAN's humanize_entity_type, chained) ------------------------------
+
+def _catalog_labels() -> dict[str, str]:
+    return {
+        "add link": _("Add catalog entry"),
+        "breadcrumb": _("Data catalog"),
+        "content tab": _("Catalog entries"),
+        "create label": _("Publish catalog entry"),
+        "create title": _("Publish catalog entry"),
+        "delete confirmation": _("Are you sure you want to delete this catalog entry?"),
+        "description placeholder": _("What the data covers, its scope and use"),
+        "edit label": _("Edit catalog entry"),
+        "facet label": _("Catalog entries"),
+        "form label": _("Catalog entry form"),
+        "main nav": _("Data catalog"),
+        "my label": _("My catalog entries"),
+        "view label": _("View catalog entry"),
+        "name placeholder": _("catalog-entry"),
+        "no any objects": _("There are no catalog entries yet"),
+        "no associated label": _("There are no catalog entries"),
+        "no description": _("There is no abstract for this catalog entry"),
+        "no label": _("No catalog entry"),
+        "page title": _("Data catalog"),
+        "save label": _("Save catalog entry"),
+        "search placeholder": _("Search the catalog..."),
+        "search_placeholder": _("Search the catalog..."),
+        "update label": _("Update catalog entry"),
+        "activity_record": _("catalog entry"),
+    }
+
+
+def _department_labels() -> dict[str, str]:
+    return {
+        "add link": _("Add department"),
+        "breadcrumb": _("Departments"),
+        "content tab": _("Departments"),
+        "create label": _("Create department"),
+        "create title": _("Create department"),
+        "default label": _("Department"),
+        "delete confirmation": _("Are you sure you want to delete this department?"),
+        "description placeholder": _("The department's duties, in a few words..."),
+        "edit label": _("Edit department"),
+        "facet label": _("Departments"),
+        "form label": _("Department form"),
+        "main nav": _("Departments"),
+        "my label": _("My departments"),
+        "view label": _("View department"),
+        "name placeholder": _("department"),
+        "no any objects": _("There are no departments yet"),
+        "no description": _("There is no description for this department"),
+        "no label": _("No department"),
+        "page title": _("Departments"),
+        "save label": _("Save department"),
+        "search placeholder": _("Search departments..."),
+        "update label": _("Update department"),
+        "you not member": _("You are not a member of any department."),
+        "user not member": _("This user is not a member of any department."),
+    }
+
+
+@tk.chained_helper
+def humanize_entity_type(next_helper, entity_type: str, object_type: str, purpose: str):
+    """Chinese names for the catalog (目录 / 数据目录) and departments (部门)."""
+    if entity_type == "package" and object_type == CATALOG_TYPE:
+        label = _catalog_labels().get(purpose)
+        if label:
+            return label
+    if entity_type == "organization" and object_type == "organization":
+        label = _department_labels().get(purpose)
+        if label:
+            return label
+    return next_helper(entity_type, object_type, purpose)
+
+
 def get_helpers() -> dict:
     return {
         "liuzhou_subclass_choices": liuzhou_subclass_choices,
         "liuzhou_department_choices": liuzhou_department_choices,
+        "liuzhou_choice_label": liuzhou_choice_label,
+        "liuzhou_choice_counts": liuzhou_choice_counts,
+        "liuzhou_level_label": liuzhou_level_label,
+        "liuzhou_form_condition": liuzhou_form_condition,
+        "liuzhou_subclass_parents": liuzhou_subclass_parents,
+        "liuzhou_department": liuzhou_department,
+        "liuzhou_org_title": liuzhou_org_title,
+        "liuzhou_home_stats": liuzhou_home_stats,
+        "humanize_entity_type": humanize_entity_type,
     }

@@ -10,12 +10,17 @@ MAX_LEN = 90  # CKAN allows 100; leave room for a "-NN" suffix
 
 
 def slugify(title: str) -> str:
-    """柳州市常住人口基础信息 → liuzhoushi-changzhu-renkou-jichu-xinxi (pinyin, word-ish groups)."""
+    """A title as a CKAN name: one pinyin syllable per Chinese character, Latin runs kept.
+
+    柳州市常住人口基础信息 → liu-zhou-shi-chang-zhu-ren-kou-ji-chu-xin-xi;
+    PM2.5 浓度 → pm2-5-nong-du. Never empty and never shorter than CKAN's two characters.
+    """
     text = unicodedata.normalize("NFKC", title or "").strip()
     parts: list[str] = []
     # pypinyin keeps non-Chinese runs as they are; split those on anything non-alphanumeric.
     for chunk in lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False):
-        for word in re.split(r"[^0-9A-Za-z]+", chunk.lower()):
+        ascii_chunk = unicodedata.normalize("NFKD", chunk).encode("ascii", "ignore").decode()
+        for word in re.split(r"[^0-9A-Za-z]+", ascii_chunk.lower()):
             if word:
                 parts.append(word)
     slug = ""
@@ -24,7 +29,9 @@ def slugify(title: str) -> str:
         if len(candidate) > MAX_LEN:
             break
         slug = candidate
-    return slug or "catalog"
+    if len(slug) < 2:
+        slug = f"catalog-{slug}" if slug else "catalog"
+    return slug
 
 
 def unique(base: str, taken) -> str:

@@ -5,8 +5,11 @@ the extension's catalogue); when any field has an error CKAN saves nothing.
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
+
+import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -19,7 +22,8 @@ from .. import config as lz_config
 _ = tk._
 Invalid = tk.Invalid
 
-IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
+IDENTIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+# 类 (1) + 项 (2) + 目 (3) [+ 细目], then a sequence of at least six digits.
 RESOURCE_CODE_RE = re.compile(r"^[123]\d{5,}/\d{6,}$")
 DIVISION_RE = re.compile(r"^(\d{6}|\d{12})$")
 
@@ -39,9 +43,26 @@ def liuzhou_strip(value):
 
 # --- names -----------------------------------------------------------------------------
 
+def _lock_name(session, name: str) -> None:
+    """Hold the dataset name until this transaction ends.
+
+    CKAN saves a new dataset whose name already exists by updating that dataset, so two
+    entries created at once under one name would silently become one. With the lock, the
+    second waits for the first to commit and then sees its name taken.
+    """
+    session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "liuzhou-name:" + name})
+
+
 def liuzhou_slug_from_title(key, data, errors, context):
-    """An entry titled only in Chinese gets a readable, unique pinyin URL name."""
-    if _value(data, key):
+    """An entry titled only in Chinese gets a readable, unique pinyin URL name.
+
+    An explicit name wins (package_name_validator then checks it is free); an update without
+    a name keeps the entry's name.
+    """
+    session = context["session"]
+    given = _value(data, key)
+    if given:
+        _lock_name(session, str(given).strip())
         return
     pkg = context.get("package")
     if pkg is not None and pkg.name:
@@ -49,23 +70,70 @@ def liuzhou_slug_from_title(key, data, errors, context):
         return
     title = _value(data, ("title",))
     if not title:
-        return  # not_empty on title reports it
-    session = context["session"]
-    data[key] = slug.unique(
-        slug.slugify(title),
-        lambda name: session.query(model.Package.id).filter(model.Package.name == name).first() is not None,
-    )
+        data.pop(key, None)
+        raise StopOnError  # not_empty on title reports it; no second error on the URL name
+
+    def taken(name):
+        return session.query(model.Package.id).filter(model.Package.name == name).first() is not None
+
+    base = slug.slugify(title)
+    _lock_name(session, base)  # same titles queue here
+    name = slug.unique(base, taken)
+    while name != base:
+        _lock_name(session, name)  # an explicit name being created at this moment
+        if not taken(name):
+            break
+        name = slug.unique(base, taken)
+    data[key] = name
 
 
 # --- codes -----------------------------------------------------------------------------
 
+def _credit_code_problem(code: str) -> str | None:
+    """A translated reason why ``code`` is not a valid credit code, or None."""
+    reason = credit_code.problem(code)
+    if reason is None:
+        return None
+    if reason == credit_code.WRONG_LENGTH:
+        return _("A unified social credit code has 18 characters")
+    if reason == credit_code.BAD_CHARACTERS:
+        return _("A unified social credit code cannot contain: {chars}").format(
+            chars=" ".join(credit_code.bad_characters(code)))
+    return _("The check character of this unified social credit code is wrong (GB 32100)")
+
+
+def _normal_code(value) -> str:
+    return str(value).strip().upper() if value not in (None, missing) else ""
+
+
 def liuzhou_credit_code(value, context):
     """A unified social credit code whose check character is right (GB 32100)."""
-    code = (value or "").strip().upper()
-    reason = credit_code.problem(code)
+    code = _normal_code(value)
+    reason = _credit_code_problem(code)
     if reason:
-        raise Invalid(_("Invalid unified social credit code: {reason}").format(reason=_(reason)))
+        raise Invalid(reason)
     return code
+
+
+def liuzhou_department_credit_code_unique(key, data, errors, context):
+    """One department per unified social credit code."""
+    code = _value(data, key)
+    if not code or errors.get(key):
+        return
+    me = context.get("group")
+    query = (
+        context["session"].query(model.Group)
+        .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
+        .filter(model.GroupExtra.key == "credit_code", model.GroupExtra.value == code,
+                model.GroupExtra.state == "active", model.Group.state == "active",
+                model.Group.is_organization.is_(True))
+    )
+    if me is not None:
+        query = query.filter(model.Group.id != me.id)
+    other = query.first()
+    if other is not None:
+        _add(errors, key, _("This unified social credit code already belongs to {name}").format(
+            name=other.title or other.name))
 
 
 def liuzhou_division_code(value, context):
@@ -78,13 +146,19 @@ def liuzhou_division_code(value, context):
 
 
 def liuzhou_resource_code(key, data, errors, context):
-    """The platform assigns the resource code; a client cannot set or change it.
+    """The platform assigns the resource code (Art 13); a client cannot set or change it.
 
-    On update the stored code is kept. On create the code is assigned in the dataset's
+    A code sent on create, or a different code sent on update, is refused with a field
+    error; sending back the entry's own code (package_show → package_update) is fine. On
+    update the stored code is kept. On create the code is assigned in the dataset's
     ``__after`` step (see ``assign_resource_code``) once every other field is valid.
     """
     pkg = context.get("package")
     stored = resource_code.stored_code(pkg) if pkg is not None else None
+    given = _value(data, key)
+    if given is not None and str(given).strip() != (stored or ""):
+        _add(errors, key, _("The resource code is assigned by the platform and cannot be set or changed"))
+        raise StopOnError
     if stored:
         data[key] = stored
         return
@@ -93,16 +167,30 @@ def liuzhou_resource_code(key, data, errors, context):
 
 
 def liuzhou_resource_code_list(value, context):
-    codes = value if isinstance(value, list) else []
-    bad = [c for c in codes if not RESOURCE_CODE_RE.match(str(c))]
+    """Related resource codes: each ``<classification code>/<sequence>``."""
+    if value in (None, "", missing):
+        return value
+    codes = value
+    if isinstance(codes, str):  # scheming_multiple_text stores the list as JSON
+        try:
+            codes = json.loads(codes)
+        except ValueError:
+            codes = [codes]
+    if not isinstance(codes, list):
+        codes = [codes]
+    bad = [c for c in codes if not isinstance(c, str) or not RESOURCE_CODE_RE.match(c.strip())]
     if bad:
-        raise Invalid(_("Not a resource code (like 101001/000001): {codes}").format(codes=", ".join(map(str, bad))))
+        raise Invalid(_("Not a resource code (like 101001/000001): {codes}").format(
+            codes=", ".join(map(str, bad))))
     return value
 
 
 # --- classification --------------------------------------------------------------------
 
 def liuzhou_subclass_matches(key, data, errors, context):
+    """The sub-class belongs to the chosen classification (人口 is a base sub-class, …)."""
+    if errors.get(key) or errors.get(("classification",)):
+        return
     sub = _value(data, key)
     cls = _value(data, ("classification",))
     if sub and cls and vocab.SUBCLASS_OF.get(sub) != cls:
@@ -119,20 +207,28 @@ def _org_extra(org, key):
 
 
 def liuzhou_provider_credit_code(key, data, errors, context):
-    """Empty: taken from the provider department. Given: valid and the provider's own."""
+    """Empty: taken from the provider department. Given: valid and the provider's own.
+
+    An entry moved to another provider with its stored code sent back unchanged (as
+    package_patch does) takes the new provider's code.
+    """
     org = _org_by_name_or_id(_value(data, ("owner_org",)))
     org_code = _org_extra(org, "credit_code")
     value = _value(data, key)
+    pkg = context.get("package")
+    if value and pkg is not None and org is not None and pkg.owner_org != org.id \
+            and _normal_code(value) == _normal_code((pkg.extras or {}).get(key[-1])):
+        value = None
     if not value:
         if not org_code:
             data.pop(key, None)
             raise StopOnError
         data[key] = org_code
         return
-    value = str(value).strip().upper()
-    reason = credit_code.problem(value)
+    value = _normal_code(value)
+    reason = _credit_code_problem(value)
     if reason:
-        _add(errors, key, _("Invalid unified social credit code: {reason}").format(reason=_(reason)))
+        _add(errors, key, reason)
         return
     if org_code and org_code != value:
         _add(errors, key, _("This is not the provider department's credit code ({code})").format(code=org_code))
@@ -150,6 +246,8 @@ def lead_departments() -> dict[str, list[str]]:
 def liuzhou_lead_department(key, data, errors, context):
     """Art 15: a base catalog is led, and owned, by the department the rules name."""
     key = ("lead_department",)
+    if errors.get(key):
+        return  # liuzhou_org_name has said what is wrong
     cls = _value(data, ("classification",))
     sub = _value(data, ("subclass",))
     lead = _value(data, key)
@@ -168,8 +266,8 @@ def liuzhou_lead_department(key, data, errors, context):
         return
     if cls == "base" and sub in vocab.DEFAULT_LEAD_DEPARTMENTS:
         allowed = lead_departments().get(sub, [])
+        titles = "、".join(_title_of(n) for n in allowed)
         if org.name not in allowed:
-            titles = "、".join(_title_of(n) for n in allowed)
             _add(errors, key, _("Art 15: the lead department of this base catalog is {names}").format(names=titles))
             return
         owner = _org_by_name_or_id(_value(data, ("owner_org",)))
@@ -195,7 +293,10 @@ def _title_of(name):
 # --- sharing (Art 22) and information items --------------------------------------------
 
 def liuzhou_sharing_rules(key, data, errors, context):
-    """Art 22: conditional needs conditions and a legal basis; not shared needs a legal basis."""
+    """Art 22: conditional needs conditions and a legal basis; not shared needs a legal basis.
+
+    Unconditional sharing needs neither. Conditionally open data states its open conditions.
+    """
     key = ("legal_basis",)
     sharing = _value(data, ("sharing_type",))
     if sharing == "conditional":
@@ -206,6 +307,40 @@ def liuzhou_sharing_rules(key, data, errors, context):
     elif sharing == "not_shared":
         if not _value(data, key):
             _add(errors, key, _("Data that is not shared needs a legal basis: a law, regulation or central policy (Art 22)"))
+    if _value(data, ("open_attribute",)) == "conditional_open" and not _value(data, ("open_conditions",)):
+        _add(errors, ("open_conditions",), _("Conditionally open data must state its open conditions"))
+
+
+def information_items_from_text(data_dict: dict) -> dict:
+    """design.md: a client may send ``information_items`` as JSON text; scheming needs a list.
+
+    Called on the data before validation (by package_create/package_update): text holding a
+    JSON list of objects becomes that list; any other text is refused on the field, because
+    CKAN's validation would otherwise fail on it with a bare DataError.
+    """
+    value = data_dict.get("information_items")
+    if not isinstance(value, str):
+        return data_dict
+    try:
+        rows = json.loads(value) if value.strip() else []
+    except ValueError:
+        rows = None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise tk.ValidationError({"information_items": [
+            _("Information items are a list of rows, or that list as JSON text")]})
+    return dict(data_dict, information_items=rows)
+
+
+def _blank(value) -> bool:
+    return value is missing or value is None or (isinstance(value, str) and not value.strip())
+
+
+def liuzhou_item_row(key, data, errors, context):
+    """First validator of every information-item sub-field: a row left entirely blank (the
+    form's spare row) is not an item, so its fields are not checked; it is dropped later."""
+    row = key[:2]
+    if all(_blank(v) for k, v in data.items() if len(k) == 3 and k[:2] == row):
+        raise StopOnError
 
 
 def _item_rows(data) -> dict[int, dict[str, Any]]:
@@ -217,17 +352,26 @@ def _item_rows(data) -> dict[int, dict[str, Any]]:
 
 
 def validate_information_items(key, data, errors, context):
-    """At least one row; identifiers are ASCII and unique; lengths sane for the type (Art 13)."""
+    """At least one row; unique names; identifiers ASCII and unique; lengths sane (Art 13).
+
+    A length is required for the types whose size it defines (字符 C, 数值 N, 货币 Y,
+    双精度 B, 浮点 F) and, when given, must lie in the type's bounds.
+    """
     rows = _item_rows(data)
-    present = {i: r for i, r in rows.items() if any(v not in (None, "") for v in r.values())}
+    present = {i: r for i, r in rows.items() if not all(_blank(v) for v in r.values())}
+    for i in set(rows) - set(present):  # blank rows are not stored
+        for k in [k for k in data if len(k) == 3 and k[0] == "information_items" and k[1] == i]:
+            del data[k]
     if not present:
+        for k in [k for k in errors if len(k) == 3 and k[0] == "information_items"]:
+            del errors[k]  # the message is about the list, not about blank rows
         _add(errors, ("information_items",), _("A catalog entry needs at least one information item"))
         return
     seen_ids: set[str] = set()
     seen_names: set[str] = set()
     for i, row in sorted(present.items()):
-        name = (row.get("name") or "").strip()
-        ident = (row.get("identifier") or "").strip()
+        name = str(row.get("name") or "").strip()
+        ident = str(row.get("identifier") or "").strip()
         dtype = row.get("data_type") or ""
         if name:
             if name in seen_names:
@@ -236,13 +380,18 @@ def validate_information_items(key, data, errors, context):
         if ident:
             if not IDENTIFIER_RE.match(ident):
                 _add(errors, ("information_items", i, "identifier"),
-                     _("An identifier is lowercase ASCII letters, digits and _ and starts with a letter"))
-            elif ident in seen_ids:
+                     _("An identifier is ASCII letters, digits and _ (at most 64), starting with a letter"))
+            elif ident.lower() in seen_ids:
                 _add(errors, ("information_items", i, "identifier"), _("Duplicate identifier"))
-            seen_ids.add(ident)
+            seen_ids.add(ident.lower())
         length = row.get("length")
         if length in (None, ""):
+            if dtype in vocab.LENGTH_REQUIRED:
+                _add(errors, ("information_items", i, "length"),
+                     _("Type {t} needs a length").format(t=dtype))
             continue
+        if isinstance(length, bool):
+            length = "x"  # True is not a length
         try:
             n = int(str(length).strip())
         except ValueError:
@@ -288,6 +437,10 @@ def department_tree(key, data, errors, context):
     me = context.get("group")
     my_name = _value(data, ("name",)) or (me.name if me is not None else None)
     level = _value(data, ("level",))
+    if me is not None and my_name != me.name and children_of(context["session"], me.name):
+        # children name their parent: a rename would cut them off the tree
+        _add(errors, ("name",), _("A department with sub-departments cannot be renamed"))
+        return
     parent = _org_by_name_or_id(_value(data, ("parent",)))
     if parent is not None:
         seen, node = set(), parent
@@ -300,7 +453,8 @@ def department_tree(key, data, errors, context):
         parent_level = _org_extra(parent, "level")
         if level in vocab.LEVEL_RANK and parent_level in vocab.LEVEL_RANK \
                 and vocab.LEVEL_RANK[level] < vocab.LEVEL_RANK[parent_level]:
-            _add(errors, ("parent",), _("A department's level cannot be above its parent's level"))
+            _add(errors, ("level",), _("A department's level cannot be above its parent's level ({name})").format(
+                name=parent.title or parent.name))
             return
     if me is not None and level in vocab.LEVEL_RANK:
         for child in children_of(context["session"], me.name):
@@ -326,6 +480,7 @@ def get_validators() -> dict[str, Any]:
         "liuzhou_strip": liuzhou_strip,
         "liuzhou_slug_from_title": liuzhou_slug_from_title,
         "liuzhou_credit_code": liuzhou_credit_code,
+        "liuzhou_department_credit_code_unique": liuzhou_department_credit_code_unique,
         "liuzhou_division_code": liuzhou_division_code,
         "liuzhou_resource_code": liuzhou_resource_code,
         "liuzhou_resource_code_list": liuzhou_resource_code_list,
@@ -335,6 +490,7 @@ def get_validators() -> dict[str, Any]:
         "liuzhou_org_name": liuzhou_org_name,
         "liuzhou_sharing_rules": liuzhou_sharing_rules,
         "liuzhou_information_items": validate_information_items,
+        "liuzhou_item_row": liuzhou_item_row,
         "liuzhou_assign_resource_code": assign_resource_code,
         "liuzhou_department_parent": liuzhou_department_parent,
         "liuzhou_department_tree": department_tree,

@@ -56,6 +56,8 @@ LEVELS = ["city", "county", "township", "village"]  # top to bottom
 LEVEL_RANK = {level: i for i, level in enumerate(LEVELS)}
 
 DATA_TYPES = "CNYDTLMGBIF"
+# Types whose size the length defines: an information item of these types states it.
+LENGTH_REQUIRED = frozenset("CNYBF")
 # Sane length bounds per national type code (inclusive); None = no length expected.
 LENGTH_BOUNDS = {
     "C": (1, 4000), "N": (1, 38), "Y": (1, 38), "D": (8, 10), "T": (14, 26), "L": (1, 1),
