@@ -15,6 +15,15 @@ def liuzhou():
     """Operations of the Liuzhou data sharing platform."""
 
 
+def _add_capability_commands():
+    """Commands that live with their capability (sharing deadlines, the audit chain)."""
+    from .audit.cli import audit
+    from .sharing.cli import deadlines, overdue
+
+    for command in (audit, deadlines, overdue):
+        liuzhou.add_command(command)
+
+
 @liuzhou.command()
 def doctor():
     """Check PostgreSQL, Solr and Redis; one line each, with how to fix what is wrong."""
@@ -82,3 +91,6 @@ def relevance(core_url, stock_core_url, cases, runs, details):
     click.echo(f"\nsearch with all {len(t['facets'])} facets ({', '.join(t['facets'])}), "
                f"{t['entries']} entries on {tk.config['solr_url']}: p50 {t['p50_ms']:.1f} ms, "
                f"p90 {t['p90_ms']:.1f} ms, max {t['max_ms']:.1f} ms over {t['runs']} runs")
+
+
+_add_capability_commands()

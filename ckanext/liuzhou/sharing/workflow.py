@@ -1,0 +1,90 @@
+"""One state change = the new state + a timeline event + an audit row, in one transaction."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from .. import audit
+from ..calendar import store as cal
+from . import roles, states
+from .model import ShareRequest, ShareRequestEvent
+
+
+def load(request_id: str, lock: bool = False) -> ShareRequest:
+    """The request, optionally locked FOR UPDATE (so racing transitions serialize on it)."""
+    query = model.Session.query(ShareRequest).filter(ShareRequest.id == request_id)
+    if lock:
+        query = query.with_for_update().populate_existing()
+    req = query.one_or_none()
+    if req is None:
+        raise tk.ObjectNotFound(tk._("Share request not found"))
+    return req
+
+
+def deadline_for(state: str, start: dt.datetime) -> Optional[dt.datetime]:
+    days = states.DEADLINE_WORKDAYS.get(state)
+    return None if days is None else cal.deadline_or_error(start, days)
+
+
+def record_event(req: ShareRequest, event: str, actor: model.User, role: str, *,
+                 actor_org_id: Optional[str], from_state: Optional[str], to_state: Optional[str],
+                 detail: Optional[dict] = None, notify: Optional[list[str]] = None,
+                 now: Optional[dt.datetime] = None) -> ShareRequestEvent:
+    """Timeline event + audit row (the audit append is last: it holds the chain lock to commit)."""
+    now = now or cal.utcnow()
+    detail = {k: v for k, v in (detail or {}).items() if v is not None}
+    ev = ShareRequestEvent(share_request_id=req.id, event=event, from_state=from_state,
+                           to_state=to_state, actor_id=actor.id if actor else None, actor_role=role,
+                           actor_org_id=actor_org_id, created=now, deadline=req.deadline,
+                           detail=_jsonable(detail), notify=notify or [])
+    model.Session.add(ev)
+    model.Session.flush()
+    audit.record(f"share_request.{event}", actor, actor_org=roles.org_name(actor_org_id),
+                 package=req.package_id, share_request_id=req.id, object_type="share_request",
+                 object_id=req.id, purpose=req.purpose if event == "create" else None,
+                 provider_org=roles.org_name(req.provider_org_id),
+                 detail={"from_state": from_state, "to_state": to_state, "event_id": ev.id,
+                         "deadline": req.deadline, **detail})
+    return ev
+
+
+DEFAULT_DEADLINE = object()
+
+
+def transition(req: ShareRequest, event: str, actor: model.User, role: str, *,
+               actor_org_id: Optional[str], to_state: Optional[str] = None,
+               detail: Optional[dict] = None, notify: Optional[list[str]] = None,
+               now: Optional[dt.datetime] = None, deadline: Any = DEFAULT_DEADLINE) -> ShareRequestEvent:
+    """Move ``req`` (loaded with ``lock=True``) along ``event``; refuse an illegal move.
+
+    The new deadline (by default: the one the new state sets, counted from now) is computed
+    before anything changes, so an unknown calendar year leaves the request untouched.
+    """
+    states.check(event, req.state)
+    now = now or cal.utcnow()
+    new_state = to_state or states.target(event)
+    assert new_state in states.STATES, new_state
+    new_deadline = deadline_for(new_state, now) if deadline is DEFAULT_DEADLINE else deadline
+    from_state = req.state
+    if new_state in (states.SUSPENDED, states.COORDINATING):
+        req.previous_state = from_state
+    req.state = new_state
+    req.deadline = new_deadline
+    req.state_changed_at = now
+    req.state_changed_by = actor.id
+    req.modified = now
+    return record_event(req, event, actor, role, actor_org_id=actor_org_id, from_state=from_state,
+                        to_state=new_state, detail=detail, notify=notify, now=now)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return value

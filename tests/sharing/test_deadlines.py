@@ -1,0 +1,136 @@
+"""Deadlines in working days (Art 26: 3 WD to decide, 2 WD to report and to fix a quality
+issue), counted on the statutory calendar with day 0 = the day of the event, in Asia/Shanghai."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.liuzhou.sharing import access
+from ckanext.liuzhou.sharing import cli as sharing_cli
+
+from .conftest import MONDAY
+
+
+def counts():
+    model.Session.remove()
+    with model.meta.engine.connect() as conn:
+        return tuple(conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar() for t in
+                     ("liuzhou_share_request", "liuzhou_share_request_event", "liuzhou_audit_log"))
+
+
+@pytest.mark.freeze_time("2026-02-13 02:00:00")  # Friday before the 2026 Spring Festival, 10:00 CST
+def test_decision_deadline_skips_the_spring_festival_and_counts_the_adjusted_saturday(world, call_as, request_data):
+    req = call_as(world.consumer_member, "share_request_create", **request_data())
+    # WD1 Sat 14 Feb (调休 working day); 15–23 Feb off; WD2 Tue 24; WD3 Wed 25
+    assert req["deadline_local"] == "2026-02-25T23:59:59+08:00"
+    assert req["deadline"] == "2026-02-25T15:59:59.999999"
+
+
+@pytest.mark.freeze_time("2026-01-02 02:00:00")  # Friday 2 January 2026, a New Year holiday
+def test_decision_deadline_counts_the_adjusted_working_sunday(world, call_as, request_data):
+    req = call_as(world.consumer_member, "share_request_create", **request_data())
+    # day 0 = 2 Jan (holiday); WD1 Sun 4 Jan (调休); WD2 Mon 5; WD3 Tue 6
+    assert req["deadline_local"] == "2026-01-06T23:59:59+08:00"
+
+
+def test_quality_issue_window_and_fix_deadline_around_the_festival(world, call_as, drive, freezer):
+    freezer.move_to("2026-02-13 02:00:00")
+    late, in_time = drive("delivered")["id"], drive("delivered")["id"]
+    shown = call_as(world.consumer_member, "share_request_show", id=in_time)
+    assert shown["deliveries"][0]["quality_window_ends_local"] == "2026-02-24T23:59:59+08:00"
+    freezer.move_to("2026-02-24 15:00:00")  # Tue 24 Feb, 23:00 CST: still inside the 2 WD
+    req = call_as(world.consumer_member, "quality_issue_create", id=in_time, description="字段为空")
+    assert req["quality_issues"][0]["deadline_local"] == "2026-02-26T23:59:59+08:00"
+    freezer.move_to("2026-02-24 16:30:00")  # Wed 25 Feb, 00:30 CST: too late
+    before = counts()
+    with pytest.raises(tk.ValidationError, match="2 working days"):
+        call_as(world.consumer_member, "quality_issue_create", id=late, description="字段为空")
+    assert counts() == before
+
+
+def test_a_deadline_in_an_unknown_year_is_refused_until_the_operator_confirms_it(
+        world, call_as, request_data, freezer, unknown_year):
+    unknown_year(2027)
+    freezer.move_to("2026-12-30 02:00:00")  # Wed 30 Dec 2026; chinesecalendar does not know 2027
+    before = counts()
+    with pytest.raises(tk.ValidationError) as err:
+        call_as(world.consumer_member, "share_request_create", **request_data())
+    assert "2027" in err.value.error_dict["deadline"][0]
+    assert counts() == before, "nothing may be saved"
+    with pytest.raises(tk.NotAuthorized):
+        call_as(world.provider_admin, "calendar_year_confirm", year=2027)
+    call_as(world.operator, "holiday_override_set", day="2027-01-01", workday=False, note="元旦")
+    call_as(world.operator, "calendar_year_confirm", year=2027, note="国务院办公厅2027年节假日安排")
+    req = call_as(world.consumer_member, "share_request_create", **request_data())
+    # WD1 Thu 31 Dec; 1 Jan off (override); 2–3 weekend; WD2 Mon 4; WD3 Tue 5
+    assert req["deadline_local"] == "2027-01-05T23:59:59+08:00"
+
+
+def test_overdue_requests_are_listed_marked_and_reported(world, call_as, drive, freezer):
+    freezer.move_to(MONDAY)
+    rid = drive("submitted")["id"]
+    quality = drive("quality_issue")["id"]
+    done = drive("approved")["id"]
+    freezer.move_to("2026-03-05 15:00:00")  # Thu 23:00 CST: the last hour of the 3rd working day
+    overdue = {r["id"] for r in call_as(world.operator, "share_request_list", overdue=True, limit=1000)["results"]}
+    assert rid not in overdue and quality in overdue  # the fix was due Wednesday
+    freezer.move_to("2026-03-05 16:00:00")  # Fri 00:00 CST
+    listed = call_as(world.provider_admin, "share_request_list", overdue=True, limit=1000)["results"]
+    mine = {r["id"]: r for r in listed}
+    assert {rid, quality} <= set(mine) and done not in mine
+    assert mine[rid]["overdue"] is True
+    assert call_as(world.consumer_member, "share_request_show", id=rid)["overdue"] is True
+
+    result = CliRunner().invoke(sharing_cli.overdue, [])
+    assert result.exit_code == 0, result.output
+    line = next(l for l in result.output.splitlines() if l.startswith(rid))
+    assert "decision" in line and "lzsgaj" in line and "1 WD late" in line
+    assert CliRunner().invoke(sharing_cli.overdue, ["--fail"]).exit_code == 1
+
+    req = call_as(world.provider_admin, "share_request_decide", id=rid, decision="approve")
+    assert req["decision_on_time"] is False and req["overdue"] is False
+    history = call_as(world.provider_admin, "share_request_history", id=rid)
+    assert history[-1]["detail"]["on_time"] is False
+
+
+def test_access_ends_by_itself_when_the_validity_ends_and_the_run_records_it(world, call_as, drive, freezer):
+    from tests.conftest import make_user
+    from .conftest import CONSUMER
+    reader = make_user(CONSUMER)["name"]
+    freezer.move_to(MONDAY)
+    rid = drive("delivered", scope_users=[reader], valid_until="2026-03-13")["id"]
+    pkg = model.Package.get(world.conditional["id"])
+    with pytest.raises(tk.ValidationError, match="cannot expire yet"):
+        call_as(world.operator, "share_request_expire", id=rid)
+
+    freezer.move_to("2026-03-09 02:00:00")  # Mon: 5 working days left, inside the notice horizon
+    result = CliRunner().invoke(sharing_cli.deadlines, [])
+    assert result.exit_code == 0, result.output
+    assert f"expiry notice {rid}" in result.output
+    history = call_as(world.consumer_member, "share_request_history", id=rid)
+    assert history[-1]["event"] == "expiry_notice" and history[-1]["notify"] == [CONSUMER]
+    assert f"expiry notice {rid}" not in CliRunner().invoke(sharing_cli.deadlines, []).output  # once
+
+    freezer.move_to("2026-03-13 15:59:00")  # Fri 23:59 CST: the last minute of validity
+    assert access.can_read(reader, pkg) == (True, rid)
+    freezer.move_to("2026-03-13 16:00:00")  # Sat 00:00 CST: access has ended, nobody acted
+    assert access.can_read(reader, pkg) == (False, None)
+    result = CliRunner().invoke(sharing_cli.deadlines, [])
+    assert f"expired {rid}" in result.output
+    req = call_as(world.consumer_member, "share_request_show", id=rid)
+    assert req["state"] == "expired" and not req["access_active"]
+
+
+@pytest.mark.freeze_time(MONDAY)
+def test_a_renewal_is_a_new_request_linked_to_the_old_one(world, call_as, drive, request_data):
+    old = drive("delivered")
+    new = call_as(world.consumer_member, "share_request_create", **request_data(renews=old["id"]))
+    assert new["renews"] == old["id"] and new["state"] == "submitted" and new["id"] != old["id"]
+    other = call_as(world.consumer_member, "share_request_create", **request_data(package_id=world.not_shared["id"]))
+    with pytest.raises(tk.ValidationError) as err:
+        call_as(world.consumer_member, "share_request_create", **request_data(renews=other["id"]))
+    assert "renews" in err.value.error_dict
