@@ -14,9 +14,18 @@ def _migrate(migrate_db_for):
         migrate_db_for(plugin)
 
 
-@pytest.fixture(autouse=True)
-def _portal_plugins(with_plugins):
-    """Every test runs with the portal's plugins (test.ini's ckan.plugins)."""
+@pytest.fixture(autouse=True, scope="session")
+def _portal_plugins():
+    """Every test runs with the portal's plugins (test.ini's ckan.plugins), loaded once.
+
+    CKAN's ``with_plugins`` loads and unloads them around every test (about a second each);
+    no test here changes ``ckan.plugins``, so the whole session shares one load.
+    """
+    import ckan.plugins
+
+    ckan.plugins.load_all()
+    yield
+    ckan.plugins.unload_all()
 
 
 @pytest.fixture
