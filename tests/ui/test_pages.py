@@ -238,3 +238,12 @@ def test_english_is_offered_at_en(app, ui_data):
     entry = soup(app.get(f"/en/catalog/{pkg['name']}", headers=ui_data["auth"]))
     assert entry.select_one(".liuzhou-sharing-box .liuzhou-sharing").get_text(strip=True) == "Conditional"
     assert "C character" in entry.select_one("table.liuzhou-items-table").get_text()
+
+
+def test_new_entry_form_defaults_to_public(app, ui_data):
+    """Art 19: an entry is published for every department to find unless the editor says otherwise."""
+    body = app.get("/catalog/new", headers=ui_data["auth"]).body
+    select = body[body.index('id="field-private"'):]
+    select = select[:select.index("</select>")]
+    assert 'value="False" selected="selected"' in select
+    assert 'value="True" selected' not in select
