@@ -11,10 +11,21 @@ if [ -z "$PGBIN" ]; then
 fi
 [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] || die "PostgreSQL server binaries not found — run: apt-get install postgresql (or scripts/install.sh)"
 PGDIR="$STACK_DIR/pg"
+if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$STACK_DIR" 2>/dev/null; then
+  # The postgres user cannot reach this checkout (e.g. a clone under /root): keep the cluster
+  # where it can, one per checkout, and link it from .stack/pg so the state is still found there.
+  ALT="/var/tmp/ckanext-liuzhou-pg-$(printf '%s' "$STACK_DIR" | sha1sum | cut -c1-12)"
+  mkdir -p "$ALT" && chown postgres:postgres "$ALT" && chmod 700 "$ALT"
+  if [ ! -L "$PGDIR" ]; then
+    [ -e "$PGDIR" ] && die "$PGDIR exists but the postgres user cannot reach it; move the checkout or remove $PGDIR"
+    ln -s "$ALT" "$PGDIR"
+  fi
+  PGDIR="$ALT"
+fi
 DATA="$PGDIR/data"
 
 as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 psql_admin() { as_pg "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
 
