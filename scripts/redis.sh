@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 command -v redis-server >/dev/null 2>&1 || die "redis-server not found — run: apt-get install redis-server (or scripts/install.sh)"
 DIR="$STACK_DIR/redis"; PID="$DIR/redis.pid"
-running() { [ -f "$PID" ] && kill -0 "$(cat "$PID")" 2>/dev/null; }
+running() { local p; p=$(cat "$PID" 2>/dev/null) && [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
 case "${1:-status}" in
   start)
     mkdir -p "$DIR"
