@@ -39,3 +39,18 @@ def test_home_page_is_in_chinese_by_default(app):
 def test_english_is_offered(app):
     body = app.get("/en/").body
     assert 'lang="en"' in body
+
+
+def test_every_action_of_the_extension_has_its_own_auth_function():
+    """Style rule: an action checks access through an auth function of the same name.
+
+    Derived from the registry, so a new action without one fails here.
+    """
+    from ckanext.liuzhou import registry
+
+    actions = registry.actions()
+    auth = registry.auth_functions()
+    chained_core = {name for name, fn in actions.items() if getattr(fn, "chained_action", False)}
+    missing = sorted(set(actions) - chained_core - set(auth))
+    assert not missing, missing
+    assert chained_core == {"package_create", "package_update"}
