@@ -10,15 +10,11 @@ import ckan.plugins.toolkit as tk
 from ..sharing import roles
 from . import chain
 from .model import AuditLog
+from ..validation import validate_or_raise as _validate
 
 v = tk.get_validator
 
 
-def _validate(data_dict, sch, context) -> dict:
-    data, errors = tk.navl_validate(dict(data_dict or {}), sch, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def _row(r: AuditLog) -> dict[str, Any]:

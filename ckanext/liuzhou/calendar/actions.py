@@ -19,16 +19,12 @@ from .. import audit
 from ..sharing import roles
 from . import store
 from .model import CalendarYear, HolidayOverride
+from ..validation import validate_or_raise as _validate
 
 v = tk.get_validator
 _ = tk._
 
 
-def _validate(data_dict, sch, context) -> dict:
-    data, errors = tk.navl_validate(dict(data_dict or {}), sch, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def _date(value) -> dt.date:

@@ -20,17 +20,13 @@ from .. import config as lz_config
 from ..calendar import store as cal
 from . import dictize, queries, roles, schema, states, workflow
 from .model import Coordination, Delivery, QualityIssue, ShareRequest, ShareRequestEvent, ShareScope
+from ..validation import validate_or_raise as _validate
 
 _ = tk._
 
 
 # ---------------------------------------------------------------- helpers
 
-def _validate(data_dict: dict, sch: dict, context) -> dict:
-    data, errors = tk.navl_validate(dict(data_dict or {}), sch, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def _actor(context) -> model.User:
