@@ -1,0 +1,260 @@
+"""python -m bench: load a city-scale catalog into the project portal and into stock CKAN 2.11,
+measure both under 1 and 8 concurrent clients, print the table and write the JSON.
+
+See the README's "Benchmarks" section; ``python -m bench --help`` lists the options.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import corpus, loader, report, runner, services
+from .operations import Workload
+from .services import REPO, STATE
+
+SHARED_OPS = report.SHARED
+PROJECT_OPS = ["share_request_create", "share_request_decide", "download", "evaluation_page"]
+
+
+def parse(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scale", type=int, default=20_000, help="catalog entries to load (default 20000)")
+    p.add_argument("--clients", default="1,8", help="concurrent clients, comma-separated (default 1,8)")
+    p.add_argument("--duration", type=float, default=15, help="seconds measured per operation, side and "
+                   "client count (default 15; plus --warmup)")
+    p.add_argument("--warmup", type=float, default=2, help="seconds of unmeasured requests first (default 2)")
+    p.add_argument("--keep", action="store_true", help="reuse the databases and indexes of an earlier run: "
+                   "load only the entries that are missing")
+    p.add_argument("--seed", type=int, default=2026, help="which generated catalog (default 2026)")
+    p.add_argument("--load-workers", type=int, default=8, help="parallel API clients while loading (default 8)")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers per portal (default 2, as make serve)")
+    p.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4, as make serve)")
+    p.add_argument("--ops", default="", help="only these operations (comma-separated names of the table)")
+    p.add_argument("--sides", default="project,stock", help="project,stock (default both)")
+    p.add_argument("--no-rebuild", action="store_true", help="skip timing `ckan search-index rebuild`")
+    p.add_argument("--decide-pool", type=int, default=600, help="submitted share requests made ready before "
+                   "each share_request_decide measurement (default 600)")
+    p.add_argument("--profile", metavar="DIR", help="record each project measurement with py-spy (raw "
+                   "collapsed stacks in DIR) when py-spy is on PATH")
+    p.add_argument("--out", help="JSON path (default bench/results/<date>-<scale>.json)")
+    p.add_argument("--db-project", default="ckan_bench")
+    p.add_argument("--db-stock", default="ckan_bench_stock")
+    p.add_argument("--core-project", default="ckan_bench")
+    p.add_argument("--core-stock", default="ckan_bench_stock")
+    p.add_argument("--redis-project", type=int, default=5)
+    p.add_argument("--redis-stock", type=int, default=6)
+    p.add_argument("--port-project", type=int, default=5101)
+    p.add_argument("--port-stock", type=int, default=5102)
+    return p.parse_args(argv)
+
+
+def say(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def _load(x) -> list[float]:
+    return [round(v, 2) for v in (x if x is not None else os.getloadavg())]
+
+
+def prepare(side: services.Side, args, catalog: corpus.Catalog) -> dict:
+    """Database, core, web server, departments, users and the catalog of one side."""
+    t0 = time.monotonic()
+    services.ensure_core(side)
+    if not args.keep:
+        services.empty_core(side)
+    services.fresh_database(side, args.keep)
+    side.token = services.sysadmin_token(side, loader.PASSWORD)
+    services.start_web(side, args.workers, args.threads)
+    created_orgs = loader.departments(side)
+    loader.users(side)
+    setup_s = time.monotonic() - t0
+    have = set(_names(side))
+    missing = [i for i in range(args.scale) if catalog.name(i) not in have]
+    say(f"{side.key}: {len(have)} datasets there, loading {len(missing)} with {args.load_workers} clients")
+    stats = {"setup_seconds": round(setup_s, 1), "departments_created": created_orgs,
+             "already_loaded": len(have)}
+    if missing:
+        stats.update(_load_missing(side, catalog, missing, args.load_workers))
+    stats["indexed"] = services.core_docs(side)
+    return stats
+
+
+def _names(side: services.Side) -> list[str]:
+    from .api import call
+    return call(side.url, "package_list", {}, side.token, timeout=600)
+
+
+def _load_missing(side, catalog, missing, workers) -> dict:
+    # contiguous runs load with one pool each; usually there is one run
+    import itertools
+    total: dict = {}
+    for _, group in itertools.groupby(enumerate(missing), key=lambda t: t[1] - t[0]):
+        idx = [i for _, i in group]
+        part = loader.entries(side, catalog, idx[0], idx[-1] + 1, workers, progress=say)
+        for k, v in part.items():
+            if isinstance(v, (int, float)) and k not in ("per_second", "workers"):
+                total[k] = round(total.get(k, 0) + v, 1)
+            elif k not in total:
+                total[k] = v
+    if total.get("seconds"):
+        total["per_second"] = round(total["entries"] / total["seconds"], 2)
+    return total
+
+
+def rebuild(side: services.Side) -> dict:
+    services.stop_web(side)   # what an operator does; also keeps the machine quiet
+    load0 = os.getloadavg()
+    t0 = time.monotonic()
+    side.ckan("search-index", "rebuild", "-q", log=f"rebuild-{side.key}.log")
+    seconds = time.monotonic() - t0
+    docs = services.core_docs(side)
+    return {"seconds": round(seconds, 1), "documents": docs,
+            "per_second": round(docs / seconds, 1) if seconds else None,
+            "loadavg_before": _load(load0), "loadavg_after": _load(None)}
+
+
+class Profiler:
+    def __init__(self, directory: str | None):
+        self.dir = Path(directory) if directory else None
+        self.exe = shutil.which("py-spy")
+        self.proc = None
+
+    def start(self, side: services.Side, label: str) -> None:
+        if not (self.dir and self.exe and side.key == "project" and side.process):
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [self.exe, "record", "--pid", str(side.process.pid), "--subprocesses", "--rate", "200",
+             "--format", "raw", "--nonblocking", "-o", str(self.dir / f"{label}.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.send_signal(2)   # SIGINT: py-spy writes its file and exits
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            self.proc = None
+
+
+def measure(args, sides: dict, workloads: dict, profiler: Profiler) -> tuple[list[dict], list[str]]:
+    results, notes = [], []
+    chosen = [o for o in args.ops.split(",") if o] or SHARED_OPS + PROJECT_OPS
+    clients_list = [int(c) for c in args.clients.split(",") if c]
+    project = workloads.get("project")
+    if project is not None and any(o in chosen for o in PROJECT_OPS):
+        n = project.find_conditional()
+        if n == 0:
+            notes.append("no conditional entry of 市公安局 in the catalog: share requests not measured")
+            chosen = [o for o in chosen if o not in PROJECT_OPS]
+    for clients in clients_list:
+        for op in chosen:
+            for key in ([k for k in sides if k in workloads] if op in SHARED_OPS else ["project"]):
+                if key not in workloads:
+                    continue
+                w = workloads[key]
+                base = {"op": op, "side": key, "clients": clients}
+                if op == "share_request_decide":
+                    ready = w.fill_requests(args.decide_pool)
+                    base["pool"] = ready
+                why = w.probe(op)
+                if why:
+                    results.append(dict(base, skipped=True, note=why))
+                    if f"{op}: {why}" not in notes:
+                        notes.append(f"{op}: {why}")
+                    say(f"{op:<22} {key:<7} {clients} clients: skipped ({why})")
+                    continue
+                profiler.start(sides[key], f"{op}-{clients}")
+                r = runner.run(w.op(op), clients, args.duration, args.warmup,
+                               max_requests=base.get("pool"))
+                profiler.stop()
+                results.append(dict(base, **r))
+                say(f"{op:<22} {key:<7} {clients} clients: {r['throughput']} req/s, p50 {r['p50_ms']} "
+                    f"p95 {r['p95_ms']} p99 {r['p99_ms']} ms, {r['errors']} errors"
+                    + (f" (first: {r['first_error']})" if r["errors"] else ""))
+    return results, notes
+
+
+def git_head() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True).stdout.strip()
+    except OSError:
+        return ""
+
+
+def main(argv=None) -> int:
+    args = parse(argv)
+    STATE.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    run_id = dt.datetime.now().strftime("%Y%m%d%H%M%S")
+    catalog = corpus.Catalog(args.seed)
+    all_sides = services.sides(args)
+    keys = [k for k in args.sides.split(",") if k in all_sides]
+    sides = {k: all_sides[k] for k in keys}
+    doc: dict = {
+        "issue": 9, "date": dt.date.today().isoformat(), "git": git_head(), "scale": args.scale,
+        "seed": args.seed, "clients": args.clients, "duration_s": args.duration, "warmup_s": args.warmup,
+        "gunicorn": {"workers": args.workers, "threads": args.threads},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "loadavg_at_start": _load(None),
+                    "note": "2 cores shared with other engineers' test runs: see loadavg_* of each figure"},
+        "load": {}, "rebuild": {}, "results": [], "notes": [],
+    }
+    profiler = Profiler(args.profile)
+    workloads = {}
+    try:
+        for key, side in sides.items():
+            say(f"preparing {key}: database {side.db}, Solr core {side.core}, port {side.port}")
+            doc["load"][key] = prepare(side, args, catalog)
+            say(f"{key}: loaded {doc['load'][key]}")
+            workloads[key] = Workload(side, catalog, args.scale, run_id)
+        doc["results"], doc["notes"] = measure(args, sides, workloads, profiler)
+        if not args.no_rebuild:
+            for key, side in sides.items():
+                say(f"{key}: timing ckan search-index rebuild")
+                doc["rebuild"][key] = rebuild(side)
+                say(f"{key}: rebuild {doc['rebuild'][key]}")
+            if len(doc["rebuild"]) == 2:
+                doc["rebuild"]["ratio"] = report.ratio(doc["rebuild"]["project"]["seconds"],
+                                                       doc["rebuild"]["stock"]["seconds"])
+    finally:
+        profiler.stop()
+        for side in sides.values():
+            services.stop_web(side)
+    doc["targets"] = report.targets(doc["results"])
+    doc["machine"]["loadavg_at_end"] = _load(None)
+    doc["total_seconds"] = round(time.monotonic() - started, 1)
+    out = Path(args.out) if args.out else REPO / "bench" / "results" / f"{doc['date']}-{args.scale}.json"
+    report.write_json(out, doc)
+    print()
+    print(report.table(doc["results"]))
+    if doc["rebuild"]:
+        print("\nsearch-index rebuild: " + ", ".join(
+            f"{k} {v['seconds']} s ({v['documents']} docs)" for k, v in doc["rebuild"].items() if isinstance(v, dict))
+            + (f", ratio {doc['rebuild'].get('ratio')}" if doc["rebuild"].get("ratio") else ""))
+    for note in doc["notes"]:
+        print(f"note: {note}")
+    t = doc["targets"]
+    print(f"\ntargets: shared ops within {report.RATIO_TARGET}x of stock at p95: "
+          f"{'met' if t['all_shared_met'] else 'NOT met'}; search with all facets p95 at 8 clients "
+          f"{t['search_facets_p95_ms']['measured']} ms (< {report.FACETS_P95_MS}: "
+          f"{'met' if t['search_facets_p95_ms']['met'] else 'NOT met'}); share_request_decide p95 at 8 clients "
+          f"{t['share_request_decide_p95_ms']['measured']} ms (< {report.DECIDE_P95_MS}: "
+          f"{'met' if t['share_request_decide_p95_ms']['met'] else 'NOT met'})")
+    print(f"JSON: {out}  (run took {doc['total_seconds']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
