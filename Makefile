@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Every target installs what it needs.
-.PHONY: serve test stop status install doctor
+.PHONY: serve test stop status install doctor bench
 
 serve:   ## install, start the stack, load demo data, serve http://127.0.0.1:5000 (Ctrl-C stops all)
 	bash scripts/serve.sh
@@ -15,3 +15,6 @@ status:  ## what is running
 
 install: ## only install (Debian packages, virtualenv, Solr jars)
 	bash scripts/install.sh
+
+bench:   ## project vs stock CKAN at city scale (README "Benchmarks"); options: make bench ARGS="--scale 500"
+	bash bench/run.sh $(ARGS)

@@ -1,0 +1,82 @@
+"""The benchmark's figures: percentiles, the project / stock table, the targets of issue 9."""
+from __future__ import annotations
+
+import json
+
+from bench import report, runner
+
+
+def row(op, side, clients, p95, **kw):
+    return dict({"op": op, "side": side, "clients": clients, "throughput": 10.0, "p50_ms": p95 / 2,
+                 "p95_ms": p95, "p99_ms": p95 * 1.2, "errors": 0}, **kw)
+
+
+def test_nearest_rank_percentiles():
+    values = [i / 1000 for i in range(1, 101)]          # 1 … 100 ms
+    assert report.percentile(values, 50) == 0.05
+    assert report.percentile(values, 95) == 0.095
+    assert report.percentile(values, 99) == 0.099
+    assert report.percentile([0.2], 99) == 0.2
+    assert report.percentile([], 50) is None
+
+
+def test_summary_in_milliseconds_and_requests_per_second():
+    s = report.summarize([0.010, 0.020, 0.030, 0.040], elapsed=2.0)
+    assert s["requests"] == 4 and s["throughput"] == 2.0
+    assert (s["p50_ms"], s["p95_ms"], s["max_ms"], s["mean_ms"]) == (20.0, 40.0, 40.0, 25.0)
+    empty = report.summarize([], elapsed=1.0)
+    assert empty["requests"] == 0 and empty["p95_ms"] is None
+
+
+def test_table_pairs_the_sides_with_the_ratio_and_marks_what_misses_the_target():
+    results = [row("search_facets", "project", 8, 150), row("search_facets", "stock", 8, 100),
+               row("package_show", "project", 8, 60), row("package_show", "stock", 8, 50),
+               row("share_request_decide", "project", 8, 40),
+               {"op": "download", "side": "project", "clients": 8, "skipped": True, "note": "404"}]
+    rows = {r["op"]: r for r in report.rows(results)}
+    assert rows["search_facets"]["p95_ratio"] == 1.5 and rows["package_show"]["p95_ratio"] == 1.2
+    assert rows["share_request_decide"]["p95_ratio"] is None
+    text = report.table(results)
+    facets_line = next(line for line in text.splitlines() if line.startswith("search_facets"))
+    show_line = next(line for line in text.splitlines() if line.startswith("package_show"))
+    assert facets_line.rstrip().endswith("1.50  !") and show_line.rstrip().endswith("1.20")
+    assert "skipped" in next(line for line in text.splitlines() if line.startswith("download"))
+
+
+def test_targets_of_issue_9():
+    results = [row("search_facets", "project", 8, 150), row("search_facets", "stock", 8, 140),
+               row("share_request_decide", "project", 8, 60)]
+    t = report.targets(results)
+    assert t["shared"]["search_facets@8"] == {"p95_ratio": 1.07, "met": True} and t["all_shared_met"]
+    assert t["search_facets_p95_ms"]["met"] and not t["share_request_decide_p95_ms"]["met"]
+    results.append(row("package_show", "project", 8, 70))
+    results.append(row("package_show", "stock", 8, 50))
+    assert not report.targets(results)["all_shared_met"]
+
+
+def test_json_is_written_in_utf8(tmp_path):
+    path = report.write_json(tmp_path / "results" / "x.json", {"note": "不予共享"})
+    assert json.loads(path.read_text("utf-8")) == {"note": "不予共享"}
+    assert "不予共享" in path.read_text("utf-8")
+
+
+def test_runner_counts_requests_errors_and_stops_when_work_runs_out():
+    calls = []
+
+    def op(http, n):
+        calls.append(n)
+        if len(calls) % 5 == 0:
+            raise ValueError("boom")
+        if len(calls) > 40:
+            raise runner.Exhausted()
+
+    r = runner.run(op, clients=2, duration=30, warmup=0)
+    assert r["exhausted"] and r["clients"] == 2
+    assert r["requests"] + r["errors"] == len(calls) - 1     # the call that found no work is not counted
+    assert r["errors"] == sum(1 for i in range(1, len(calls)) if i % 5 == 0)
+    assert r["first_error"].startswith("ValueError")
+
+
+def test_runner_keeps_to_max_requests():
+    r = runner.run(lambda http, n: None, clients=3, duration=30, warmup=0, max_requests=25)
+    assert r["requests"] == 25 and r["errors"] == 0
