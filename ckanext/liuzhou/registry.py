@@ -11,20 +11,28 @@ from .catalog import indexing as catalog_indexing
 from .catalog import search as catalog_search
 from .catalog import validators as catalog_validators
 from .catalog import views as catalog_views
+from .lifecycle import actions as lifecycle_actions
+from .lifecycle import auth as lifecycle_auth
+from .lifecycle import helpers as lifecycle_helpers
+from .lifecycle import views as lifecycle_views
+from .lifecycle import visibility as lifecycle_visibility
 from .sharing import actions as sharing_actions
 from .sharing import auth as sharing_auth
 
 
 def actions() -> dict[str, Any]:
-    return {**catalog_actions.get_actions(), **sharing_actions.get_actions()}
+    return {**catalog_actions.get_actions(), **sharing_actions.get_actions(),
+            **lifecycle_actions.get_actions()}
 
 
 def auth_functions() -> dict[str, Any]:
-    return {**catalog_auth.get_auth_functions(), **sharing_auth.get_auth_functions()}
+    return {**catalog_auth.get_auth_functions(), **sharing_auth.get_auth_functions(),
+            **lifecycle_auth.get_auth_functions()}
 
 
 def helpers() -> dict[str, Any]:
-    return {**core_helpers.get_helpers(), **catalog_helpers.get_helpers()}
+    return {**core_helpers.get_helpers(), **catalog_helpers.get_helpers(),
+            **lifecycle_helpers.get_helpers()}
 
 
 def validators() -> dict[str, Any]:
@@ -32,15 +40,18 @@ def validators() -> dict[str, Any]:
 
 
 def blueprints() -> list:
-    return [*catalog_views.get_blueprints()]
+    return [*catalog_views.get_blueprints(), *lifecycle_views.get_blueprints()]
 
 
 def before_dataset_index(pkg_dict: dict) -> dict:
-    return catalog_indexing.before_dataset_index(pkg_dict)
+    pkg_dict = catalog_indexing.before_dataset_index(pkg_dict)
+    pkg_dict.update(lifecycle_visibility.index_fields(pkg_dict))  # Art 20: offline entries
+    return pkg_dict
 
 
 def before_dataset_search(search_params: dict) -> dict:
-    return catalog_search.before_dataset_search(search_params)
+    search_params = catalog_search.before_dataset_search(search_params)
+    return lifecycle_visibility.before_dataset_search(search_params)  # Art 20: hide offline entries
 
 
 def after_dataset_search(search_results: dict, search_params: dict) -> dict:

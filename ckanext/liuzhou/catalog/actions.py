@@ -5,19 +5,25 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ..lifecycle import hooks as lifecycle_hooks
 from . import tree, validators, vocab
 
 
 @tk.chained_action
 def package_create(up_func, context, data_dict):
-    """Art 13: information_items may come as JSON text (design.md)."""
-    return up_func(context, validators.information_items_from_text(data_dict))
+    """Art 13: information_items may come as JSON text (design.md). Art 17: the response
+    carries ``duplicate_warnings`` (lifecycle/hooks.py)."""
+    result = up_func(context, validators.information_items_from_text(data_dict))
+    return lifecycle_hooks.after_create(context, result)
 
 
 @tk.chained_action
 def package_update(up_func, context, data_dict):
-    """Art 13: information_items may come as JSON text (design.md)."""
-    return up_func(context, validators.information_items_from_text(data_dict))
+    """Art 13: information_items may come as JSON text (design.md). Art 14, 17, 33.1: the
+    lifecycle checks of lifecycle/hooks.py; the response carries ``duplicate_warnings``."""
+    data_dict = validators.information_items_from_text(data_dict)
+    before = lifecycle_hooks.before_update(context, data_dict)
+    return lifecycle_hooks.after_update(context, before, up_func(context, data_dict))
 
 
 @tk.side_effect_free

@@ -108,8 +108,8 @@ class UpkeepNotice(tk.BaseModel):
     issued_at = Column(DateTime, nullable=False, default=_utcnow)
     deadline = Column(DateTime, nullable=False, index=True)
 
-    targets = relationship("UpkeepTarget", cascade="all, delete-orphan", lazy="selectin",
-                           order_by="UpkeepTarget.id")
+    targets = relationship("UpkeepTarget", back_populates="notice", cascade="all, delete-orphan",
+                           lazy="selectin", order_by="UpkeepTarget.id")
 
 
 class UpkeepTarget(tk.BaseModel):
@@ -126,6 +126,8 @@ class UpkeepTarget(tk.BaseModel):
     done_at = Column(DateTime)
     response = Column(UnicodeText)
     on_time = Column(Boolean)
+
+    notice = relationship("UpkeepNotice", back_populates="targets")
 
 
 class AccountRequest(_Workflow, tk.BaseModel):

@@ -18,6 +18,7 @@ import ckan.plugins.toolkit as tk
 
 from .. import config as lz_config
 from ..calendar import store as cal
+from ..lifecycle import violations as lifecycle_violations
 from . import dictize, queries, roles, schema, states, workflow
 from .model import Coordination, Delivery, QualityIssue, ShareRequest, ShareRequestEvent, ShareScope
 from ..validation import validate_or_raise as _validate
@@ -569,6 +570,8 @@ def _provider_transition(context, data_dict, event: str) -> dict:
                         to_state=req.previous_state if event == "resume" else None, deadline=deadline,
                         detail={"reason": data["reason"]},
                         notify=[roles.org_name(req.consumer_org_id), _authority_name(), lz_config.operator_org()])
+    if event in ("suspend", "terminate"):  # Art 33.1: a stop without the Authority's permission is flagged
+        lifecycle_violations.on_provider_stop(req, event, actor)
     _commit(context)
     return _show(req)
 

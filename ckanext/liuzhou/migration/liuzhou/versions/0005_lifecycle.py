@@ -56,7 +56,7 @@ def upgrade():
     # one open application per entry at a time
     op.create_index("liuzhou_catalog_offline_one_open", "liuzhou_catalog_offline", ["package_id"],
                     unique=True, postgresql_where=sa.text("state IN ('submitted', 'coordinating')"))
-    op.execute(f"CREATE SEQUENCE {FILING_SEQUENCE}")
+    op.execute(f"CREATE SEQUENCE IF NOT EXISTS {FILING_SEQUENCE}")
     op.create_table(
         "liuzhou_offline_entry",
         sa.Column("package_id", T, primary_key=True),

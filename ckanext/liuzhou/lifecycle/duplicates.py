@@ -1,0 +1,126 @@
+"""One data, one source (Art 17): find other providers' entries whose information items
+overlap an entry's, record the warning, clear it when the overlap goes.
+
+Each catalog entry's item names are kept normalised in ``liuzhou_item_name`` (see
+:mod:`.normalize`); one grouped SQL query finds the overlapping entries, so the check costs
+the same whatever the size of the catalog. An entry is a match when it belongs to another
+provider, is active, public and online, shares at least ``duplicate_min_items`` names and
+those are at least ``duplicate_threshold`` per cent of the checked entry's names.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from .. import audit
+from ..calendar import store as cal
+from ..sharing import roles
+from . import options
+from .model import DuplicateWarning, ItemName, OfflineEntry
+from .normalize import items_of, normalized_names
+
+
+def sync_item_names(package_id: str, org_id: Optional[str], items: Any) -> dict[str, str]:
+    """Replace the entry's normalised names; return them (normalised → original)."""
+    names = normalized_names(items_of(items))
+    model.Session.query(ItemName).filter(ItemName.package_id == package_id).delete(synchronize_session=False)
+    if org_id:
+        model.Session.add_all(ItemName(package_id=package_id, name_norm=k, name=v, org_id=org_id)
+                              for k, v in names.items())
+    model.Session.flush()
+    return names
+
+
+def find(names: dict[str, str], org_id: Optional[str], exclude_package_id: Optional[str] = None,
+         threshold: Optional[int] = None, min_items: Optional[int] = None) -> list[dict]:
+    """Other providers' published entries sharing enough of ``names`` (normalised → original)."""
+    if not names:
+        return []
+    threshold = options.duplicate_threshold() if threshold is None else threshold
+    min_items = options.duplicate_min_items() if min_items is None else min_items
+    total = len(names)
+    shared = sa.func.count(ItemName.name_norm)
+    query = (model.Session.query(ItemName.package_id, model.Package.name, model.Package.title,
+                                 model.Package.owner_org, shared.label("shared"),
+                                 sa.func.array_agg(ItemName.name_norm).label("shared_keys"))
+             .join(model.Package, model.Package.id == ItemName.package_id)
+             .outerjoin(OfflineEntry, OfflineEntry.package_id == ItemName.package_id)
+             .filter(ItemName.name_norm.in_(list(names)), model.Package.state == "active",
+                     model.Package.type == "catalog", model.Package.private.is_(False),
+                     OfflineEntry.package_id.is_(None))
+             .group_by(ItemName.package_id, model.Package.name, model.Package.title, model.Package.owner_org)
+             .having(sa.and_(shared >= max(min_items, 1), shared * 100 >= threshold * total)))
+    if org_id:
+        query = query.filter(model.Package.owner_org != org_id)
+    if exclude_package_id:
+        query = query.filter(ItemName.package_id != exclude_package_id)
+    rows = query.order_by(shared.desc(), model.Package.title).limit(50).all()
+    orgs = {gid: (name, title) for gid, name, title in model.Session.query(
+        model.Group.id, model.Group.name, model.Group.title).filter(
+        model.Group.id.in_({r.owner_org for r in rows} or {""}))}
+    out = []
+    for r in rows:
+        org_name, org_title = orgs.get(r.owner_org, (r.owner_org, r.owner_org))
+        keys = sorted(r.shared_keys)
+        out.append({
+            "package_id": r.package_id, "name": r.name, "title": r.title,
+            "provider_org": org_name, "provider_org_title": org_title, "provider_org_id": r.owner_org,
+            "shared": [names[k] for k in keys], "shared_count": r.shared, "item_count": total,
+            "ratio": round(100 * r.shared / total),
+            "url": entry_url(r.name),
+        })
+    return out
+
+
+def entry_url(name: str) -> str:
+    """The entry's page, where its data is requested instead of collected again."""
+    try:
+        return tk.url_for("catalog.read", id=name)
+    except RuntimeError:  # no application context (a script)
+        return f"/catalog/{name}"
+
+
+def record(pkg: model.Package, matches: list[dict], actor: Optional[model.User],
+           now: Optional[dt.datetime] = None) -> None:
+    """Keep one warning per (entry, other entry): new or changed ones are audited, those no
+    longer matching are cleared. Not committed."""
+    now = now or cal.utcnow()
+    existing = {w.other_package_id: w for w in model.Session.query(DuplicateWarning)
+                .filter(DuplicateWarning.package_id == pkg.id).with_for_update()}
+    seen = set()
+    for m in matches:
+        seen.add(m["package_id"])
+        w = existing.get(m["package_id"])
+        changed = w is None or w.state != "open" or sorted(w.shared or []) != sorted(m["shared"])
+        if w is None:
+            w = DuplicateWarning(package_id=pkg.id, other_package_id=m["package_id"],
+                                 provider_org_id=pkg.owner_org, other_org_id=m["provider_org_id"],
+                                 first_detected=now)
+            model.Session.add(w)
+        w.shared, w.shared_count, w.item_count, w.ratio = m["shared"], m["shared_count"], m["item_count"], m["ratio"]
+        w.state, w.last_detected, w.cleared_at = "open", now, None
+        w.provider_org_id = pkg.owner_org
+        if changed:
+            w.detected_by = actor.id if actor else None
+            model.Session.flush()
+            audit.record("duplicate.warning", actor, package=pkg, object_type="duplicate_warning",
+                         object_id=w.id, actor_org=roles.org_name(pkg.owner_org),
+                         detail={"other_package_id": m["package_id"], "other_provider": m["provider_org"],
+                                 "shared": m["shared"], "ratio": m["ratio"]})
+    for other_id, w in existing.items():
+        if other_id not in seen and w.state == "open":
+            w.state, w.cleared_at = "cleared", now
+    model.Session.flush()
+
+
+def check_package(pkg: model.Package, items: Any, actor: Optional[model.User]) -> list[dict]:
+    """Art 17 on create or update: sync the entry's names, find and record overlaps."""
+    names = sync_item_names(pkg.id, pkg.owner_org, items)
+    matches = find(names, pkg.owner_org, exclude_package_id=pkg.id)
+    record(pkg, matches, actor)
+    return matches

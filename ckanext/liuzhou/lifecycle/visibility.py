@@ -1,0 +1,83 @@
+"""Offline catalog entries (Art 20) leave default search but stay readable to the Authority,
+the Operator and the provider.
+
+The access layer calls:
+- :func:`index_fields` from ``before_dataset_index``: ``lifecycle_state`` (``online`` or
+  ``offline``; a plain string through the schema's ``*`` dynamic field);
+- :func:`search_filter` for ``package_search``: a Solr filter hiding offline entries from a
+  user who may not see them (None when the user sees everything);
+- :func:`hidden_from` for ``package_show`` (and so ``resource_show`` and downloads).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import ckan.model as model
+
+from ..sharing import roles
+from . import who
+from .model import OfflineEntry
+
+FIELD = "lifecycle_state"
+
+
+def is_offline(package_id: Optional[str]) -> bool:
+    if not package_id:
+        return False
+    return model.Session.query(OfflineEntry.package_id).filter_by(package_id=package_id).first() is not None
+
+
+def offline_record(package_id: Optional[str]) -> Optional[OfflineEntry]:
+    return model.Session.get(OfflineEntry, package_id) if package_id else None
+
+
+def index_fields(pkg_dict: dict) -> dict:
+    if pkg_dict.get("type") != "catalog":
+        return {}
+    return {FIELD: "offline" if is_offline(pkg_dict.get("id")) else "online"}
+
+
+def sees_all(user_obj) -> bool:
+    return who.is_sysadmin(user_obj) or who.oversees(user_obj)
+
+
+def search_filter(user_obj) -> Optional[str]:
+    """A Solr fq clause: offline entries only for their provider (all for Authority / Operator)."""
+    if sees_all(user_obj):
+        return None
+    own = sorted(roles.memberships(user_obj))
+    hide = f"(*:* -{FIELD}:offline)"
+    if not own:
+        return hide
+    orgs = " OR ".join(f'"{oid}"' for oid in own)
+    return f"{hide} OR owner_org:({orgs})"
+
+
+def hidden_from(user_obj, package) -> bool:
+    """True when ``package`` is offline and the user is neither its provider, nor the
+    Authority, the Operator or a sysadmin."""
+    if package is None or getattr(package, "type", None) != "catalog" or not is_offline(package.id):
+        return False
+    if sees_all(user_obj):
+        return False
+    return not roles.is_member(package.owner_org, user_obj)
+
+
+def current_user_obj():
+    """The signed-in user of the current web request (None outside one, or anonymous)."""
+    try:
+        from flask import has_request_context
+        from ckan.common import current_user
+    except ImportError:  # pragma: no cover
+        return None
+    if not has_request_context():
+        return None
+    return roles.user_obj(getattr(current_user, "_get_current_object", lambda: current_user)())
+
+
+def before_dataset_search(search_params: dict) -> dict:
+    """Add :func:`search_filter` for the request's user as one more ``fq_list`` clause."""
+    clause = search_filter(current_user_obj())
+    if clause:
+        search_params["fq_list"] = [*(search_params.get("fq_list") or []), clause]
+    return search_params
