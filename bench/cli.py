@@ -40,6 +40,8 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--ops", default="", help="only these operations (comma-separated names of the table)")
     p.add_argument("--sides", default="project,stock", help="project,stock (default both)")
     p.add_argument("--no-rebuild", action="store_true", help="skip timing `ckan search-index rebuild`")
+    p.add_argument("--load-only", action="store_true", help="prepare and load, then stop (no measurement, "
+                   "no rebuild): e.g. load both sides at once in two runs with --sides, then measure with --keep")
     p.add_argument("--decide-pool", type=int, default=600, help="submitted share requests made ready before "
                    "each share_request_decide measurement (default 600)")
     p.add_argument("--profile", metavar="DIR", help="record each project measurement with py-spy (raw "
@@ -219,8 +221,9 @@ def main(argv=None) -> int:
             doc["load"][key] = prepare(side, args, catalog)
             say(f"{key}: loaded {doc['load'][key]}")
             workloads[key] = Workload(side, catalog, args.scale, run_id)
-        doc["results"], doc["notes"] = measure(args, sides, workloads, profiler)
-        if not args.no_rebuild:
+        if not args.load_only:
+            doc["results"], doc["notes"] = measure(args, sides, workloads, profiler)
+        if not args.no_rebuild and not args.load_only:
             for key, side in sides.items():
                 say(f"{key}: timing ckan search-index rebuild")
                 doc["rebuild"][key] = rebuild(side)
