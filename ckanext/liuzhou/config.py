@@ -29,3 +29,14 @@ def lead_departments() -> dict[str, list[str]]:
         if sub and names:
             result[sub] = [n for n in names.split(",") if n]
     return result
+
+
+def notification_email() -> bool:
+    """Whether share request events are e-mailed (``ckanext.liuzhou.notifications.email``)."""
+    value = str(tk.config.get("ckanext.liuzhou.notifications.email") or "auto").strip().lower()
+    if value in ("true", "yes", "on", "1"):
+        return True
+    if value in ("false", "no", "off", "0"):
+        return False
+    server = (tk.config.get("smtp.server") or "").strip()
+    return bool(server) and server != "localhost"

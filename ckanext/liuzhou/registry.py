@@ -18,20 +18,24 @@ from .lifecycle import views as lifecycle_views
 from .lifecycle import visibility as lifecycle_visibility
 from .sharing import actions as sharing_actions
 from .sharing import auth as sharing_auth
+from .sharing import helpers as sharing_helpers
+from .sharing import notification_auth, notifications
+from .sharing import views as sharing_views
 
 
 def actions() -> dict[str, Any]:
-    return {**catalog_actions.get_actions(), **sharing_actions.get_actions(),
+    return {**catalog_actions.get_actions(), **sharing_actions.get_actions(), **notifications.get_actions(),
             **lifecycle_actions.get_actions()}
 
 
 def auth_functions() -> dict[str, Any]:
     return {**catalog_auth.get_auth_functions(), **sharing_auth.get_auth_functions(),
+            **notification_auth.get_auth_functions(),
             **lifecycle_auth.get_auth_functions()}
 
 
 def helpers() -> dict[str, Any]:
-    return {**core_helpers.get_helpers(), **catalog_helpers.get_helpers(),
+    return {**core_helpers.get_helpers(), **catalog_helpers.get_helpers(), **sharing_helpers.get_helpers(),
             **lifecycle_helpers.get_helpers()}
 
 
@@ -40,7 +44,7 @@ def validators() -> dict[str, Any]:
 
 
 def blueprints() -> list:
-    return [*catalog_views.get_blueprints(), *lifecycle_views.get_blueprints()]
+    return [*catalog_views.get_blueprints(), *sharing_views.get_blueprints(), *lifecycle_views.get_blueprints()]
 
 
 def before_dataset_index(pkg_dict: dict) -> dict:
