@@ -164,7 +164,8 @@ def test_request_page_as_each_role(app, world, auth, drive):
     consumer = page(app.get(url, headers=auth(world.consumer_member)))
     assert steps(consumer) == {"withdraw", "coordination_open"}
     body = text(consumer)
-    for fact in ("社会保障待遇资格认证时核验参保人身份", "《社会保险法》第七十四条", "公民身份号码", "姓名", world.consumer_scoped):
+    assert world.consumer_scoped in {b["data-user"] for b in consumer.select(".liuzhou-scope [data-user]")}
+    for fact in ("社会保障待遇资格认证时核验参保人身份", "《社会保险法》第七十四条", "公民身份号码", "姓名"):
         assert fact in body, fact
     assert [li["data-event"] for li in consumer.select(".liuzhou-timeline-event")] == ["create"]
 
@@ -339,7 +340,7 @@ def test_overdue_rows_are_marked_with_the_working_days_late(app, world, auth, ca
     row = soup.select_one(f"tr[data-request='{late['id']}']")
     assert "liuzhou-row-overdue" in row["class"]
     badge = row.select_one(".liuzhou-overdue-badge")
-    assert badge.get_text(" ", strip=True) == f"逾期 · 逾期 {expected} 个工作日"
+    assert badge.get_text(" ", strip=True) == f"逾期 {expected} 个工作日"
     assert badge["data-workdays-late"] == str(expected)
     assert soup.select_one(f"tr[data-request='{fresh['id']}']") is None  # not overdue: filtered out
     all_rows = page(app.get("/sharing/review", headers=auth(world.provider_admin)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
@@ -172,6 +173,14 @@ def liuzhou_deadline_info(deadline: Any, now: Optional[dt.datetime] = None) -> O
     except UnknownCalendarYear as e:
         info["unknown_year"] = e.year
     return info
+
+
+def liuzhou_user_label(name: Optional[str]) -> str:
+    """A user's display name (full name, else the user name) for the pages."""
+    if not name:
+        return ""
+    user = model.User.get(name)
+    return user.display_name if user is not None else name
 
 
 def liuzhou_request_button(pkg: dict) -> Optional[str]:

@@ -61,12 +61,32 @@ def _form_list(name: str) -> list[str]:
     return [v for v in request.form.getlist(name) if v.strip()]
 
 
+# labels of the fields the actions may name in a ValidationError (the rest speak for themselves)
+FIELD_LABELS = {
+    "package_id": N_("Catalog entry"), "consumer_org": N_("Requesting department"),
+    "resource_ids": N_("Resources wanted"), "information_items": N_("Information items wanted"),
+    "purpose": N_("Purpose"), "basis": N_("Legal or business basis"), "scope_users": N_("Scope of knowledge"),
+    "valid_from": N_("Valid from"), "valid_until": N_("Valid until"), "sharing_method": N_("Sharing method"),
+    "renews": N_("Renews"), "decision": N_("Decision"), "reason_code": N_("Reason code (to reject)"),
+    "reason": N_("Reason"), "meeting_date": N_("Meeting date"), "participants": N_("Participants"),
+    "outcome": N_("Outcome"), "notes": N_("Recorded result"), "method": N_("Sharing method"),
+    "description": N_("What is wrong"), "resolution": N_("What was fixed"), "deadline": N_("Deadline"),
+    "quality_window_ends": N_("Quality window ends"), "day": N_("Calendar day"), "workday": N_("The day is"),
+    "year": N_("Year"), "note": N_("Note"),
+}
+
+
 def _error_summary(errors: dict) -> list[str]:
-    """Messages of a ValidationError as lines (field messages are also shown on their fields)."""
+    """Messages of a ValidationError as lines, each with its field's label (the field shows
+    its own message too)."""
     out = []
     for key, value in (errors or {}).items():
         msgs = value if isinstance(value, list) else [value]
-        out.extend(str(m) for m in msgs if m and not isinstance(m, dict))
+        for m in msgs:
+            if not m or isinstance(m, dict):
+                continue
+            label = FIELD_LABELS.get(key)
+            out.append(_("{field}: {error}").format(field=_(label), error=m) if label else str(m))
     return out
 
 
@@ -101,8 +121,10 @@ def _department_users(org: str) -> list[dict]:
     found = tk.get_action("organization_show")(
         _context(), {"id": org, "include_users": True, "include_datasets": False,
                      "include_extras": False, "include_groups": False, "include_followers": False})
+    site_user = tk.config.get("ckan.site_id")
     users = [{"name": u["name"], "label": u.get("display_name") or u.get("fullname") or u["name"],
-              "capacity": u.get("capacity")} for u in found.get("users") or []]
+              "capacity": u.get("capacity")} for u in found.get("users") or []
+             if not u.get("sysadmin") and u["name"] != site_user]  # operations accounts are no one's staff
     return sorted(users, key=lambda u: u["name"])
 
 
