@@ -160,8 +160,11 @@ def resource_offline_list(context, data_dict) -> dict:
 
 @tk.auth_allow_anonymous_access
 def public_notice_list(context, data_dict) -> dict:
-    """Art 21.3: a public notice is public."""
-    return _ok()
+    """Art 21.3: public on the platform: every signed-in user, and visitors when the portal
+    lets them see the catalog (``ckanext.liuzhou.anonymous_access``)."""
+    if _user(context) is not None or tk.asbool(tk.config.get("ckanext.liuzhou.anonymous_access")):
+        return _ok()
+    return _no(_("Sign in to see the public notices"))
 
 
 # ---------------------------------------------------------------- Art 14

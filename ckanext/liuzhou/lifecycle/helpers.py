@@ -12,7 +12,8 @@ from ..calendar import store as cal
 from ..sharing import roles
 from ..sharing.dictize import Names, _local
 from . import dictize, notices, states, visibility, who
-from .model import CatalogOffline, DuplicateWarning, ResourceOffline, UpkeepNotice, UpkeepTarget
+from .model import (CatalogOffline, DuplicateWarning, OfflineEntry, ResourceOffline, UpkeepNotice,
+                    UpkeepTarget)
 
 _ = tk._
 
@@ -183,9 +184,11 @@ def liuzhou_lifecycle_admin_entries(org_capacity: str = "admin") -> list[dict]:
     orgs = who.orgs_with(user, *(("admin",) if org_capacity == "admin" else ("admin", "editor")))
     if not orgs:
         return []
+    offline = model.Session.query(OfflineEntry.package_id)
     rows = (model.Session.query(model.Package.id, model.Package.name, model.Package.title)
             .filter(model.Package.owner_org.in_(list(orgs)), model.Package.state == "active",
-                    model.Package.type == "catalog").order_by(model.Package.title).limit(1000))
+                    model.Package.type == "catalog", model.Package.id.notin_(offline))
+            .order_by(model.Package.title).limit(1000))
     return [{"id": i, "name": n, "title": t} for i, n, t in rows]
 
 

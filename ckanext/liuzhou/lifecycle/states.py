@@ -75,13 +75,16 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
 
 _NAMES = {"catalog_offline": "catalog offline application", "resource_offline": "resource offline application",
           "account_request": "account request", "violation": "violation"}
+_LABELS = {"catalog_offline": "catalog_offline", "resource_offline": "resource_offline",
+           "account_request": "account_request", "violation": "violation"}
 
 
 def check(flow: str, event: str, state: str) -> None:
     """Refuse an illegal move with a ValidationError (HTTP 409 in the API) naming the state."""
     allowed = TRANSITIONS[flow][event]
     if state not in allowed:
+        from .helpers import liuzhou_lifecycle_label
         raise tk.ValidationError({"state": [tk._(
-            "Cannot {event} this {what}: it is {state} (allowed only when {allowed})"
-        ).format(event=event.replace("_", " "), what=tk._(_NAMES[flow]), state=state,
-                 allowed=", ".join(sorted(allowed)))]})
+            "This {what} is {state}: this step is not possible now (event {event}; allowed only when {allowed})"
+        ).format(what=tk._(_NAMES[flow]), state=liuzhou_lifecycle_label(_LABELS[flow], state), event=event,
+                 allowed=", ".join(liuzhou_lifecycle_label(_LABELS[flow], a) for a in sorted(allowed)))]})
