@@ -9,6 +9,8 @@ SOLR_PORT="${SOLR_PORT:-8984}"
 CKAN_PORT="${CKAN_PORT:-5000}"
 PG_USER="${PG_USER:-ckan}"
 PG_PASSWORD="${PG_PASSWORD:-ckan}"
+DATASTORE_RO_USER="${DATASTORE_RO_USER:-datastore_ro}"
+DATASTORE_RO_PASSWORD="${DATASTORE_RO_PASSWORD:-datastore_ro}"
 PYTHON_BIN="${PYTHON_BIN:-python3.11}"
 command -v "$PYTHON_BIN" >/dev/null 2>&1 || PYTHON_BIN=python3
 # The virtualenv lives in the cache, keyed by the pinned requirements, so a fresh

@@ -71,6 +71,16 @@ createdb() {  # idempotent
     || psql_admin -c "CREATE DATABASE \"$1\" OWNER $PG_USER ENCODING 'UTF8' TEMPLATE template0"
 }
 
+# DataStore: the database, and the read-only role CKAN's datastore plugin reads with. The
+# permissions SQL comes on standard input from `ckan datastore set-permissions`.
+datastore() {
+  createdb "$1"
+  psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname='$DATASTORE_RO_USER'" | grep -q 1 \
+    || psql_admin -c "CREATE ROLE $DATASTORE_RO_USER LOGIN PASSWORD '$DATASTORE_RO_PASSWORD'"
+  [ -t 0 ] && return 0
+  as_pg "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 >/dev/null
+}
+
 dropdb() { psql_admin -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)"; }
 
 stop() {
@@ -85,7 +95,7 @@ status() { as_pg "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1 && echo "post
 cmd="${1:-status}"; shift || true
 case "$cmd" in
   start) start ;; stop) stop ;; status) status ;;
-  createdb) createdb "$1" ;; dropdb) dropdb "$1" ;;
+  createdb) createdb "$1" ;; dropdb) dropdb "$1" ;; datastore) datastore "$1" ;;
   psql) psql_admin "$@" ;;
-  *) die "usage: postgres.sh start|stop|status|createdb NAME|dropdb NAME|psql ARGS" ;;
+  *) die "usage: postgres.sh start|stop|status|createdb NAME|dropdb NAME|datastore NAME < permissions.sql|psql ARGS" ;;
 esac

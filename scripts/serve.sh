@@ -21,6 +21,8 @@ export CKAN_INI="$INI"
 export CKAN_SQLALCHEMY_URL="postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/ckan"
 export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan"
 export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export CKAN_DATASTORE_WRITE_URL="postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/datastore"
+export CKAN_DATASTORE_READ_URL="postgresql://$DATASTORE_RO_USER:$DATASTORE_RO_PASSWORD@127.0.0.1:$PG_PORT/datastore"
 export CKAN_SITE_URL="http://127.0.0.1:$CKAN_PORT"
 
 cleanup() {
@@ -32,12 +34,15 @@ trap cleanup INT TERM EXIT
 
 bash "$S/stack.sh" up
 bash "$S/postgres.sh" createdb ckan
+bash "$S/postgres.sh" datastore datastore </dev/null
 "$PYTHON" -m ckanext.liuzhou.doctor -c "$INI" --services || die "a service is missing (see above)"
 
 say "migrating the database (CKAN core, harvest, liuzhou)"
 "$CKAN" -c "$INI" db upgrade >"$STACK_DIR/db-upgrade.log" 2>&1 || { tail -30 "$STACK_DIR/db-upgrade.log"; die "database migration failed"; }
+"$CKAN" -c "$INI" datastore set-permissions 2>>"$STACK_DIR/db-upgrade.log" \
+  | bash "$S/postgres.sh" datastore datastore || die "DataStore permissions could not be set"
 
-DEMO_HASH=$(cat "$REPO"/ckanext/liuzhou/demo/*.json "$REPO"/ckanext/liuzhou/demo/*.csv 2>/dev/null | sha1sum | cut -c1-12)
+DEMO_HASH=$(cat "$REPO"/ckanext/liuzhou/demo/*.json "$REPO"/ckanext/liuzhou/demo/*.csv "$REPO"/ckanext/liuzhou/demo/*.py 2>/dev/null | sha1sum | cut -c1-12)
 if [ "$(cat "$STACK_DIR/demo.loaded" 2>/dev/null)" != "$DEMO_HASH" ]; then
   say "loading demo data"
   "$CKAN" -c "$INI" liuzhou demo 2>"$STACK_DIR/demo.log" | tee "$STACK_DIR/demo.out" || { tail -30 "$STACK_DIR/demo.log"; die "demo data failed to load"; }

@@ -50,15 +50,18 @@ def demo():
 
 @liuzhou.command("index-check")
 def index_check():
-    """Exit 1 when the search index does not hold every active dataset (then rebuild it)."""
+    """Exit 1 when the search index does not hold every active dataset, or holds resource
+    locations (indexed before the access layer kept them out): then rebuild it."""
     import ckan.model as model
     from ckan.lib.search.common import make_connection
     import ckan.plugins.toolkit as tk
 
     in_db = model.Session.query(model.Package).filter(model.Package.state == "active").count()
     res = make_connection().search(q="*:*", fq=f"+site_id:{tk.config['ckan.site_id']} +state:active", rows=0)
-    click.echo(f"database: {in_db} active datasets, index: {res.hits}")
-    sys.exit(0 if res.hits == in_db else 1)
+    located = make_connection().search(q="res_url:[* TO *]", rows=0).hits
+    click.echo(f"database: {in_db} active datasets, index: {res.hits}; "
+               f"entries with resource locations in the index: {located}")
+    sys.exit(0 if res.hits == in_db and not located else 1)
 
 
 @liuzhou.command()

@@ -26,6 +26,7 @@ class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "liuzhou")
+        registry.install_listeners()
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):
@@ -33,6 +34,9 @@ class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_search(self, search_params):
         return registry.before_dataset_search(search_params)
+
+    def after_dataset_show(self, context, pkg_dict):
+        registry.after_dataset_show(context, pkg_dict)
 
     def after_dataset_search(self, search_results, search_params):
         return registry.after_dataset_search(search_results, search_params)

@@ -4,6 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from . import helpers as core_helpers
+from .access import actions as access_actions
+from .access import activity as access_activity
+from .access import auth as access_auth
+from .access import policy as access_policy
+from .access import redact as access_redact
+from .access import search as access_search
+from .access import views as access_views
 from .catalog import actions as catalog_actions
 from .catalog import auth as catalog_auth
 from .catalog import helpers as catalog_helpers
@@ -25,13 +32,12 @@ from .sharing import views as sharing_views
 
 def actions() -> dict[str, Any]:
     return {**catalog_actions.get_actions(), **sharing_actions.get_actions(), **notifications.get_actions(),
-            **lifecycle_actions.get_actions()}
+            **access_actions.get_actions(), **lifecycle_actions.get_actions()}
 
 
 def auth_functions() -> dict[str, Any]:
-    return {**catalog_auth.get_auth_functions(), **sharing_auth.get_auth_functions(),
-            **notification_auth.get_auth_functions(),
-            **lifecycle_auth.get_auth_functions()}
+    return {**catalog_auth.get_auth_functions(), **sharing_auth.get_auth_functions(), **notification_auth.get_auth_functions(),
+            **lifecycle_auth.get_auth_functions(), **access_auth.get_auth_functions()}
 
 
 def helpers() -> dict[str, Any]:
@@ -44,11 +50,17 @@ def validators() -> dict[str, Any]:
 
 
 def blueprints() -> list:
-    return [*catalog_views.get_blueprints(), *sharing_views.get_blueprints(), *lifecycle_views.get_blueprints()]
+    return [*catalog_views.get_blueprints(), *sharing_views.get_blueprints(), *access_views.get_blueprints(),
+            *lifecycle_views.get_blueprints()]
+
+
+def install_listeners() -> None:
+    """Database listeners: activity copies of entries never hold resource locations."""
+    access_activity.install()
 
 
 def before_dataset_index(pkg_dict: dict) -> dict:
-    pkg_dict = catalog_indexing.before_dataset_index(pkg_dict)
+    pkg_dict = access_search.index_document(catalog_indexing.before_dataset_index(pkg_dict))
     pkg_dict.update(lifecycle_visibility.index_fields(pkg_dict))  # Art 20: offline entries
     return pkg_dict
 
@@ -56,6 +68,12 @@ def before_dataset_index(pkg_dict: dict) -> dict:
 def before_dataset_search(search_params: dict) -> dict:
     search_params = catalog_search.before_dataset_search(search_params)
     return lifecycle_visibility.before_dataset_search(search_params)  # Art 20: hide offline entries
+
+
+def after_dataset_show(context: dict, pkg_dict: dict) -> None:
+    """Resource locations only for the provider's users; the platform route for readers."""
+    if not context.get("ignore_auth"):
+        access_redact.redact_package(pkg_dict, access_policy.context_reader(context))
 
 
 def after_dataset_search(search_results: dict, search_params: dict) -> dict:

@@ -93,26 +93,36 @@ def test_filter_by_a_departments_subtree(entries):
     assert _titles(_search(fq="+dataset_type:catalog department:ljqlbz")) == ["拉堡镇农村集体资产信息"]
 
 
+@pytest.fixture(scope="module")
+def signed_in(departments) -> dict:
+    """Pages are for signed-in department users: a member of 市教育局 (not a provider here)."""
+    from ckan.tests import factories
+    from tests.conftest import make_user
+
+    user = make_user("lzsjyj", "member")
+    return {"Authorization": factories.APIToken(user=user["name"])["token"]}
+
+
 def _item_labels(body):
     return set(re.findall(r'<span class="item-label">([^<]+)</span>', body))
 
 
-def test_search_page_shows_the_facets_in_chinese(app, entries):
-    body = app.get("/catalog/").body
+def test_search_page_shows_the_facets_in_chinese(app, entries, signed_in):
+    body = app.get("/catalog/", headers=signed_in).body
     assert {"基础信息资源", "部门信息资源", "无条件共享", "有条件共享", "市", "县（区）", "乡（镇）",
             "每日", "每月", "数据库", "服务接口", "向社会开放", "柳州市公安局"} <= _item_labels(body)
     assert "unconditional" not in _item_labels(body)
 
 
-def test_search_page_in_english_shows_english_labels(app, entries):
-    labels = _item_labels(app.get("/en/catalog/").body)
+def test_search_page_in_english_shows_english_labels(app, entries, signed_in):
+    labels = _item_labels(app.get("/en/catalog/", headers=signed_in).body)
     assert {"Base", "Unconditional", "County / district"} <= labels
 
 
-def test_search_page_filters_by_level_and_subtree(app, entries):
-    body = app.get("/catalog/", query_string={"provider_level": "county"}).body
+def test_search_page_filters_by_level_and_subtree(app, entries, signed_in):
+    body = app.get("/catalog/", headers=signed_in, query_string={"provider_level": "county"}).body
     assert "柳江区政务服务事项办件信息" in body and "拉堡镇农村集体资产信息" not in body
-    body = app.get("/catalog/", query_string={"department": "ljq"}).body
+    body = app.get("/catalog/", headers=signed_in, query_string={"department": "ljq"}).body
     assert "拉堡镇农村集体资产信息" in body and "柳江区政务服务事项办件信息" in body
     assert "鹿寨镇农村集体资产信息" not in body and "柳州市常住人口基础信息" not in body
 
@@ -124,6 +134,6 @@ def test_words_joined_by_or_find_either(entries):
     assert _titles(_search(q="集体资产 -鹿寨镇")) == ["拉堡镇农村集体资产信息"]
 
 
-def test_a_chinese_word_finds_the_entry_through_the_search_page(app, entries):
-    body = app.get("/catalog/", query_string={"q": "人口"}).body
+def test_a_chinese_word_finds_the_entry_through_the_search_page(app, entries, signed_in):
+    body = app.get("/catalog/", headers=signed_in, query_string={"q": "人口"}).body
     assert "柳州市常住人口基础信息" in body and "拉堡镇农村集体资产信息" not in body

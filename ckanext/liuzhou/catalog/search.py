@@ -78,6 +78,7 @@ def dataset_facets(facets_dict, package_type: str):
     if package_type != "catalog":
         return facets_dict
     facets_dict.clear()
+    facets_dict["access"] = _("Data access")   # counted from the user's grants (access.search)
     facets_dict["classification"] = _("Classification")
     facets_dict["sharing_type"] = _("Sharing type")
     facets_dict["organization"] = _("Provider")

@@ -1,11 +1,8 @@
-"""Who may read a catalog entry's data (Art 25–26, 28, 32) — the rule the access layer enforces.
-
-- unconditional: any signed-in user of a department;
-- conditional: the users in the 知悉范围 of a delivered request of this entry, while the
-  request gives access (delivered, quality issue, fixed, or coordinating from one of those)
-  and today (Asia/Shanghai) is within its validity period — so access ends by itself;
-- not shared: the provider and the Authority (and users granted by a delivered negotiation).
-The provider's own users always read their data.
+"""The grants that share requests give (Art 25–26): a conditional entry's data is read by the
+users in the 知悉范围 of a delivered request of the entry, while the request gives access
+(delivered, quality issue, fixed, or coordinating from one of those) and today
+(Asia/Shanghai) is within its validity period — so access ends by itself. The whole rule,
+with the other sharing types, is :mod:`ckanext.liuzhou.access.policy`.
 """
 from __future__ import annotations
 
@@ -36,16 +33,10 @@ def grant_for(user, package_id: str) -> Optional[str]:
 
 
 def can_read(user, package: model.Package) -> tuple[bool, Optional[str]]:
-    """(may read, id of the request that grants it, if any)."""
-    u = roles.user_obj(user)
-    if u is None or package is None:
+    """(may read, id of the request that grants it, if any); the rule is in access.policy."""
+    from ..access import policy   # the access layer builds on this module
+
+    decision = policy.build(user).decide_package(package) if package is not None else None
+    if decision is None:
         return False, None
-    if roles.is_member(package.owner_org, u):
-        return True, None
-    sharing_type = package.extras.get("sharing_type") or "unconditional"
-    if sharing_type == "unconditional":
-        return bool(roles.memberships(u)), None
-    if sharing_type == "not_shared" and roles.is_authority(u):
-        return True, None
-    grant = grant_for(u, package.id)
-    return grant is not None, grant
+    return decision.readable, decision.share_request_id

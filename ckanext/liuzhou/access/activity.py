@@ -1,0 +1,53 @@
+"""Activity records never hold a resource's location.
+
+CKAN's activity plugin stores a copy of the whole entry in each activity, readable by anyone
+who may see the entry's activity stream, and diffs them. Rather than redacting every activity
+action on the way out, the copy is cleaned on the way in: resource locations are blanked
+before the row is written. (The provider sees the current location on the resource's edit
+page; its history is in the audit log of decisions, not here.) Share requests and their
+access lists are never copied into activities: the sharing capability writes none.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+
+_LOCATION_KEYS = ("url", "cache_url", "original_url")
+_installed = False
+
+
+def scrub(data: Any) -> Any:
+    """Blank resource locations in an activity's ``data`` (in place)."""
+    if not isinstance(data, dict):
+        return data
+    package = data.get("package")
+    if isinstance(package, dict):
+        for resource in package.get("resources") or []:
+            if isinstance(resource, dict):
+                for key in _LOCATION_KEYS:
+                    if resource.get(key):
+                        resource[key] = ""
+    resource = data.get("resource")
+    if isinstance(resource, dict):
+        for key in _LOCATION_KEYS:
+            if resource.get(key):
+                resource[key] = ""
+    return data
+
+
+def _before_insert(mapper, connection, target) -> None:
+    target.data = scrub(target.data)
+
+
+def install() -> None:
+    """Listen on the activity model (once; nothing to do without the activity plugin)."""
+    global _installed
+    if _installed:
+        return
+    try:
+        from ckanext.activity.model.activity import Activity
+    except ImportError:  # pragma: no cover - the activity plugin is not installed
+        return
+    event.listen(Activity, "before_insert", _before_insert)
+    _installed = True

@@ -1,0 +1,124 @@
+"""Auth functions of the access layer.
+
+- Anonymous visitors reach nothing of the catalog unless ``ckanext.liuzhou.anonymous_access``
+  says so: CKAN's read actions are chained to refuse them.
+- Reading a resource's data (the platform's download route, the DataStore) needs the access
+  rule of :mod:`.policy`: ``resource_data_read`` is the one check every data path makes.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+import ckan.model as model
+import ckan.plugins as plugins
+import ckan.plugins.toolkit as tk
+
+from ..lifecycle import auth as _lifecycle_auth
+from .policy import Decision, context_reader
+
+ANONYMOUS_KEY = "ckanext.liuzhou.anonymous_access"
+
+# CKAN read actions that show the catalog (and the activity plugin's).
+CATALOG_READS = (
+    "package_search", "package_show", "package_list", "current_package_list_with_resources",
+    "resource_show", "resource_search", "resource_view_show", "resource_view_list",
+    "package_autocomplete", "format_autocomplete", "package_relationships_list",
+    "organization_list", "organization_show", "group_list", "group_show",
+    "organization_autocomplete", "group_autocomplete", "tag_list", "tag_show",
+    "tag_autocomplete", "member_list", "organization_list_for_user",
+)
+ACTIVITY_READS = (
+    "package_activity_list", "organization_activity_list", "group_activity_list",
+    "recently_changed_packages_activity_list", "activity_show", "activity_data_show",
+    "activity_diff",
+)
+DATASTORE_READS = ("datastore_search", "datastore_info", "datastore_search_sql")
+
+
+def anonymous_allowed() -> bool:
+    return tk.asbool(tk.config.get(ANONYMOUS_KEY))
+
+
+def _signed_in(context) -> bool:
+    user = context.get("auth_user_obj")
+    return bool(getattr(user, "id", None)) or bool(
+        context.get("user") and model.User.get(context["user"]))
+
+
+def _refuse_anonymous(name: str) -> Callable:
+    @tk.chained_auth_function
+    @tk.auth_allow_anonymous_access
+    def guard(next_auth, context, data_dict):
+        if not _signed_in(context) and not anonymous_allowed():
+            return {"success": False, "msg": tk._("Please sign in to use the data sharing platform")}
+        if name == "package_show" and (refused := _lifecycle_auth.offline_refusal(context, data_dict)):
+            return refused  # Art 20: an offline entry only for its provider, Authority, Operator
+        return next_auth(context, data_dict)
+
+    guard.__name__ = name
+    return guard
+
+
+def _resource(data_dict: dict) -> Optional[model.Resource]:
+    rid = data_dict.get("resource_id") or data_dict.get("id")
+    return model.Resource.get(rid) if rid else None
+
+
+def decision_for(context, resource: Optional[model.Resource]) -> Decision:
+    reader = context_reader(context)
+    package = resource.package if resource is not None else None
+    if resource is None or resource.state != "active" or package is None:
+        return Decision(False, "missing")
+    if (package.state != "active" or package.private) and not reader.owns(package.owner_org):
+        return Decision(False, "missing")
+    return reader.decide_package(package)
+
+
+def _data_result(decision: Decision) -> dict:
+    if decision.readable:
+        return {"success": True}
+    if decision.via == "signin":
+        return {"success": False, "msg": tk._("Please sign in to read data")}
+    if decision.via == "missing":
+        return {"success": False, "msg": tk._("No such resource")}
+    return {"success": False,
+            "msg": tk._("You may not read this data: it needs a share request that has been "
+                        "delivered to you and is still valid")}
+
+
+@tk.auth_allow_anonymous_access
+def resource_data_read(context, data_dict) -> dict:
+    """May the user read this resource's data (download, DataStore)? (Art 25–26, 28)."""
+    resource = _resource(data_dict)
+    decision = decision_for(context, resource)
+    context["liuzhou_access_decision"] = decision
+    return _data_result(decision)
+
+
+def _datastore_guard(name: str) -> Callable:
+    @tk.chained_auth_function
+    @tk.auth_allow_anonymous_access
+    def guard(next_auth, context, data_dict):
+        if name == "datastore_search_sql":
+            names = list(context.get("table_names") or [])
+        else:
+            names = [data_dict.get("resource_id") or data_dict.get("id")]
+        for table in names:
+            result = resource_data_read(dict(context), {"id": table})
+            if not result["success"]:
+                return result
+        return next_auth(context, data_dict)
+
+    guard.__name__ = name
+    return guard
+
+
+def get_auth_functions() -> dict[str, Any]:
+    functions: dict[str, Any] = {"resource_data_read": resource_data_read}
+    guarded = CATALOG_READS + (ACTIVITY_READS if plugins.plugin_loaded("activity") else ())
+    for name in guarded:
+        functions[name] = _refuse_anonymous(name)
+    if plugins.plugin_loaded("datastore"):
+        for name in DATASTORE_READS:
+            functions[name] = _datastore_guard(name)
+    return functions

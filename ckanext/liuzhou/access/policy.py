@@ -1,0 +1,151 @@
+"""Who may read a catalog entry's data, decided once per user and web request.
+
+The rule (Art 25–26, 28, 32; design "Access and trace"):
+
+- the provider's own users (members of the owning department) and sysadmins read everything
+  of the entry, and are the only ones who see a resource's real location;
+- unconditional (无条件共享): any signed-in member of a department;
+- conditional (有条件共享): the users named in the 知悉范围 of a delivered request of the entry,
+  while that request gives access and today (Asia/Shanghai) is inside its validity period;
+- not shared (不予共享): the Authority (a county authority within its county), and users granted
+  by a delivered negotiation request.
+
+The catalog itself (an entry's metadata) is published to every signed-in department user:
+Art 13 and 19 make it one catalog for all, and a consumer must find an entry to ask for it
+(Art 26). What this rule guards is the data: resource locations, downloads, the DataStore.
+
+A :class:`Reader` holds everything the rule needs about one user (memberships, roles, grants:
+three queries) so that a page of search results is decided without a query per entry.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import ckan.model as model
+from ckan import authz
+
+from .. import config as lz_config
+from ..sharing import access as grants_of
+from ..sharing import roles
+
+UNCONDITIONAL, CONDITIONAL, NOT_SHARED = "unconditional", "conditional", "not_shared"
+
+
+@dataclass(frozen=True)
+class Decision:
+    readable: bool
+    via: str                        # owner, sysadmin, unconditional, authority, grant, request, signin
+    share_request_id: Optional[str] = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"readable": self.readable, "via": self.via,
+                "share_request_id": self.share_request_id}
+
+
+@dataclass
+class Reader:
+    user: Optional[model.User]
+    sysadmin: bool = False
+    orgs: frozenset[str] = frozenset()          # ids of the user's departments
+    authority: bool = False
+    county: frozenset[str] = frozenset()        # ids of the departments of a county authority
+    grants: dict[str, str] = field(default_factory=dict)   # package id → granting request id
+
+    @property
+    def signed_in(self) -> bool:
+        return self.user is not None
+
+    def owns(self, owner_org: Optional[str]) -> bool:
+        return self.sysadmin or (owner_org is not None and owner_org in self.orgs)
+
+    def decide(self, package_id: str, owner_org: Optional[str],
+               sharing_type: Optional[str]) -> Decision:
+        if self.user is None:
+            return Decision(False, "signin")
+        if self.sysadmin:
+            return Decision(True, "sysadmin")
+        if owner_org in self.orgs:
+            return Decision(True, "owner")
+        sharing_type = sharing_type or UNCONDITIONAL
+        if sharing_type == UNCONDITIONAL:
+            return Decision(bool(self.orgs), "unconditional" if self.orgs else "request")
+        if sharing_type == NOT_SHARED and (self.authority or owner_org in self.county):
+            return Decision(True, "authority")
+        grant = self.grants.get(package_id)
+        if grant:
+            return Decision(True, "grant", grant)
+        return Decision(False, "request")
+
+    def decide_dict(self, pkg_dict: dict) -> Decision:
+        return self.decide(pkg_dict.get("id"), pkg_dict.get("owner_org"),
+                           pkg_dict.get("sharing_type"))
+
+    def decide_package(self, pkg: model.Package) -> Decision:
+        return self.decide(pkg.id, pkg.owner_org, pkg.extras.get("sharing_type"))
+
+    def solr_readable_clause(self) -> str:
+        """A Solr filter selecting exactly the entries this user may read (built from grants)."""
+        if self.sysadmin:
+            return "*:*"
+        if self.user is None:
+            return "-*:*"
+        parts = []
+        if self.orgs:
+            parts.append("sharing_type:unconditional")
+            parts.append("owner_org:(%s)" % " OR ".join(_quote(o) for o in sorted(self.orgs)))
+        if self.authority:
+            parts.append("sharing_type:not_shared")
+        elif self.county:
+            parts.append("(sharing_type:not_shared AND owner_org:(%s))"
+                         % " OR ".join(_quote(o) for o in sorted(self.county)))
+        if self.grants:
+            parts.append("id:(%s)" % " OR ".join(_quote(p) for p in sorted(self.grants)))
+        return "(%s)" % " OR ".join(parts) if parts else "-*:*"
+
+
+def _quote(value: str) -> str:
+    return '"%s"' % value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def build(user: Any) -> Reader:
+    u = roles.user_obj(user)
+    if u is None or u.state != "active":
+        return Reader(None)
+    if authz.is_sysadmin(u.name):
+        return Reader(u, sysadmin=True)
+    orgs = frozenset(roles.memberships(u))
+    authority_id = roles.org_id(lz_config.authority_org())
+    return Reader(u, orgs=orgs, authority=authority_id in orgs,
+                  county=frozenset(roles.county_jurisdiction(u)),
+                  grants=grants_of.active_grants(u))
+
+
+def reader_for(user: Any) -> Reader:
+    """The user's Reader, computed once per web request (fresh outside of one)."""
+    u = roles.user_obj(user)
+    try:
+        from flask import g, has_request_context
+    except ImportError:  # pragma: no cover
+        return build(u)
+    if not has_request_context():
+        return build(u)
+    cache = g.setdefault("_liuzhou_readers", {})
+    key = u.id if u is not None else None
+    if key not in cache:
+        cache[key] = build(u)
+    return cache[key]
+
+
+def forget_cached() -> None:
+    """Drop the request's cached Readers (after an action changed someone's grants)."""
+    try:
+        from flask import g, has_request_context
+    except ImportError:  # pragma: no cover
+        return
+    if has_request_context():
+        g.pop("_liuzhou_readers", None)
+
+
+def context_reader(context: dict) -> Reader:
+    return reader_for(roles.context_user(context))

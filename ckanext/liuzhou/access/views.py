@@ -1,0 +1,101 @@
+"""The platform's data channel and its gate (Art 10–11: all sharing goes through the platform).
+
+- ``GET /data/<resource_id>``: the only download route. It checks ``resource_data_read``,
+  writes the read (or the refusal) to the audit log, and then streams the data: an uploaded
+  file from the platform's storage, or a linked resource fetched by the platform
+  (see :mod:`.fetch`). The real location never reaches the browser.
+- CKAN's own download routes (``/catalog/<id>/resource/<rid>/download[/<file>]``) are served
+  by the same function, so uploads cannot be fetched around the check.
+- Anonymous visitors are sent to the sign-in page (API calls get 403 from the auth chain),
+  unless ``ckanext.liuzhou.anonymous_access`` is true.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import flask
+from flask import Blueprint
+
+import ckan.lib.uploader as uploader
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ..audit import log as audit
+from . import auth as access_auth
+from . import fetch
+
+access = Blueprint("liuzhou_access", __name__)
+
+# Endpoints an anonymous visitor may reach: signing in and what the sign-in page needs.
+_OPEN_ENDPOINTS = {
+    "user.login", "user.logout", "user.logged_out", "user.logged_out_page",
+    "user.request_reset", "user.perform_reset", "static", "webassets.index",
+    "api.i18n_js_translations", "util.internal_redirect", "api.action", "api.get_api",
+}
+
+
+def _context() -> dict:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else "",
+            "auth_user_obj": tk.current_user if tk.current_user.is_authenticated else None}
+
+
+def download(resource_id: str, filename: Optional[str] = None):
+    resource = model.Resource.get(resource_id)
+    if resource is None or resource.state != "active":
+        return tk.abort(404, tk._("Resource not found"))
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=flask.request.full_path)
+    context = _context()
+    package = resource.package
+    try:
+        tk.check_access("resource_data_read", context, {"id": resource_id})
+    except tk.NotAuthorized as e:
+        decision = context.get("liuzhou_access_decision")
+        if decision is not None and decision.via == "missing":
+            return tk.abort(404, tk._("Resource not found"))
+        audit.record("data.refused", tk.current_user.name, package=package,
+                     resource_id=resource_id, object_type="resource", object_id=resource_id)
+        model.Session.commit()
+        return tk.abort(403, str(e) or tk._("You may not read this data"))
+    decision = context.get("liuzhou_access_decision")
+    audit.record_read(tk.current_user.name, package, resource_id,
+                      share_request_id=decision.share_request_id if decision else None)
+    if resource.url_type == "upload":
+        return _send_upload(resource, filename)
+    return fetch.stream(resource.url, resource.name or resource.id)
+
+
+def _send_upload(resource: model.Resource, filename: Optional[str]):
+    upload = uploader.get_resource_uploader({"id": resource.id, "url": resource.url,
+                                             "url_type": resource.url_type})
+    path = upload.get_path(resource.id)
+    name = filename or (resource.url or "").rsplit("/", 1)[-1] or resource.id
+    try:
+        response = flask.send_file(path, download_name=name, as_attachment=True)
+    except FileNotFoundError:
+        return tk.abort(404, tk._("The file of this resource is missing from storage"))
+    if resource.mimetype:
+        response.headers["Content-Type"] = resource.mimetype
+    return response
+
+
+def gate():
+    """Before every request: anonymous visitors sign in first; CKAN's download routes are ours."""
+    endpoint = flask.request.endpoint or ""
+    if endpoint.endswith("resource.download"):
+        args = flask.request.view_args or {}
+        return download(args.get("resource_id", ""), args.get("filename"))
+    if tk.current_user.is_authenticated or access_auth.anonymous_allowed():
+        return None
+    if not endpoint or endpoint in _OPEN_ENDPOINTS or endpoint.endswith(".static") \
+            or endpoint.startswith("_debug"):
+        return None
+    return tk.redirect_to("user.login", came_from=flask.request.full_path.rstrip("?"))
+
+
+access.add_url_rule("/data/<resource_id>", view_func=download, endpoint="download")
+access.before_app_request(gate)
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [access]
