@@ -55,3 +55,33 @@ def test_search_through_solr_finds_demo_entries_by_a_chinese_word(loaded):
     result = call_action("package_search", q="人口")
     titles = [d["title"] for d in result["results"]]
     assert any("人口" in t for t in titles), titles
+
+
+def _sample_of(title: str) -> dict:
+    from ckanext.liuzhou.demo import samples
+
+    pkg = call_action("package_search", fq=f'title:"{title}"')["results"][0]
+    return next(r for r in pkg["resources"] if r["name"] == samples.SAMPLE_NAME)
+
+
+def test_every_entry_has_sample_data_read_through_the_platform(loaded, app):
+    """The demo's locations are fictitious; each entry carries a sample file to download."""
+    from ckan.tests import factories
+    from ckanext.liuzhou.demo import samples
+
+    first, second = loaded
+    assert first.created["sample files"] == len(loader.entries())
+    assert second.existing["sample files"] == len(loader.entries())
+    entries = {e["title"]: e for e in loader.entries()}
+    open_title = next(t for t, e in entries.items() if e["sharing_type"] == "unconditional")
+    closed_title = next(t for t, e in entries.items()
+                        if e["sharing_type"] == "conditional" and e["owner_org"] != "lzsrlzyhshbzj")
+    token = {"Authorization": factories.APIToken(user="consumer_member")["token"]}
+
+    response = app.get(f"/data/{_sample_of(open_title)['id']}", headers=token)
+    assert response.status_code == 200
+    header = response.data.decode("utf-8-sig").splitlines()[0].split(",")
+    assert header[0] == entries[open_title]["information_items"][0]["name"]
+    assert app.get(f"/data/{_sample_of(closed_title)['id']}", headers=token).status_code == 403
+    table = call_action("datastore_search", resource_id=_sample_of(open_title)["id"])
+    assert table["total"] == samples.ROWS

@@ -3,11 +3,13 @@
 Departments come from ``departments.csv`` (Liuzhou's real layout), with sample unified
 social credit codes that have a valid GB 32100 check character (marked as samples);
 users get the demo password from ``ckanext.liuzhou.demo.password``; catalog entries come
-from ``catalog_entries.json``.
+from ``catalog_entries.json``, each with a small uploaded sample file (``samples.py``) so that
+the platform's download route and the DataStore have data to deliver.
 """
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +18,13 @@ from typing import Callable
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins as plugins
+
 from .. import config as lz_config
 from ..catalog import credit_code, slug
+from . import samples
 
 HERE = Path(__file__).parent
 
@@ -46,8 +53,10 @@ USERS = [
 
 @dataclass
 class Summary:
-    created: dict[str, int] = field(default_factory=lambda: {"organizations": 0, "users": 0, "memberships": 0, "entries": 0})
-    existing: dict[str, int] = field(default_factory=lambda: {"organizations": 0, "users": 0, "memberships": 0, "entries": 0})
+    created: dict[str, int] = field(default_factory=lambda: {
+        "organizations": 0, "users": 0, "memberships": 0, "entries": 0, "sample files": 0})
+    existing: dict[str, int] = field(default_factory=lambda: {
+        "organizations": 0, "users": 0, "memberships": 0, "entries": 0, "sample files": 0})
 
     def line(self) -> str:
         return ", ".join(f"{k}: {self.created[k]} new, {self.existing[k]} already there" for k in self.created)
@@ -147,14 +156,37 @@ def load_entries(summary: Summary | None = None) -> Summary:
     summary = summary or Summary()
     for entry in entries():
         name = slug.slugify(entry["title"])
-        if model.Package.get(name) is not None:
+        pkg = model.Package.get(name)
+        if pkg is not None:
             summary.existing["entries"] += 1
-            continue
-        data = dict(entry, name=name, type="catalog")
-        data["tag_string"] = ",".join(data.pop("tags", []))
-        tk.get_action("package_create")(_context(), data)
-        summary.created["entries"] += 1
+        else:
+            data = dict(entry, name=name, type="catalog")
+            data["tag_string"] = ",".join(data.pop("tags", []))
+            pkg = model.Package.get(tk.get_action("package_create")(_context(), data)["id"])
+            summary.created["entries"] += 1
+        if add_sample(pkg, entry.get("information_items") or []):
+            summary.created["sample files"] += 1
+        else:
+            summary.existing["sample files"] += 1
     return summary
+
+
+def add_sample(pkg: model.Package, items: list[dict]) -> bool:
+    """The entry's demo sample file (uploaded, and in the DataStore), unless it has one."""
+    if any(r.name == samples.SAMPLE_NAME and r.state == "active" for r in pkg.resources):
+        return False
+    upload = FileStorage(stream=io.BytesIO(samples.csv_bytes(items)), filename=samples.FILE_NAME,
+                         content_type="text/csv")
+    resource = tk.get_action("resource_create")(_context(), {
+        "package_id": pkg.id, "name": samples.SAMPLE_NAME, "resource_type": "file",
+        "format": "CSV", "description": "演示用样例数据，数值均为虚构。", "url": samples.FILE_NAME,
+        "upload": upload})
+    if plugins.plugin_loaded("datastore") and items:
+        tk.get_action("datastore_create")(_context(), {
+            "resource_id": resource["id"], "force": True,
+            "fields": [{"id": c, "type": "text"} for c in samples.columns(items)],
+            "records": samples.records(items)})
+    return True
 
 
 def load(echo: Callable[[str], None] = print) -> Summary:
