@@ -25,10 +25,16 @@ export CKAN_DATASTORE_WRITE_URL="postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$P
 export CKAN_DATASTORE_READ_URL="postgresql://$DATASTORE_RO_USER:$DATASTORE_RO_PASSWORD@127.0.0.1:$PG_PORT/datastore"
 export CKAN_SITE_URL="http://127.0.0.1:$CKAN_PORT"
 
+# Remember which services were already running: a failed or interrupted serve stops the web
+# server, the worker and only the services it started itself (`make stop` stops them all).
+started=()
+bash "$S/postgres.sh" status | grep -q running || started+=(postgres)
+bash "$S/redis.sh" status | grep -q running || started+=(redis)
+PYTHON="$PYTHON" bash "$S/solr.sh" status 2>/dev/null | grep -q running || started+=(solr)
 cleanup() {
   trap - INT TERM EXIT
   echo
-  bash "$S/stop.sh"
+  STOP_SERVICES="${started[*]}" bash "$S/stop.sh"
 }
 trap cleanup INT TERM EXIT
 
@@ -51,7 +57,8 @@ fi
 # After a schema change (or a wiped core) the index is rebuilt from the database.
 "$CKAN" -c "$INI" liuzhou index-check 2>>"$STACK_DIR/index.log" || {
   say "rebuilding the search index"
-  "$CKAN" -c "$INI" search-index rebuild -r >>"$STACK_DIR/index.log" 2>&1
+  "$CKAN" -c "$INI" search-index rebuild >>"$STACK_DIR/index.log" 2>&1 \
+    || { tail -20 "$STACK_DIR/index.log"; die "the search index could not be rebuilt"; }
 }
 "$PYTHON" -m ckanext.liuzhou.doctor -c "$INI" || die "doctor found a problem (see above)"
 

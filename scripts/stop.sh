@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stops everything serve and test started: the web server, the workers, Solr, Redis and
-# PostgreSQL. Safe to run when nothing is running.
+# PostgreSQL. Safe to run when nothing is running. STOP_SERVICES="solr redis" (set by serve
+# when it fails or is interrupted) limits the services stopped to those named.
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
 for f in "$STACK_DIR"/run/*.pid; do
@@ -14,6 +15,11 @@ for f in "$STACK_DIR"/run/*.pid; do
   fi
   rm -f "$f"
 done
-PYTHON="$PYTHON" bash "$REPO/scripts/solr.sh" stop || true
-bash "$REPO/scripts/redis.sh" stop || true
-bash "$REPO/scripts/postgres.sh" stop || true
+services=${STOP_SERVICES-solr redis postgres}
+for s in $services; do
+  case $s in
+    solr) PYTHON="$PYTHON" bash "$REPO/scripts/solr.sh" stop || true ;;
+    redis) bash "$REPO/scripts/redis.sh" stop || true ;;
+    postgres) bash "$REPO/scripts/postgres.sh" stop || true ;;
+  esac
+done
