@@ -1,7 +1,7 @@
 """The conditional-sharing flow of Art 26 through the pages, in a real headless Chromium: a
 consumer asks from the entry page, the provider's admin approves, the Operator delivers, the
-consumer sees the request delivered with access granted, and a user of another department is
-refused the request's page.
+consumer sees the request delivered with access granted and downloads the data through the
+platform, and a user of another department is refused the request's page and the data.
 
 Selectors use the pages' stable ids and classes (#field-purpose, #step-decide, …).
 """
@@ -12,6 +12,7 @@ import pytest
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.liuzhou.demo import loader, samples
 from tests.conftest import make_user
 from tests.sharing.conftest import CONSUMER, OPERATOR, OTHER, PROVIDER, entry
 
@@ -36,8 +37,9 @@ def people(departments):
     }
     site = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
     pkg = tk.get_action("package_create")(dict(site), entry(PROVIDER, TITLE, "conditional"))
+    loader.add_sample(model.Package.get(pkg["id"]), pkg["information_items"])  # data to download
     model.Session.remove()
-    return accounts, pkg
+    return accounts, tk.get_action("package_show")(dict(site, ignore_auth=True), {"id": pkg["id"]})
 
 
 def state_badge(page) -> str:
@@ -104,14 +106,27 @@ def test_request_approve_deliver_and_another_department_is_refused(browser_page,
     timeline = page.locator(".liuzhou-timeline-event").evaluate_all("els => els.map(e => e.dataset.event)")
     assert timeline == ["deliver", "approve", "create"]
     screenshot(page, "share-06-delivered")
-    # TODO(lead): the download step goes here once the download route (liuzhou_access.download,
-    # /data/<resource_id>) lands: a scoped consumer downloads a delivered resource from this page
-    # (200, the data), and a consumer outside the scope of knowledge is refused (403).
 
-    # 5. a user of another department cannot see the request
+    # 5. the consumer downloads the data from the entry page, through the platform
+    sample = next(r for r in pkg["resources"] if r["name"] == samples.SAMPLE_NAME)
+    page.goto(f"/catalog/{pkg['name']}/resource/{sample['id']}")
+    link = page.locator(f"a[href$='/data/{sample['id']}']").first
+    assert "data.liuzhou.example" not in page.content()
+    screenshot(page, "share-07-resource")
+    with page.expect_download() as download:
+        link.click()
+    data = open(download.value.path(), encoding="utf-8-sig").read()
+    assert data.splitlines()[0].startswith("公民身份号码,姓名")
+
+    # 6. a user of another department cannot see the request, and cannot read the data
     page = browser_page()
     sign_in(page, accounts["other"])
     response = page.goto(request_url)
     assert response.status == 403
     assert "已获得访问权限" not in page.inner_text("body")
-    screenshot(page, "share-07-other-department")
+    screenshot(page, "share-08-other-department")
+    page.goto(f"/catalog/{pkg['name']}/resource/{sample['id']}")
+    assert page.locator(f"a[href$='/data/{sample['id']}']").count() == 0
+    assert "您暂无权读取该数据" in page.inner_text(".liuzhou-access-notice")
+    screenshot(page, "share-09-other-department-resource")
+    assert page.request.get(f"/data/{sample['id']}").status == 403
