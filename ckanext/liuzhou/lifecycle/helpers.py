@@ -118,13 +118,6 @@ def liuzhou_lifecycle_entry(package_id: str) -> dict[str, Any]:
     return out
 
 
-def liuzhou_lifecycle_resource_notice(resource_id: str) -> Optional[dict]:
-    """The public notice showing now for one resource, if any (for the resource list)."""
-    app = (model.Session.query(ResourceOffline)
-           .filter(ResourceOffline.resource_id == resource_id, notices.on_notice()).first())
-    return {"id": app.id, "notice_ends": _local(app.notice_ends)} if app else None
-
-
 def liuzhou_lifecycle_menu() -> list[dict]:
     """The sections of the lifecycle pages the current user can use, with what waits."""
     user = _user()
@@ -201,6 +194,14 @@ def liuzhou_lifecycle_user_orgs(*capacities: str) -> list[dict]:
     rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.title)
             .filter(model.Group.id.in_(list(ids))).order_by(model.Group.title))
     return [{"id": i, "name": n, "title": t} for i, n, t in rows]
+
+
+def liuzhou_lifecycle_org_titles(names: list[str]) -> list[str]:
+    """Organization titles for names (a timeline's notified departments), in the same order."""
+    names = [n for n in names or [] if n]
+    titles = dict(model.Session.query(model.Group.name, model.Group.title).filter(
+        model.Group.name.in_(names))) if names else {}
+    return [titles.get(n) or n for n in names]
 
 
 def liuzhou_lifecycle_departments() -> list[dict]:
