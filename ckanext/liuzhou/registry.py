@@ -7,6 +7,7 @@ from . import helpers as core_helpers
 from .access import actions as access_actions
 from .access import activity as access_activity
 from .access import auth as access_auth
+from .access import helpers as access_helpers
 from .access import policy as access_policy
 from .access import redact as access_redact
 from .access import search as access_search
@@ -42,7 +43,7 @@ def auth_functions() -> dict[str, Any]:
 
 def helpers() -> dict[str, Any]:
     return {**core_helpers.get_helpers(), **catalog_helpers.get_helpers(), **sharing_helpers.get_helpers(),
-            **lifecycle_helpers.get_helpers()}
+            **lifecycle_helpers.get_helpers(), **access_helpers.get_helpers()}
 
 
 def validators() -> dict[str, Any]:

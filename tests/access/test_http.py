@@ -164,3 +164,11 @@ def test_a_linked_resource_is_streamed_by_the_platform(app, data, tokens, linked
     response = app.get(f"/data/{linked['id']}", headers=tokens[data.world.other_admin])
     assert response.status_code == 200 and response.data == b"id,name\n1,linked\n"
     assert "127.0.0.1" not in response.headers.get("Location", "")
+
+
+def test_the_request_page_links_the_delivered_data_for_scoped_users_only(app, data, tokens):
+    path = f"/sharing/request/{data.grant['id']}"
+    scoped = app.get(path, headers=tokens[data.world.consumer_scoped]).get_data(as_text=True)
+    assert 'class="liuzhou-data-link" href="/data/' in scoped
+    colleague = app.get(path, headers=tokens[data.world.consumer_member])   # asked, not in scope
+    assert colleague.status_code == 200 and "liuzhou-data-link" not in colleague.get_data(as_text=True)
