@@ -96,3 +96,18 @@ def test_the_form_shows_the_recorded_warning(app, call_as, world, new_entry, tok
     assert "liuzhou-duplicate-warnings" in entry_page
     # a department that does not provide it sees no warning on the entry
     assert "liuzhou-duplicate-warnings" not in app.get(f"/catalog/{dup['name']}", headers=token(world.other_admin)).body
+
+
+def test_identifiers_many_providers_use_are_left_out(call_as, world, new_entry):
+    for org in ("lzsjyj", "lzsrlzyhshbzj", "lzsxzspj", "lzsscjdglj", "lzsmzj"):  # five providers use 证照编号甲
+        new_entry(org=org, title=f"{org}证照", information_items=items("证照编号甲", f"{org}专有项"))
+    new_entry(org="lzsjyj", title="教育局办学许可", information_items=items("证照编号甲", "办学层次", "办学地址"))
+    check = call_as(world.provider_editor, "duplicate_check", owner_org="lzsgaj",
+                    information_items=["证照编号甲", "办学层次", "办学地址"])
+    assert check["common"] == ["证照编号甲"]
+    assert [m["title"] for m in check["matches"]] == ["教育局办学许可"]
+    assert sorted(check["matches"][0]["shared"]) == sorted(["办学层次", "办学地址"])
+    # the identifier alone is no duplicate, whoever else uses it
+    alone = call_as(world.provider_editor, "duplicate_check", owner_org="lzsgaj",
+                    information_items=["证照编号甲", "户籍地址"])
+    assert alone["matches"] == []

@@ -1053,9 +1053,10 @@ def duplicate_check(context, data_dict) -> dict:
     :param information_items: a list (or JSON text) of items ``{name, …}`` or of names
     :param owner_org: the providing department (its own entries are not duplicates)
     :param package_id: an existing entry: its items and provider by default, itself left out
-    :returns: ``{"threshold", "min_items", "matches": [{package_id, name, title,
-        provider_org, shared, shared_count, item_count, ratio, url}]}``; ``url`` is the entry's
-        page, where its data is requested instead of collected again. Nothing is recorded.
+    :returns: ``{"threshold", "min_items", "common", "matches": [{package_id, name, title,
+        provider_org, shared, shared_count, item_count, ratio, url}]}``; ``common`` are the
+        names left out as identifiers many providers use; ``url`` is the entry's page, where
+        its data is requested instead of collected again. Nothing is recorded.
     """
     tk.check_access("duplicate_check", context, data_dict)
     data = _validate(data_dict, schema.duplicate_check(), context)
@@ -1067,9 +1068,10 @@ def duplicate_check(context, data_dict) -> dict:
         raw = pkg.extras.get("information_items")
     items = _items_arg(raw)
     org_id = roles.org_id(data.get("owner_org")) if data.get("owner_org") else (pkg.owner_org if pkg else None)
-    matches = duplicates.find(normalized_names(items), org_id, exclude_package_id=pkg.id if pkg else None)
+    names = normalized_names(items)
+    matches = duplicates.find(names, org_id, exclude_package_id=pkg.id if pkg else None)
     return {"threshold": options.duplicate_threshold(), "min_items": options.duplicate_min_items(),
-            "matches": matches}
+            "common": sorted(names[k] for k in duplicates.common_names(names)), "matches": matches}
 
 
 @tk.side_effect_free

@@ -2,10 +2,12 @@
 overlap an entry's, record the warning, clear it when the overlap goes.
 
 Each catalog entry's item names are kept normalised in ``liuzhou_item_name`` (see
-:mod:`.normalize`); one grouped SQL query finds the overlapping entries, so the check costs
-the same whatever the size of the catalog. An entry is a match when it belongs to another
-provider, is active, public and online, shares at least ``duplicate_min_items`` names and
-those are at least ``duplicate_threshold`` per cent of the checked entry's names.
+:mod:`.normalize`); grouped SQL queries find the overlapping entries, so the check costs the
+same whatever the size of the catalog. Names that many providers use (``duplicate_common_
+providers``: identifiers such as 姓名 or 统一社会信用代码, which join data rather than
+duplicate it) are left out. An entry is a match when it belongs to another provider, is
+active, public and online, shares at least ``duplicate_min_items`` of the remaining names and
+those are at least ``duplicate_threshold`` per cent of the checked entry's remaining names.
 """
 from __future__ import annotations
 
@@ -36,9 +38,32 @@ def sync_item_names(package_id: str, org_id: Optional[str], items: Any) -> dict[
     return names
 
 
+def _published():
+    return sa.and_(model.Package.state == "active", model.Package.type == "catalog",
+                   model.Package.private.is_(False), OfflineEntry.package_id.is_(None))
+
+
+def common_names(names: dict[str, str]) -> set[str]:
+    """Which of ``names`` are identifiers many providers share (姓名, 公民身份号码, 统一社会信用代码…):
+    used by at least ``duplicate_common_providers`` providers' published entries (0: none)."""
+    least = options.duplicate_common_providers()
+    if not names or least <= 0:
+        return set()
+    rows = (model.Session.query(ItemName.name_norm)
+            .join(model.Package, model.Package.id == ItemName.package_id)
+            .outerjoin(OfflineEntry, OfflineEntry.package_id == ItemName.package_id)
+            .filter(ItemName.name_norm.in_(list(names)), _published())
+            .group_by(ItemName.name_norm)
+            .having(sa.func.count(sa.distinct(ItemName.org_id)) >= least))
+    return {n for (n,) in rows}
+
+
 def find(names: dict[str, str], org_id: Optional[str], exclude_package_id: Optional[str] = None,
          threshold: Optional[int] = None, min_items: Optional[int] = None) -> list[dict]:
-    """Other providers' published entries sharing enough of ``names`` (normalised → original)."""
+    """Other providers' published entries sharing enough of ``names`` (normalised → original),
+    common identifiers left out of both sides of the comparison."""
+    common = common_names(names)
+    names = {k: v for k, v in names.items() if k not in common}
     if not names:
         return []
     threshold = options.duplicate_threshold() if threshold is None else threshold
@@ -50,9 +75,7 @@ def find(names: dict[str, str], org_id: Optional[str], exclude_package_id: Optio
                                  sa.func.array_agg(ItemName.name_norm).label("shared_keys"))
              .join(model.Package, model.Package.id == ItemName.package_id)
              .outerjoin(OfflineEntry, OfflineEntry.package_id == ItemName.package_id)
-             .filter(ItemName.name_norm.in_(list(names)), model.Package.state == "active",
-                     model.Package.type == "catalog", model.Package.private.is_(False),
-                     OfflineEntry.package_id.is_(None))
+             .filter(ItemName.name_norm.in_(list(names)), _published())
              .group_by(ItemName.package_id, model.Package.name, model.Package.title, model.Package.owner_org)
              .having(sa.and_(shared >= max(min_items, 1), shared * 100 >= threshold * total)))
     if org_id:

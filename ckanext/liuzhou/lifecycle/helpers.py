@@ -39,8 +39,9 @@ def _labels() -> dict[str, dict[str, str]]:
                            "resource_deleted_unapproved": _("Resource removed without approval"),
                            "consumer_suspended": _("Service to a consumer suspended"),
                            "consumer_terminated": _("Service to a consumer terminated")},
-        "violation": {"open": _("To review"), "confirmed": _("Confirmed"), "dismissed": _("Dismissed")},
-        "duplicate": {"open": _("Open"), "cleared": _("Cleared")},
+        "violation": {"open": _("Not reviewed"), "confirmed": _("Confirmed"), "dismissed": _("Dismissed")},
+        "duplicate": {"open": _("Outstanding"), "cleared": _("Cleared")},
+        "article": {"33.1": _("Art 33 (1)")},
         "share_state": {"submitted": _("Submitted"), "approved": _("Approved"), "coordinating": _("In coordination"),
                         "delivered": _("Delivered"), "quality_issue": _("Quality issue"), "fixed": _("Fixed"),
                         "suspended": _("Suspended"), "rejected": _("Rejected"), "terminated": _("Terminated"),
@@ -99,8 +100,12 @@ def liuzhou_lifecycle_entry(package_id: str) -> dict[str, Any]:
                            sa.or_(UpkeepTarget.package_id == pkg.id,
                                   sa.and_(UpkeepTarget.package_id.is_(None), UpkeepTarget.org_id == pkg.owner_org)))
                    .order_by(UpkeepNotice.deadline).all())
-        out["upkeep"] = [{"notice_id": n.id, "title": n.title, "deadline": _local(n.deadline),
-                          "overdue": n.deadline < now, "target_id": t.id} for t, n in targets]
+        seen: set[str] = set()  # a notice naming both the entry and its department shows once
+        for t, n in sorted(targets, key=lambda tn: tn[0].package_id is None):
+            if n.id not in seen:
+                seen.add(n.id)
+                out["upkeep"].append({"notice_id": n.id, "title": n.title, "deadline": _local(n.deadline),
+                                      "overdue": n.deadline < now, "target_id": t.id})
         warnings = (model.Session.query(DuplicateWarning)
                     .filter(DuplicateWarning.package_id == pkg.id, DuplicateWarning.state == "open")
                     .order_by(DuplicateWarning.ratio.desc()).all())

@@ -13,6 +13,11 @@ def duplicate_min_items() -> int:
     return int(tk.config["ckanext.liuzhou.lifecycle.duplicate_min_items"])
 
 
+def duplicate_common_providers() -> int:
+    """Item names used by at least this many providers are identifiers, not duplicated data."""
+    return int(tk.config["ckanext.liuzhou.lifecycle.duplicate_common_providers"])
+
+
 def recent_read_days() -> int:
     """How far back the Art 20 review looks for departments reading the entry."""
     return int(tk.config["ckanext.liuzhou.lifecycle.recent_read_days"])
