@@ -16,6 +16,7 @@ setup(
     entry_points={
         "ckan.plugins": [
             "liuzhou = ckanext.liuzhou.plugin:LiuzhouPlugin",
+            "liuzhou_region_harvester = ckanext.liuzhou.cascade.harvester:LiuzhouRegionHarvester",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -20,7 +20,9 @@ def _add_capability_commands():
     from .audit.cli import audit
     from .sharing.cli import deadlines, overdue
 
-    for command in (audit, deadlines, overdue):
+    from .cascade.cli import commands as cascade_commands
+
+    for command in (audit, deadlines, overdue, *cascade_commands):
         liuzhou.add_command(command)
 
 

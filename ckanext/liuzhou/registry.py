@@ -12,6 +12,8 @@ from .access import policy as access_policy
 from .access import redact as access_redact
 from .access import search as access_search
 from .access import views as access_views
+from .cascade import actions as cascade_actions
+from .cascade import auth as cascade_auth
 from .catalog import actions as catalog_actions
 from .catalog import auth as catalog_auth
 from .catalog import helpers as catalog_helpers
@@ -33,12 +35,13 @@ from .sharing import views as sharing_views
 
 def actions() -> dict[str, Any]:
     return {**catalog_actions.get_actions(), **sharing_actions.get_actions(), **notifications.get_actions(),
-            **access_actions.get_actions(), **lifecycle_actions.get_actions()}
+            **access_actions.get_actions(), **lifecycle_actions.get_actions(), **cascade_actions.get_actions()}
 
 
 def auth_functions() -> dict[str, Any]:
     return {**catalog_auth.get_auth_functions(), **sharing_auth.get_auth_functions(), **notification_auth.get_auth_functions(),
-            **lifecycle_auth.get_auth_functions(), **access_auth.get_auth_functions()}
+            **lifecycle_auth.get_auth_functions(), **access_auth.get_auth_functions(),
+            **cascade_auth.get_auth_functions()}
 
 
 def helpers() -> dict[str, Any]:

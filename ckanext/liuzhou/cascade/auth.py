@@ -1,0 +1,77 @@
+"""Regional entries are read-only here (Art 9): the regional platform is their source of record;
+only the harvest (which runs as the site user) and sysadmins change them."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.authz as authz
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.common import _
+
+from ..sharing import roles as sharing_roles
+from .model import CascadeEntry
+
+WRITES = ("package_update", "package_delete", "resource_create", "resource_update", "resource_delete")
+
+
+def _package_id(name: str, context, data_dict) -> str | None:
+    if name == "resource_create":
+        ref = data_dict.get("package_id")
+    elif name.startswith("resource_"):
+        res = model.Resource.get(data_dict.get("id") or "")
+        ref = res.package_id if res else None
+    else:
+        ref = data_dict.get("id") or data_dict.get("name")
+    pkg = model.Package.get(ref) if ref else None
+    return pkg.id if pkg else None
+
+
+def _read_only(name: str):
+    @tk.chained_auth_function
+    def guard(next_auth, context, data_dict):
+        if not authz.is_sysadmin(context.get("user")) and CascadeEntry.get(
+                _package_id(name, context, data_dict or {})):
+            return {"success": False, "msg": _(
+                "This entry is mirrored from the autonomous-region platform and is read-only here")}
+        return next_auth(context, data_dict)
+
+    guard.__name__ = name
+    return guard
+
+
+def _operations(context) -> dict:
+    user = sharing_roles.context_user(context)
+    ok = bool(user) and (user.sysadmin or sharing_roles.is_operator(user) or sharing_roles.is_authority(user))
+    return {"success": ok, "msg": "" if ok else _("Only the Authority and the Operator see the cascade")}
+
+
+def cascade_health(context, data_dict):
+    """The cascade's health: sysadmins, the Operator and the Authority."""
+    return _operations(context)
+
+
+def negative_list_flags(context, data_dict):
+    """Entries the negative list flags: the Authority, the Operator, sysadmins."""
+    return _operations(context)
+
+
+def negative_list_sync(context, data_dict):
+    return _operations(context)
+
+
+def negative_list_history(context, data_dict):
+    return _operations(context)
+
+
+def cascade_entry_show(context, data_dict):
+    """Whether an entry is regional, and what the region did not provide: anyone signed in."""
+    return {"success": bool(context.get("user"))}
+
+
+def get_auth_functions() -> dict[str, Any]:
+    functions: dict[str, Any] = {name: _read_only(name) for name in WRITES}
+    for f in (cascade_health, negative_list_flags, negative_list_sync, negative_list_history,
+              cascade_entry_show):
+        functions[f.__name__] = f
+    return functions

@@ -1,0 +1,89 @@
+"""`ckan liuzhou cascade …` and `ckan liuzhou negative-list …`."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+
+def _site_context() -> dict:
+    import ckan.plugins.toolkit as tk
+    return {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
+
+
+@click.group(short_help="Cascade with the autonomous-region platform: health, dry run")
+def cascade():
+    """Cascade with the autonomous-region platform (Art 9, 23)."""
+
+
+@cascade.command()
+@click.option("--json", "as_json", is_flag=True, help="the report as JSON")
+def health(as_json):
+    """Last run of each direction, counts, errors; exit 1 when the last job of a source failed."""
+    import ckan.plugins.toolkit as tk
+    report = tk.get_action("cascade_health")(_site_context(), {})
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        for d in report["down"]:
+            job = d["last_job"] or {}
+            click.echo(f"region → city  {d['url']}: {d['entries']} entries "
+                       f"({d['entries_with_markers']} with missing fields); last job "
+                       f"{job.get('status', 'never')} {job.get('finished') or job.get('started') or ''} "
+                       f"objects {job.get('objects', 0)} errors {len(job.get('errors', []))}")
+            for e in job.get("errors", [])[:10]:
+                click.echo(f"    {e}")
+        if not report["down"]:
+            click.echo("region → city  no harvest source of type liuzhou_region")
+        up = report["up"]
+        click.echo(f"city → region  account {up['account'] or '(not configured)'}, last active "
+                   f"{up['last_active'] or 'never'}, {up['entries_visible']} public entries")
+        nl = report["negative_list"]
+        click.echo(f"negative list  {'version of ' + nl['fetched_at'] + ', ' + str(nl['items']) + ' items, ' + str(report['negative_list_flags']) + ' entries flagged' if nl else 'never synced'}")
+    failed = [d for d in report["down"] if (d["last_job"] or {}).get("errors")]
+    sys.exit(1 if failed else 0)
+
+
+@cascade.command("dry-run")
+@click.argument("source")
+def dry_run(source):
+    """What a run of SOURCE would add, change and remove (reads the regional catalog, writes nothing)."""
+    from .plan import plan
+    p = plan(source)
+    for kind in ("add", "change", "remove"):
+        for name in p[kind]:
+            click.echo(f"{kind:<7}{name}")
+    click.echo(f"{len(p['add'])} to add, {len(p['change'])} to change, {len(p['remove'])} to remove, "
+               f"{p['unchanged']} unchanged")
+
+
+@click.group("negative-list", short_help="The regional negative list: sync, flags, history")
+def negative_list():
+    """The regional negative list (负面清单, Art 23)."""
+
+
+@negative_list.command()
+@click.option("--url", help="where to fetch it (default: ckanext.liuzhou.cascade.negative_list_url)")
+def sync(url):
+    """Fetch the negative list, keep it when it changed, count the flagged entries."""
+    import ckan.plugins.toolkit as tk
+    try:
+        r = tk.get_action("negative_list_sync")(_site_context(), {"url": url} if url else {})
+    except tk.ValidationError as e:
+        click.secho(f"negative list not synced: {e.error_dict}", fg="red")
+        sys.exit(1)
+    v = r["version"]
+    click.echo(f"{'new version' if r['changed'] else 'unchanged'}: {v['items']} items "
+               f"(+{len(v['added'])} -{len(v['removed'])}), {r['flags']} entries flagged")
+
+
+@negative_list.command()
+def flags():
+    """The entries flagged for the Authority, one a line."""
+    import ckan.plugins.toolkit as tk
+    for f in tk.get_action("negative_list_flags")(_site_context(), {}):
+        click.echo(f"{f['name']}\t{f['sharing_type']}\t{','.join(f['reasons'])}\t{f['title']}")
+
+
+commands = (cascade, negative_list)

@@ -1,0 +1,124 @@
+"""The regional platform's harvester: ckanext-harvest's CKAN harvester, as a mirror (Art 9, 23).
+
+On top of the stock harvester: every run lists the whole regional catalog (a mirror needs
+the full list to see deletions and entries turned private), each regional entry is mapped
+onto the catalog schema (:mod:`.mapping`), and the entries that left the regional catalog are
+removed here through harvest objects of their own, so each removal is part of the job and its
+errors are reported in it. Names (``gx-<regional name>``) and ids (the regional ones, for
+entries and resources) are stable across runs.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+import ckan.model as model
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckanext.harvest.harvesters.ckanharvester import CKANHarvester
+from ckanext.harvest.interfaces import IHarvester
+from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+
+from . import mapping
+from .model import CascadeEntry, utcnow
+
+log = logging.getLogger(__name__)
+
+SOURCE_TYPE = "liuzhou_region"
+
+
+class LiuzhouRegionHarvester(CKANHarvester):
+    """Harvest source type ``liuzhou_region``: the autonomous-region platform (a CKAN)."""
+    p.implements(IHarvester)
+
+    def __new__(cls, *args, **kwargs):
+        # SingletonPlugin keeps its instance in a class attribute that a subclass would
+        # inherit from CKANHarvester (then both plugins are the stock harvester): own it here
+        if "_instance" not in cls.__dict__:
+            cls._instance = object.__new__(cls)
+        return cls._instance
+
+    def info(self):
+        return {
+            "name": SOURCE_TYPE,
+            "title": "自治区数据共享平台（级联）",
+            "description": "Mirror of the Guangxi autonomous-region platform's catalog, mapped onto the city catalog",
+            "form_config_interface": "Text",
+        }
+
+    # a mirror: always the whole list (deletions and visibility changes need it)
+    def last_error_free_job(self, harvest_job):
+        return None
+
+    def gather_stage(self, harvest_job):
+        ids = super().gather_stage(harvest_job)
+        if ids is None:
+            return None  # the search failed: the error is in the job; remove nothing
+        remote_ids = {o.guid for o in model.Session.query(HarvestObject.guid)
+                      .filter(HarvestObject.harvest_job_id == harvest_job.id)}
+        if not remote_ids:
+            # super() reported "No datasets found"; an empty regional catalog is not trusted
+            # to mean "delete everything" — nothing is removed until it lists entries again
+            return ids
+        gone = (model.Session.query(CascadeEntry)
+                .filter(CascadeEntry.source_id == harvest_job.source.id)
+                .filter(~CascadeEntry.remote_id.in_(remote_ids)).all())
+        for entry in gone:
+            obj = HarvestObject(guid=entry.remote_id, job=harvest_job, package_id=entry.package_id,
+                                content=json.dumps({"id": entry.remote_id}),
+                                extras=[HarvestObjectExtra(key="status", value="delete")])
+            obj.save()
+            ids.append(obj.id)
+        return ids
+
+    def modify_package_dict(self, package_dict, harvest_object):
+        remote_modified = package_dict.get("metadata_modified")
+        pkg, missing, code = mapping.to_catalog(package_dict, package_dict.get("owner_org")
+                                                or _source_org(harvest_object))
+        pkg["metadata_modified"] = remote_modified
+        harvest_object._liuzhou = (package_dict["name"], missing, code, remote_modified)
+        return pkg
+
+    def import_stage(self, harvest_object):
+        if _extra(harvest_object, "status") == "delete":
+            return self._delete(harvest_object)
+        result = super().import_stage(harvest_object)
+        if result is True and getattr(harvest_object, "_liuzhou", None):
+            remote_name, missing, code, remote_modified = harvest_object._liuzhou
+            package_id = harvest_object.package_id or json.loads(harvest_object.content)["id"]
+            entry = CascadeEntry.get(package_id) or CascadeEntry(package_id=package_id)
+            entry.source_id = harvest_object.source.id if harvest_object.source else harvest_object.job.source.id
+            entry.remote_id = harvest_object.guid
+            entry.remote_name = remote_name
+            entry.remote_resource_code = code
+            entry.missing_fields = missing
+            entry.remote_modified = remote_modified
+            entry.harvested_at = utcnow()
+            model.Session.add(entry)
+            model.Session.commit()
+        return result
+
+    def _delete(self, harvest_object):
+        entry = CascadeEntry.get(harvest_object.package_id)
+        context = {"model": model, "session": model.Session, "user": self._get_user_name(),
+                   "ignore_auth": True}
+        try:
+            tk.get_action("package_delete")(context, {"id": harvest_object.package_id})
+        except tk.ObjectNotFound:
+            pass
+        model.Session.query(HarvestObject).filter(
+            HarvestObject.package_id == harvest_object.package_id).update({"current": False})
+        if entry is not None:
+            model.Session.delete(entry)
+        model.Session.commit()
+        log.info("regional entry %s left the regional catalog: removed", harvest_object.guid)
+        return True
+
+
+def _extra(harvest_object, key: str) -> str | None:
+    return next((e.value for e in harvest_object.extras if e.key == key), None)
+
+
+def _source_org(harvest_object) -> str | None:
+    source = model.Package.get(harvest_object.job.source.id)
+    return source.owner_org if source else None

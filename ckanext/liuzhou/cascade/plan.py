@@ -1,0 +1,31 @@
+"""A dry run of a regional harvest: what it would add, change and remove."""
+from __future__ import annotations
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from .harvester import LiuzhouRegionHarvester
+from .mapping import local_name
+from .model import CascadeEntry
+
+
+def plan(source_id_or_name: str) -> dict:
+    source = tk.get_action("harvest_source_show")({"ignore_auth": True}, {"id": source_id_or_name})
+    h = LiuzhouRegionHarvester()
+    h._set_config(source.get("config") or "")
+    remote = h._search_for_datasets(source["url"].rstrip("/"))
+    known = {e.remote_id: e for e in model.Session.query(CascadeEntry)
+             .filter(CascadeEntry.source_id == source["id"])}
+    out = {"add": [], "change": [], "remove": [], "unchanged": 0}
+    seen = set()
+    for pkg in remote:
+        seen.add(pkg["id"])
+        entry = known.get(pkg["id"])
+        if entry is None:
+            out["add"].append(local_name(pkg["name"]))
+        elif entry.remote_modified != pkg.get("metadata_modified"):
+            out["change"].append(local_name(pkg["name"]))
+        else:
+            out["unchanged"] += 1
+    out["remove"] = sorted(local_name(e.remote_name) for rid, e in known.items() if rid not in seen)
+    return out
