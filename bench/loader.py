@@ -113,4 +113,5 @@ def entries(side: Side, catalog: corpus.Catalog, start: int, stop: int, workers:
     seconds = time.monotonic() - t0
     return {"entries": done, "errors": errors, "first_errors": first_errors, "seconds": round(seconds, 1),
             "per_second": round(done / seconds, 2) if seconds else None, "workers": workers,
-            "loadavg_before": list(load0), "loadavg_after": list(os.getloadavg())}
+            "loadavg_before": [round(x, 2) for x in load0],
+            "loadavg_after": [round(x, 2) for x in os.getloadavg()]}
