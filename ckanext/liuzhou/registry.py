@@ -14,6 +14,7 @@ from .access import search as access_search
 from .access import views as access_views
 from .cascade import actions as cascade_actions
 from .cascade import auth as cascade_auth
+from .cascade import views as cascade_views
 from .catalog import actions as catalog_actions
 from .catalog import auth as catalog_auth
 from .catalog import helpers as catalog_helpers
@@ -55,7 +56,7 @@ def validators() -> dict[str, Any]:
 
 def blueprints() -> list:
     return [*catalog_views.get_blueprints(), *sharing_views.get_blueprints(), *access_views.get_blueprints(),
-            *lifecycle_views.get_blueprints()]
+            *lifecycle_views.get_blueprints(), *cascade_views.get_blueprints()]
 
 
 def install_listeners() -> None:

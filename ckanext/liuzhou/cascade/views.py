@@ -1,0 +1,53 @@
+"""Pages of the cascade (blueprint ``liuzhou_cascade`` under /cascade): its health, the
+negative list's flags for the Authority and the list's history; a sync is a POST."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+import ckan.plugins.toolkit as tk
+
+_ = tk._
+cascade = Blueprint("liuzhou_cascade", __name__, url_prefix="/cascade")
+
+LABELS = {"not_covered": "Not covered by the negative list",
+          "beyond_list": "Less shared than the negative list allows",
+          "no_legal_basis": "No legal basis"}
+
+
+def _context() -> dict:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else "",
+            "auth_user_obj": tk.current_user if tk.current_user.is_authenticated else None}
+
+
+def index():
+    try:
+        health = tk.get_action("cascade_health")(_context(), {})
+    except tk.NotAuthorized:
+        if not tk.current_user.is_authenticated:
+            return tk.redirect_to("user.login", came_from=request.full_path)
+        return tk.abort(403, _("Only the Authority and the Operator see the cascade"))
+    flags = tk.get_action("negative_list_flags")(_context(), {})
+    history = tk.get_action("negative_list_history")(_context(), {})
+    return tk.render("liuzhou/cascade/index.html", {
+        "health": health, "flags": flags, "history": history,
+        "reason_labels": {k: _(v) for k, v in LABELS.items()},
+        "sync_error": request.args.get("sync_error"), "synced": request.args.get("synced")})
+
+
+def sync():
+    try:
+        r = tk.get_action("negative_list_sync")(_context(), {})
+    except tk.NotAuthorized:
+        return tk.abort(403, _("Only the Authority and the Operator see the cascade"))
+    except tk.ValidationError as e:
+        msg = "; ".join(str(m) for msgs in e.error_dict.values() for m in msgs) if isinstance(e.error_dict, dict) else str(e)
+        return tk.redirect_to("liuzhou_cascade.index", sync_error=msg)
+    return tk.redirect_to("liuzhou_cascade.index", synced="changed" if r["changed"] else "unchanged")
+
+
+cascade.add_url_rule("/", view_func=index, methods=["GET"])
+cascade.add_url_rule("/negative-list/sync", view_func=sync, methods=["POST"])
+
+
+def get_blueprints() -> list:
+    return [cascade]
