@@ -46,8 +46,14 @@ ok = ep and os.path.realpath(m.__path__[0]) == os.path.realpath(os.path.join(sys
 sys.exit(0 if ok else 1)
 PY
 then
+  rm -f "$VENV/.editable-setup"
+fi
+# …and again whenever setup.py changes (a new plugin entry point, package data).
+SETUP_HASH=$(sha1sum "$REPO/setup.py" | cut -c1-12)
+if [ "$(cat "$VENV/.editable-setup" 2>/dev/null)" != "$REPO $SETUP_HASH" ]; then
   say "installing ckanext-liuzhou (editable) from $REPO"
   "$PYTHON" -m pip install -q --no-deps --no-build-isolation --config-settings editable_mode=compat -e "$REPO"
+  echo "$REPO $SETUP_HASH" >"$VENV/.editable-setup"
 fi
 # Compile the extension's translations when the .po is newer than the .mo.
 for po in "$REPO"/ckanext/liuzhou/i18n/*/LC_MESSAGES/ckanext-liuzhou.po; do
