@@ -163,6 +163,7 @@ def test_the_platform_does_not_fetch_from_its_own_machine_by_default(app, data, 
 def test_a_linked_resource_is_streamed_by_the_platform(app, data, tokens, linked):
     response = app.get(f"/data/{linked['id']}", headers=tokens[data.world.other_admin])
     assert response.status_code == 200 and response.data == b"id,name\n1,linked\n"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
     assert "127.0.0.1" not in response.headers.get("Location", "")
 
 

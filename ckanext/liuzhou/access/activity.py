@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import event
 
-_LOCATION_KEYS = ("url", "cache_url", "original_url")
+from .redact import redact_resource
+
 _installed = False
 
 
@@ -22,17 +23,11 @@ def scrub(data: Any) -> Any:
     if not isinstance(data, dict):
         return data
     package = data.get("package")
-    if isinstance(package, dict):
-        for resource in package.get("resources") or []:
-            if isinstance(resource, dict):
-                for key in _LOCATION_KEYS:
-                    if resource.get(key):
-                        resource[key] = ""
-    resource = data.get("resource")
-    if isinstance(resource, dict):
-        for key in _LOCATION_KEYS:
-            if resource.get(key):
-                resource[key] = ""
+    resources = list(package.get("resources") or []) if isinstance(package, dict) else []
+    resources.append(data.get("resource"))
+    for resource in resources:
+        if isinstance(resource, dict):
+            redact_resource(resource, readable=False)
     return data
 
 

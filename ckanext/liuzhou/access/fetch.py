@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from typing import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import flask
 import requests
@@ -72,6 +72,7 @@ def stream(url: str, name: str):
             upstream.close()
 
     headers = {"Content-Type": upstream.headers.get("Content-Type", "application/octet-stream"),
+               "Content-Disposition": "attachment; filename*=UTF-8''%s" % quote(name),
                "X-Content-Type-Options": "nosniff"}
     if upstream.headers.get("Content-Length"):
         headers["Content-Length"] = upstream.headers["Content-Length"]

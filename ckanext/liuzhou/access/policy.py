@@ -137,15 +137,5 @@ def reader_for(user: Any) -> Reader:
     return cache[key]
 
 
-def forget_cached() -> None:
-    """Drop the request's cached Readers (after an action changed someone's grants)."""
-    try:
-        from flask import g, has_request_context
-    except ImportError:  # pragma: no cover
-        return
-    if has_request_context():
-        g.pop("_liuzhou_readers", None)
-
-
 def context_reader(context: dict) -> Reader:
     return reader_for(roles.context_user(context))
