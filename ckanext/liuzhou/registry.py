@@ -14,6 +14,8 @@ from .access import search as access_search
 from .access import views as access_views
 from .cascade import actions as cascade_actions
 from .cascade import auth as cascade_auth
+from .cascade import helpers as cascade_helpers
+from .cascade import redact as cascade_redact
 from .cascade import views as cascade_views
 from .catalog import actions as catalog_actions
 from .catalog import auth as catalog_auth
@@ -47,7 +49,7 @@ def auth_functions() -> dict[str, Any]:
 
 def helpers() -> dict[str, Any]:
     return {**core_helpers.get_helpers(), **catalog_helpers.get_helpers(), **sharing_helpers.get_helpers(),
-            **lifecycle_helpers.get_helpers(), **access_helpers.get_helpers()}
+            **lifecycle_helpers.get_helpers(), **access_helpers.get_helpers(), **cascade_helpers.get_helpers()}
 
 
 def validators() -> dict[str, Any]:
@@ -79,9 +81,11 @@ def after_dataset_show(context: dict, pkg_dict: dict) -> None:
     """Resource locations only for the provider's users; the platform route for readers."""
     if not context.get("ignore_auth"):
         access_redact.redact_package(pkg_dict, access_policy.context_reader(context))
+    cascade_redact.after_show(context, pkg_dict)  # a harvest source's credentials
 
 
 def after_dataset_search(search_results: dict, search_params: dict) -> dict:
+    cascade_redact.after_search(search_results)  # a harvest source's credentials
     return catalog_search.after_dataset_search(search_results, search_params)
 
 

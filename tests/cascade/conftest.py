@@ -23,17 +23,50 @@ REGION_PORT = int(os.environ.get("LIUZHOU_CASCADE_REGION_PORT", "5022"))
 OPERATOR = "lzsxxhjsglzx"
 
 
+def _region_env() -> dict[str, str]:
+    """None of the city's CKAN_* variables; LIUZHOU_REGION_SQLALCHEMY_URL / _SOLR_URL / _REDIS_URL
+    move the regional instance to another database, core or Redis db."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CKAN_")}
+    for what in ("SQLALCHEMY_URL", "SOLR_URL", "REDIS_URL"):
+        if os.environ.get(f"LIUZHOU_REGION_{what}"):
+            env[f"CKAN_{what}"] = os.environ[f"LIUZHOU_REGION_{what}"]
+    return env
+
+
+def _port(wanted: int) -> int:
+    """The port asked for, or a free one when something else already listens there."""
+    import socket
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", wanted))
+            return wanted
+        except OSError:
+            pass
+    from tests.browser.live_server import free_port
+    return free_port()
+
+
 def region_ckan(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     """A `ckan` command of the regional instance (its own config, none of the city's env)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CKAN_")}
+    env = _region_env()
     return subprocess.run([CKAN, "-c", str(REGION_INI), *args], env=env, capture_output=True,
                           text=True, check=check, timeout=600)
 
 
 class Region(LiveServer):
     def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CKAN_")}
+        env = _region_env()
         env.update({"CKAN_INI": self.ini, "CKAN_SITE_URL": self.url})
+        return env
+
+
+REGION_ACCOUNT = "gx_region_harvester"
+
+
+class CityServer(LiveServer):
+    def env(self) -> dict[str, str]:
+        env = super().env()
+        env["CKANEXT__LIUZHOU__CASCADE__REGION_USER"] = REGION_ACCOUNT
         return env
 
 
@@ -48,7 +81,8 @@ def region(tmp_path_factory):
     region_ckan("sysadmin", "add", "region_admin")
     token = region_ckan("user", "token", "add", "region_admin", "cascade").stdout.strip().splitlines()[-1].strip()
     server = Region(str(REGION_INI), tmp_path_factory.mktemp("region") / "gunicorn.log", workers=2)
-    server.port, server.url = REGION_PORT, f"http://127.0.0.1:{REGION_PORT}"
+    port = _port(REGION_PORT)
+    server.port, server.url = port, f"http://127.0.0.1:{port}"
     server.start()
     server.token = token
     server.api = ckanapi.RemoteCKAN(server.url, apikey=token)
@@ -59,8 +93,9 @@ def region(tmp_path_factory):
 @pytest.fixture(scope="module")
 def city_server(departments, tmp_path_factory):
     """The city portal over HTTP (same database and core as this process)."""
-    server = LiveServer(tk.config["__file__"], tmp_path_factory.mktemp("city") / "gunicorn.log", workers=2)
-    server.port, server.url = CITY_PORT, f"http://127.0.0.1:{CITY_PORT}"
+    server = CityServer(tk.config["__file__"], tmp_path_factory.mktemp("city") / "gunicorn.log", workers=2)
+    port = _port(CITY_PORT)
+    server.port, server.url = port, f"http://127.0.0.1:{port}"
     server.start()
     yield server
     server.stop()

@@ -111,6 +111,23 @@ def test_city_users_cannot_change_regional_entries(source):
     assert tk.check_access("package_create", {"user": admin}, {"owner_org": OPERATOR, "type": "catalog"})
 
 
+def _token(user):
+    return tk.get_action("api_token_create")({"ignore_auth": True, "user": user}, {"user": user, "name": "t"})["token"]
+
+
+def test_entry_page_says_regional_and_what_is_missing(app, source):
+    user = make_user(OPERATOR, role="member")["name"]
+    page = app.get("/catalog/gx-gx-qyjbxx", headers={"Authorization": _token(user)})
+    assert 'data-regional="true"' in page.body
+    assert "采集自自治区数据共享平台" in page.body and "自治区目录未提供" in page.body
+    assert "共享类型" in page.body.split("liuzhou-cascade-regional", 1)[1].split("</div>", 1)[0]
+    # a city entry has no such banner
+    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    from tests.sharing.conftest import entry
+    tk.get_action("package_create")({"user": site}, entry(OPERATOR, "柳州市测试目录", "unconditional", name="city-x"))
+    assert 'data-regional="true"' not in app.get("/catalog/city-x", headers={"Authorization": _token(user)}).body
+
+
 def test_rerun_without_changes_duplicates_nothing(source):
     before = {n: show(n) for n in regional_names()}
     job = run(source)
@@ -161,9 +178,52 @@ def test_region_down_during_a_job_is_an_error_of_the_job_and_a_rerun_completes(s
         region.start()
     assert job["status"] == "Finished"
     assert job["stats"].get("errored", 0) >= 0
-    errors = tk.get_action("cascade_health")({"ignore_auth": True, "user": ""}, {})["down"][0]["last_job"]["errors"]
+    health = tk.get_action("cascade_health")({"ignore_auth": True, "user": ""}, {})
+    errors = health["down"][0]["last_job"]["errors"]
     assert errors and "Unable to search remote CKAN" in errors[0]
     assert regional_names() == ["gx-gx-bdcdj", "gx-gx-shbx"]  # nothing removed by a failed gather
     job = run(source)
     assert job["status"] == "Finished" and not job["stats"].get("errored")
     assert regional_names() == ["gx-gx-bdcdj", "gx-gx-shbx"]
+
+
+def test_source_configuration_only_for_sysadmins_and_the_operator(source, region):
+    member = make_user("lzsgaj", role="admin")["name"]
+    operator = make_user(OPERATOR, role="member")["name"]
+    assert tk.get_action("package_show")({"user": member}, {"id": source["id"]})["config"] == ""
+    assert tk.get_action("harvest_source_show")({"user": member}, {"id": source["id"]})["config"] == ""
+    found = tk.get_action("package_search")({"user": member}, {"fq": "dataset_type:harvest"})["results"]
+    assert found and all(region.token not in json.dumps(p) for p in found)
+    for action in ("harvest_source_list", "harvest_object_show"):
+        with pytest.raises(tk.NotAuthorized):
+            tk.get_action(action)({"user": member}, {"id": "x"})
+    assert region.token in tk.get_action("package_show")({"user": operator}, {"id": source["id"]})["config"]
+    assert isinstance(tk.get_action("harvest_source_list")({"user": operator}, {}), list)  # not refused
+
+
+def test_a_job_whose_worker_died_is_closed_with_an_error(source):
+    """`ckan harvester run` (harvest_jobs_run, scheduled) closes a job that has not moved for
+    ckan.harvest.timeout minutes (120 in portal.ini) instead of leaving it running."""
+    import datetime as dt
+    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    job = tk.get_action("harvest_job_create")({"user": site}, {"source_id": source["id"]})
+    stale = dt.datetime.utcnow() - dt.timedelta(hours=3)
+    obj = HarvestJob.get(job["id"])
+    obj.status, obj.created, obj.gather_started, obj.gather_finished = "Running", stale, stale, stale
+    obj.save()
+    tk.get_action("harvest_jobs_run")({"user": site}, {"source_id": source["id"]})
+    model.Session.remove()
+    shown = tk.get_action("harvest_job_show")({"ignore_auth": True}, {"id": job["id"]})
+    assert shown["status"] == "Finished"
+    assert any("timeout" in e["message"] for e in
+               tk.get_action("harvest_job_report")({"ignore_auth": True}, {"id": job["id"]})["gather_errors"])
+
+
+def test_region_recreates_a_deleted_entry_under_the_same_name(source, region):
+    """A new regional entry (new id) with the name of one deleted earlier takes that name here."""
+    region.api.action.dataset_purge(id="gx-qyjbxx")
+    again = region.api.action.package_create(**regional_dataset("gx-qyjbxx", "广西企业基本信息（新）"))
+    job = run(source)
+    assert not job["stats"].get("errored"), job
+    pkg = show("gx-gx-qyjbxx")
+    assert pkg["id"] == again["id"] and pkg["state"] == "active"

@@ -98,6 +98,14 @@ def test_entries_without_a_legal_basis_are_flagged(region, city):
     assert flags(authority)["jtwz"] == ["no_legal_basis"]
 
 
+def test_flags_on_the_entry_page(app, city):
+    user = make_user("lzsgaj", role="editor")["name"]
+    token = tk.get_action("api_token_create")({"ignore_auth": True, "user": user}, {"user": user, "name": "t"})["token"]
+    page = app.get("/catalog/jtwz", headers={"Authorization": token})
+    assert 'data-negative-list-flag="true"' in page.body and "缺少法律依据" in page.body
+    assert 'data-negative-list-flag="true"' not in app.get("/catalog/rkjbxx", headers={"Authorization": token}).body
+
+
 def test_regional_entries_are_not_flagged_here(city, departments):
     site = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
     pkg = tk.get_action("package_create")(dict(site), entry("lzsxxhjsglzx", "广西某区级信息", "conditional", name="gx-x"))

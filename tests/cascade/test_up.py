@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from tests.conftest import make_user
 from tests.sharing.conftest import entry
 
-from .conftest import REGION_INI, region_ckan
+from .conftest import REGION_ACCOUNT, REGION_INI, region_ckan
 
 SECRET_HOST = "data.liuzhou.example"
 
@@ -32,7 +32,7 @@ def city_entries(departments):
 @pytest.fixture(scope="module")
 def region_account(departments):
     """The city account the regional platform uses: a user in no department, with a token."""
-    user = make_user(None, name="gx_region_harvester")
+    user = make_user(None, name=REGION_ACCOUNT)
     token = tk.get_action("api_token_create")({"ignore_auth": True, "user": user["name"]},
                                               {"user": user["name"], "name": "cascade"})["token"]
     return {"name": user["name"], "token": token}

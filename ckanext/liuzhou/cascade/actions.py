@@ -63,6 +63,15 @@ def negative_list_history(context, data_dict):
     return [negative_list.version_dict(v) for v in rows]
 
 
+@tk.chained_action
+@tk.side_effect_free
+def harvest_source_list(original, context, data_dict):
+    """ckanext-harvest's list of sources (with their configuration) checks no auth: here it
+    checks ``harvest_source_list`` (sysadmins and the Operator)."""
+    tk.check_access("harvest_source_list", context, data_dict)
+    return original(context, data_dict)
+
+
 def get_actions() -> dict[str, Any]:
     return {f.__name__: f for f in (cascade_entry_show, cascade_health, negative_list_sync,
-                                    negative_list_flags, negative_list_history)}
+                                    negative_list_flags, negative_list_history, harvest_source_list)}

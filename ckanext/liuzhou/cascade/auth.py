@@ -69,8 +69,26 @@ def cascade_entry_show(context, data_dict):
     return {"success": bool(context.get("user"))}
 
 
+def _harvest_internals(name: str):
+    """ckanext-harvest lets everybody list sources (with their configuration: the regional
+    platform's credentials) and read harvest objects: here sysadmins and the Operator only."""
+    @tk.chained_auth_function
+    def guard(next_auth, context, data_dict):
+        user = sharing_roles.context_user(context)
+        if not (user and (user.sysadmin or sharing_roles.is_operator(user))):
+            return {"success": False, "msg": _("Only sysadmins and the Operator see harvest sources' configuration")}
+        return next_auth(context, data_dict)
+
+    guard.__name__ = name
+    return guard
+
+
+HARVEST_INTERNALS = ("harvest_source_list", "harvest_object_show", "harvest_object_list")
+
+
 def get_auth_functions() -> dict[str, Any]:
     functions: dict[str, Any] = {name: _read_only(name) for name in WRITES}
+    functions.update({name: _harvest_internals(name) for name in HARVEST_INTERNALS})
     for f in (cascade_health, negative_list_flags, negative_list_sync, negative_list_history,
               cascade_entry_show):
         functions[f.__name__] = f

@@ -76,8 +76,22 @@ class LiuzhouRegionHarvester(CKANHarvester):
         pkg, missing, code = mapping.to_catalog(package_dict, package_dict.get("owner_org")
                                                 or _source_org(harvest_object))
         pkg["metadata_modified"] = remote_modified
+        pkg["name"] = self._free_name(pkg["name"], pkg["id"])
         harvest_object._liuzhou = (package_dict["name"], missing, code, remote_modified)
         return pkg
+
+    def _free_name(self, name: str, package_id: str) -> str:
+        """The entry's stable name, unless another entry holds it: a regional entry deleted
+        here (the region deleted it and made a new one of the same name) is purged; a city
+        entry keeps its name and the regional one gets its id's first characters appended."""
+        holder = model.Package.by_name(name)
+        if holder is None or holder.id == package_id:
+            return name
+        harvested = model.Session.query(HarvestObject.id).filter(HarvestObject.package_id == holder.id).first()
+        if holder.state == "deleted" and harvested and not CascadeEntry.get(holder.id):
+            tk.get_action("dataset_purge")({"user": self._get_user_name(), "ignore_auth": True}, {"id": holder.id})
+            return name
+        return f"{name[:91]}-{package_id[:8]}"
 
     def import_stage(self, harvest_object):
         if _extra(harvest_object, "status") == "delete":

@@ -66,7 +66,7 @@ def store(doc: dict, url: str, user: str) -> tuple[NegativeListVersion | None, N
     return version, version
 
 
-def _entries() -> list[dict]:
+def _entries(package_id: str | None = None) -> list[dict]:
     """Active city catalog entries shared conditionally or not at all (regional ones excluded)."""
     pe = model.PackageExtra
     st = sa.orm.aliased(pe)
@@ -79,6 +79,8 @@ def _entries() -> list[dict]:
             .filter(model.Package.state == "active", model.Package.type == "catalog",
                     st.value.in_(RESTRICTIVE), CascadeEntry.package_id.is_(None))
             .order_by(model.Package.name))
+    if package_id:
+        rows = rows.filter(model.Package.id == package_id)
     return [{"id": r[0], "name": r[1], "title": r[2], "owner_org": r[3], "sharing_type": r[4],
              "legal_basis": r[5] or ""} for r in rows]
 
@@ -91,11 +93,11 @@ def covering(items: list[dict], title: str) -> dict | None:
     return None
 
 
-def flags(version: NegativeListVersion | None = None) -> list[dict]:
+def flags(version: NegativeListVersion | None = None, package_id: str | None = None) -> list[dict]:
     version = version or latest()
     items = version.items if version else []
     result = []
-    for e in _entries():
+    for e in _entries(package_id):
         reasons = []
         item = covering(items, e["title"])
         if item is None:
@@ -110,7 +112,11 @@ def flags(version: NegativeListVersion | None = None) -> list[dict]:
 
 
 def flags_of(package_id: str) -> list[str]:
-    return next((f["reasons"] for f in flags() if f["id"] == package_id), [])
+    """The reasons one entry is flagged (none before the list was first synced)."""
+    version = latest()
+    if version is None:
+        return []
+    return next((f["reasons"] for f in flags(version, package_id)), [])
 
 
 def version_dict(v: NegativeListVersion) -> dict:
