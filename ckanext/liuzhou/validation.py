@@ -1,8 +1,9 @@
-"""Validation shared by the capabilities' actions."""
+"""Validation, the acting user and the commit, shared by the capabilities' actions."""
 from __future__ import annotations
 
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 
@@ -12,3 +13,18 @@ def validate_or_raise(data_dict: dict | None, schema: dict, context: dict) -> di
     if errors:
         raise tk.ValidationError(errors)
     return data
+
+
+def acting_user(context: dict) -> model.User:
+    """The signed-in user an action runs for; NotAuthorized for anonymous callers."""
+    from .sharing import roles  # roles imports the catalog, which imports this module
+
+    user = roles.context_user(context)
+    if user is None:
+        raise tk.NotAuthorized(tk._("Sign in first"))
+    return user
+
+
+def commit_unless_deferred(context: dict) -> None:
+    if not context.get("defer_commit"):
+        model.repo.commit()

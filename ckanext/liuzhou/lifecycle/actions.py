@@ -22,7 +22,7 @@ from .. import config as lz_config
 from ..calendar import store as cal
 from ..sharing import roles
 from ..sharing.dictize import Names
-from ..validation import validate_or_raise as _validate
+from ..validation import acting_user, commit_unless_deferred, validate_or_raise as _validate
 from . import dictize, duplicates, events, notices, offlining, options, schema, states, visibility, who
 from .hooks import INTERNAL
 from .model import (AccountRequest, CatalogOffline, DuplicateWarning, InformationSystem,
@@ -36,16 +36,8 @@ UPLOAD_FOLDER = "liuzhou_offline"
 
 # ---------------------------------------------------------------- helpers
 
-def _actor(context) -> model.User:
-    user = roles.context_user(context)
-    if user is None:
-        raise tk.NotAuthorized(_("Sign in first"))
-    return user
-
-
-def _commit(context) -> None:
-    if not context.get("defer_commit"):
-        model.repo.commit()
+_actor = acting_user
+_commit = commit_unless_deferred
 
 
 def _error(field: str, message: str) -> tk.ValidationError:

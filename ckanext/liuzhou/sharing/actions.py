@@ -21,7 +21,7 @@ from ..calendar import store as cal
 from ..lifecycle import violations as lifecycle_violations
 from . import dictize, queries, roles, schema, states, workflow
 from .model import Coordination, Delivery, QualityIssue, ShareRequest, ShareRequestEvent, ShareScope
-from ..validation import validate_or_raise as _validate
+from ..validation import acting_user, commit_unless_deferred, validate_or_raise as _validate
 
 _ = tk._
 
@@ -30,16 +30,8 @@ _ = tk._
 
 
 
-def _actor(context) -> model.User:
-    user = roles.context_user(context)
-    if user is None:
-        raise tk.NotAuthorized(_("Sign in first"))
-    return user
-
-
-def _commit(context) -> None:
-    if not context.get("defer_commit"):
-        model.repo.commit()
+_actor = acting_user
+_commit = commit_unless_deferred
 
 
 def _locked(data: dict) -> ShareRequest:
