@@ -53,7 +53,8 @@ REQUESTED_PORT=$SOLR_PORT
 use_port "$SOLR_PORT"
 
 # core name -> schema variant written by solr/make_schema.py
-CORES=(ckan:liuzhou ckan_test:liuzhou ckan_stock:stock ckan_stock_test:stock)
+# ckan_region_test: the stock regional CKAN of the cascade tests (tests/cascade/region.ini)
+CORES=(ckan:liuzhou ckan_test:liuzhou ckan_stock:stock ckan_stock_test:stock ckan_region_test:stock)
 # More cores (e.g. one per parallel test worker): SOLR_EXTRA_CORES="name:liuzhou name2:stock"
 # shellcheck disable=SC2206
 CORES+=(${SOLR_EXTRA_CORES:-})
@@ -231,6 +232,23 @@ prepare_home() {
   done
 }
 
+# A Solr started before a core was added to CORES: write the new cores' instance dirs and
+# create them through CoreAdmin, without a restart.
+add_missing_cores() {
+  local entry core missing=()
+  for entry in "${CORES[@]}"; do
+    core=${entry%%:*}
+    http_get "$BASE_URL/$core/admin/ping?wt=json" 5 >/dev/null 2>&1 || missing+=("$core")
+  done
+  ((${#missing[@]})) || return 0
+  prepare_home
+  for core in "${missing[@]}"; do
+    http_get "$BASE_URL/admin/cores?action=CREATE&name=$core&instanceDir=$core&wt=json" 120 >/dev/null ||
+      die "could not create core $core (scripts/solr.sh restart)"
+    say "core $core created"
+  done
+}
+
 cmd_start() {
   local pid; pid=$(solr_pid)
   if [[ -n $pid ]]; then
@@ -238,6 +256,7 @@ cmd_start() {
     [[ -z $RUNNING_PORT ]] || use_port "$RUNNING_PORT"
     say "already running (pid $pid) at $BASE_URL"
     [[ $want == "$SOLR_PORT" ]] || say "note: SOLR_PORT=$want ignored; stop it first to change the port"
+    add_missing_cores
     return 0
   fi
   if port_busy; then

@@ -27,6 +27,7 @@ trap cleanup EXIT INT TERM
 bash "$S/stack.sh" up
 bash "$S/postgres.sh" createdb ckan_test
 bash "$S/postgres.sh" datastore datastore_test </dev/null
+bash "$S/postgres.sh" createdb ckan_region_test  # the regional CKAN of tests/cascade
 
 cd "$REPO"
 # test.ini names the default ports; the environment carries the ports actually used.
@@ -35,6 +36,10 @@ export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan_test"
 export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
 export CKAN_DATASTORE_WRITE_URL="postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/datastore_test"
 export CKAN_DATASTORE_READ_URL="postgresql://$DATASTORE_RO_USER:$DATASTORE_RO_PASSWORD@127.0.0.1:$PG_PORT/datastore_test"
+# The regional instance of tests/cascade (region.ini) on the same services.
+export LIUZHOU_REGION_SQLALCHEMY_URL="postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/ckan_region_test"
+export LIUZHOU_REGION_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan_region_test"
+export LIUZHOU_REGION_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/8"
 "$PYTHON" -m ckanext.liuzhou.doctor -c test.ini --services || die "a service is missing (see above)"
 "$CKAN" -c test.ini db upgrade >"$STACK_DIR/test-db-upgrade.log" 2>&1 \
   || { tail -30 "$STACK_DIR/test-db-upgrade.log"; die "test database migration failed"; }
