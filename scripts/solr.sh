@@ -243,6 +243,8 @@ add_missing_cores() {
   ((${#missing[@]})) || return 0
   prepare_home
   for core in "${missing[@]}"; do
+    # CoreAdmin refuses an instance dir that already has a core.properties; CREATE writes it.
+    rm -f "$SOLR_HOME/$core/core.properties"
     http_get "$BASE_URL/admin/cores?action=CREATE&name=$core&instanceDir=$core&wt=json" 120 >/dev/null ||
       die "could not create core $core (scripts/solr.sh restart)"
     say "core $core created"
