@@ -86,4 +86,35 @@ def flags():
         click.echo(f"{f['name']}\t{f['sharing_type']}\t{','.join(f['reasons'])}\t{f['title']}")
 
 
-commands = (cascade, negative_list)
+@click.group(short_help="Scheduled tasks: harvest runs, negative list sync, pruning")
+def schedule():
+    """Tasks that run on a schedule (see ckanext/liuzhou/cascade/schedule.py). Cron line:
+
+    */5 * * * *  ckan -c /etc/ckan/ckan.ini liuzhou schedule run
+    """
+
+
+@schedule.command("run")
+@click.option("--task", "tasks", multiple=True, help="only this task (harvest, negative_list, prune)")
+@click.option("--force", is_flag=True, help="run the tasks even when they are not due")
+def schedule_run(tasks, force):
+    """Run every task that is due, one line each; exit 1 when one failed."""
+    from . import schedule as sched
+    results = sched.run(only=tuple(tasks), force=force)
+    for r in results:
+        click.echo(f"{r['task']:<14}{'ok' if r['ok'] else 'FAILED'}  {r['message']}")
+    if not results:
+        click.echo("nothing due")
+    sys.exit(0 if all(r["ok"] for r in results) else 1)
+
+
+@schedule.command("status")
+def schedule_status():
+    """Each task, its interval, when it last ran and whether it is due."""
+    from . import schedule as sched
+    for s in sched.status():
+        click.echo(f"{s['task']:<14}every {s['every']:<10} last run {s['last_run'] or 'never':<28}"
+                   f"{'due' if s['due'] else ''}")
+
+
+commands = (cascade, negative_list, schedule)
