@@ -11,6 +11,7 @@ action's messages and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any, Callable, Optional
 
 from flask import Blueprint
@@ -158,6 +159,28 @@ def _renewal_defaults(renews: str, pkg: dict) -> dict:
     }
 
 
+def _same_request_just_made(package_id: str, data: dict) -> Optional[str]:
+    """The id of the identical request this user made for this entry in the last minute, if any.
+
+    Holds a transaction-scoped advisory lock on (user, entry) that the create action's commit
+    releases, so two copies of one POST are serialized and the second finds the first.
+    """
+    import sqlalchemy as sa
+    import ckan.model as model
+    from .model import ShareRequest
+
+    user = tk.current_user
+    key = int.from_bytes(hashlib.sha256(f"share_request_create:{user.id}:{package_id}".encode()).digest()[:8],
+                         "big") >> 1
+    model.Session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+    return (model.Session.query(ShareRequest.id)
+            .filter(ShareRequest.requester_id == user.id, ShareRequest.package_id == package_id,
+                    ShareRequest.state == states.SUBMITTED, ShareRequest.purpose == data.get("purpose"),
+                    ShareRequest.basis == data.get("basis"),
+                    ShareRequest.created >= cal.utcnow() - dt.timedelta(minutes=1))
+            .order_by(ShareRequest.created.desc()).limit(1).scalar())
+
+
 @_signed_in
 def new(package_id: str):
     """共享申请 / 协商申请 of a catalog entry (Art 25, 26.1)."""
@@ -179,6 +202,9 @@ def new(package_id: str):
     errors: dict = {}
     if request.method == "POST":
         data = _form_data()
+        twin = _same_request_just_made(pkg["id"], data)
+        if twin:  # the form was sent twice (a double click, a resent POST): one request only
+            return tk.redirect_to("liuzhou_sharing.read", id=twin)
         try:
             req = tk.get_action("share_request_create")(_context(), {
                 "package_id": pkg["id"], **{k: v for k, v in data.items() if v not in ("", [])}})
@@ -382,6 +408,12 @@ def act(id: str, step: str):
     except tk.ObjectNotFound as e:
         return tk.abort(404, str(e) or _("Not found"))
     except tk.ValidationError as e:
+        if step not in allowed_steps(_call("share_request_show", {"id": id})):
+            # The request moved on meanwhile (another user's step, or this form sent twice):
+            # its form is gone from the page, so the reason is said at the top of it.
+            for message in _error_summary(e.error_dict):
+                tk.h.flash_error(message)
+            return tk.redirect_to("liuzhou_sharing.read", id=id)
         return _render_request(id, e.error_dict, step, data)
     tk.h.flash_success(_(DONE[step]))
     return tk.redirect_to("liuzhou_sharing.read", id=id)
