@@ -166,3 +166,38 @@ def test_concurrent_appends_keep_one_chain(trail):
         forks = conn.execute(sa.text(
             "SELECT count(*) FROM (SELECT prev_hash FROM liuzhou_audit_log GROUP BY prev_hash HAVING count(*) > 1) f")).scalar()
     assert forks == 0
+
+
+def test_an_open_transaction_does_not_hold_the_chain(trail):
+    """The chain lock is taken at commit, not at the append: a writer whose transaction is
+    still open (an action half-way) does not block another writer, and both rows chain up."""
+    slow, fast = Session(bind=model.meta.engine), Session(bind=model.meta.engine)
+    try:
+        slow.execute(sa.text("SELECT 1"))
+        chain.append(slow, action="data.read", actor_name="slow writer", detail={})
+        fast.execute(sa.text("SET lock_timeout = '10s'"))  # fails instead of hanging if the lock were held
+        chain.append(fast, action="data.read", actor_name="fast writer", detail={})
+        fast.commit()
+        slow.commit()
+    finally:
+        slow.close()
+        fast.close()
+    rows = model.Session.query(AuditLog).order_by(AuditLog.id.desc()).limit(2).all()
+    assert [r.actor_name for r in rows] == ["slow writer", "fast writer"]
+    assert rows[0].prev_hash == rows[1].hash
+    assert audit.verify().ok
+
+
+def test_a_rolled_back_transaction_leaves_no_row(trail):
+    before = audit.verify().rows
+    session = Session(bind=model.meta.engine)
+    try:
+        chain.append(session, action="data.read", actor_name="rolled back", detail={})
+        session.rollback()
+        session.commit()  # nothing kept aside survives the rollback
+    finally:
+        session.close()
+    model.Session.remove()
+    result = audit.verify()
+    assert result.ok and result.rows == before
+    assert not model.Session.query(AuditLog).filter_by(actor_name="rolled back").count()

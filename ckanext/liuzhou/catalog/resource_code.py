@@ -3,11 +3,17 @@
 Classification code = 类 (1 digit: 1 base, 2 theme, 3 department) + 项 (2 digits: the
 sub-class) + 目 (3 digits: the provider department's platform number). The sequence is six
 digits per classification code. Numbers come from ``liuzhou_code_counter`` with one atomic
-``INSERT … ON CONFLICT DO UPDATE … RETURNING``: concurrent creations queue on the counter
-row, and a counter never goes back, so a code is never issued twice even after its entry is
-deleted. Every issued code is also kept in ``liuzhou_resource_code`` (primary key = code).
+``INSERT … ON CONFLICT DO UPDATE … RETURNING`` in a short transaction of its own, committed at
+once: concurrent creations queue on the counter row only for that statement (not for the rest
+of their create: saving, indexing), and a counter never goes back, so a code is never issued
+twice even after its entry is deleted. A create that fails after its number was taken (past
+validation: a database or Solr error) leaves a gap, never a reuse; a create refused by
+validation takes no number (assign_resource_code runs last). Every issued code is also kept in
+``liuzhou_resource_code`` (primary key = code), in the create's own transaction.
 """
 from __future__ import annotations
+
+import contextlib
 
 import sqlalchemy as sa
 
@@ -20,25 +26,34 @@ _BUMP = sa.text(
 )
 
 
-def _bump(session, prefix: str) -> int:
-    return int(session.execute(_BUMP, {"prefix": prefix}).scalar())
+def _own_transaction(session):
+    """A connection for a transaction of its own (committed on leaving), or the session's.
+
+    A session bound to a connection (a test's outer transaction) keeps everything in it.
+    """
+    bind = session.get_bind()
+    return bind.begin() if isinstance(bind, sa.engine.Engine) else contextlib.nullcontext(session)
+
+
+def _bump(conn, prefix: str) -> int:
+    return int(conn.execute(_BUMP, {"prefix": prefix}).scalar())
+
+
+_DEPARTMENT = sa.text("SELECT number FROM liuzhou_department_number WHERE org_id = :org")
 
 
 def department_number(session, org_id: str) -> int:
-    found = session.execute(
-        sa.text("SELECT number FROM liuzhou_department_number WHERE org_id = :org"), {"org": org_id}
-    ).scalar()
+    found = session.execute(_DEPARTMENT, {"org": org_id}).scalar()
     if found is not None:
         return int(found)
-    number = _bump(session, "department")
-    session.execute(
-        sa.text("INSERT INTO liuzhou_department_number (org_id, number) VALUES (:org, :n) "
-                "ON CONFLICT (org_id) DO NOTHING"),
-        {"org": org_id, "n": number},
-    )
-    return int(session.execute(
-        sa.text("SELECT number FROM liuzhou_department_number WHERE org_id = :org"), {"org": org_id}
-    ).scalar())
+    with _own_transaction(session) as conn:
+        number = _bump(conn, "department")
+        conn.execute(
+            sa.text("INSERT INTO liuzhou_department_number (org_id, number) VALUES (:org, :n) "
+                    "ON CONFLICT (org_id) DO NOTHING"),
+            {"org": org_id, "n": number},
+        )
+        return int(conn.execute(_DEPARTMENT, {"org": org_id}).scalar())
 
 
 def classification_code(session, classification: str, subclass: str, org_id: str) -> str:
@@ -48,7 +63,8 @@ def classification_code(session, classification: str, subclass: str, org_id: str
 
 def next_code(session, classification: str, subclass: str, org_id: str, package_name: str = "") -> str:
     prefix = classification_code(session, classification, subclass, org_id)
-    seq = _bump(session, prefix)
+    with _own_transaction(session) as conn:
+        seq = _bump(conn, prefix)
     code = f"{prefix}/{seq:06d}"
     session.execute(
         sa.text("INSERT INTO liuzhou_resource_code (code, prefix, sequence, package_name) "

@@ -33,7 +33,7 @@ def record_event(req: ShareRequest, event: str, actor: model.User, role: str, *,
                  actor_org_id: Optional[str], from_state: Optional[str], to_state: Optional[str],
                  detail: Optional[dict] = None, notify: Optional[list[str]] = None,
                  now: Optional[dt.datetime] = None) -> ShareRequestEvent:
-    """Timeline event + audit row (the audit append is last: it holds the chain lock to commit)."""
+    """Timeline event + audit row (the audit row is written, under the chain lock, when the caller commits)."""
     now = now or cal.utcnow()
     detail = {k: v for k, v in (detail or {}).items() if v is not None}
     ev = ShareRequestEvent(share_request_id=req.id, event=event, from_state=from_state,
