@@ -21,8 +21,9 @@ def _add_capability_commands():
     from .sharing.cli import deadlines, overdue
 
     from .cascade.cli import commands as cascade_commands
+    from .evaluation.cli import evaluation
 
-    for command in (audit, deadlines, overdue, *cascade_commands):
+    for command in (audit, deadlines, overdue, evaluation, *cascade_commands):
         liuzhou.add_command(command)
 
 

@@ -24,6 +24,10 @@ from .catalog import indexing as catalog_indexing
 from .catalog import search as catalog_search
 from .catalog import validators as catalog_validators
 from .catalog import views as catalog_views
+from .evaluation import actions as evaluation_actions
+from .evaluation import auth as evaluation_auth
+from .evaluation import helpers as evaluation_helpers
+from .evaluation import views as evaluation_views
 from .lifecycle import actions as lifecycle_actions
 from .lifecycle import auth as lifecycle_auth
 from .lifecycle import helpers as lifecycle_helpers
@@ -38,18 +42,20 @@ from .sharing import views as sharing_views
 
 def actions() -> dict[str, Any]:
     return {**catalog_actions.get_actions(), **sharing_actions.get_actions(), **notifications.get_actions(),
-            **access_actions.get_actions(), **lifecycle_actions.get_actions(), **cascade_actions.get_actions()}
+            **access_actions.get_actions(), **lifecycle_actions.get_actions(), **cascade_actions.get_actions(),
+            **evaluation_actions.get_actions()}
 
 
 def auth_functions() -> dict[str, Any]:
     return {**catalog_auth.get_auth_functions(), **sharing_auth.get_auth_functions(), **notification_auth.get_auth_functions(),
             **lifecycle_auth.get_auth_functions(), **access_auth.get_auth_functions(),
-            **cascade_auth.get_auth_functions()}
+            **cascade_auth.get_auth_functions(), **evaluation_auth.get_auth_functions()}
 
 
 def helpers() -> dict[str, Any]:
     return {**core_helpers.get_helpers(), **catalog_helpers.get_helpers(), **sharing_helpers.get_helpers(),
-            **lifecycle_helpers.get_helpers(), **access_helpers.get_helpers(), **cascade_helpers.get_helpers()}
+            **lifecycle_helpers.get_helpers(), **access_helpers.get_helpers(), **cascade_helpers.get_helpers(),
+            **evaluation_helpers.get_helpers()}
 
 
 def validators() -> dict[str, Any]:
@@ -58,7 +64,7 @@ def validators() -> dict[str, Any]:
 
 def blueprints() -> list:
     return [*catalog_views.get_blueprints(), *sharing_views.get_blueprints(), *access_views.get_blueprints(),
-            *lifecycle_views.get_blueprints(), *cascade_views.get_blueprints()]
+            *lifecycle_views.get_blueprints(), *cascade_views.get_blueprints(), *evaluation_views.get_blueprints()]
 
 
 def install_listeners() -> None:

@@ -1,0 +1,1 @@
+"""Evaluation and supervision (Art 34): indicators per department, level and county, in SQL."""

@@ -1,0 +1,110 @@
+"""The indicators of Art 34 (data quality, degree of sharing, efficiency of scheduling, support
+for applications): key, group, unit, label and the definition shown on the pages.
+
+Keys are the API contract of ``evaluation_ranking`` / ``evaluation_show`` and the columns of
+the exports; :mod:`.sql` computes each one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ckan.plugins.toolkit as tk
+
+_ = tk._
+
+
+def N_(s: str) -> str:  # marks a string for extraction; translated where it is shown
+    return s
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    group: str          # catalog | sharing | quality | use
+    unit: str           # count | pct | wd
+    label: str          # English msgid
+    definition: str     # English msgid
+    rows: str           # the row set behind the number (see sql.DRILL)
+    higher_is_better: bool = True
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "group": self.group, "unit": self.unit, "label": _(self.label),
+                "definition": _(self.definition), "higher_is_better": self.higher_is_better}
+
+
+GROUPS = (("catalog", N_("Catalog")), ("sharing", N_("Sharing")), ("quality", N_("Quality")), ("use", N_("Use")))
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("entries", "catalog", "count", N_("Catalog entries provided"), N_(
+        "Active catalog entries the department provides at the end of the period (offline entries left out)."),
+        "entries"),
+    Indicator("completeness", "catalog", "pct", N_("Metadata completeness"), N_(
+        "Per cent of the entries whose required metadata are all filled in: title, abstract, classification, "
+        "sub-class, format, information items, sharing type, sharing method, open attribute, update cycle, "
+        "and the sharing conditions (conditional) and legal basis (conditional, not shared); a field the "
+        "regional platform did not give counts as missing."), "entries"),
+    Indicator("mounting_rate", "catalog", "pct", N_("Mounting rate"), N_(
+        "Per cent of the entries with at least one data resource mounted and online (Art 19)."), "entries"),
+    Indicator("freshness", "catalog", "pct", N_("Freshness"), N_(
+        "Per cent of the entries with a regular update cycle whose last update is at most one cycle old at "
+        "the end of the period (real time and daily 1 day, weekly 7, monthly 31, quarterly 92, half-yearly "
+        "183, yearly 366 days); irregular entries are left out."), "fresh"),
+    Indicator("upkeep_open", "catalog", "count", N_("Open upkeep notices"), N_(
+        "Entries or departments named by catalog upkeep notices (Art 14) issued up to the end of the period "
+        "and not yet reported updated."), "upkeep", higher_is_better=False),
+    Indicator("ontime_upkeep", "catalog", "pct", N_("Upkeep on time"), N_(
+        "Of the upkeep notices issued in the period that are done or past due, per cent done within the "
+        "10 working days of Art 14."), "upkeep_due"),
+    Indicator("unconditional_share", "sharing", "pct", N_("Unconditional share"), N_(
+        "Per cent of the entries shared unconditionally (Art 22: without a legal basis an entry must be "
+        "unconditional)."), "entries"),
+    Indicator("negative_list_compliance", "sharing", "pct", N_("Negative list compliance"), N_(
+        "Per cent of the entries not flagged against the regional negative list (Art 23): a conditional or "
+        "not-shared entry is flagged when no item of the list covers it, when it is less shared than its "
+        "item allows, or when it has no legal basis. Empty until the list has been synced."), "entries"),
+    Indicator("requests_received", "sharing", "count", N_("Requests received"), N_(
+        "Share and negotiation requests for the department's entries submitted in the period."), "received"),
+    Indicator("requests_made", "sharing", "count", N_("Requests made"), N_(
+        "Share and negotiation requests the department submitted in the period."), "made"),
+    Indicator("handling_median_wd", "sharing", "wd", N_("Handling time, median"), N_(
+        "Median, over the requests received in the period and decided, of the working days from submission "
+        "(day 0) to the decision, on the Chinese statutory calendar with the Operator's corrections."),
+        "decided", higher_is_better=False),
+    Indicator("handling_p90_wd", "sharing", "wd", N_("Handling time, 90th percentile"), N_(
+        "90th percentile of the same working days: nine requests in ten were decided within it."),
+        "decided", higher_is_better=False),
+    Indicator("ontime_decision", "sharing", "pct", N_("Decisions on time"), N_(
+        "Of the requests received in the period that were decided or are past their deadline undecided, "
+        "per cent decided within the 3 working days of Art 26.2 (by the end of the third working day after "
+        "the day of submission)."), "due"),
+    Indicator("overdue_now", "sharing", "count", N_("Overdue now"), N_(
+        "Requests of the department's entries past their deadline today: undecided after 3 working days, or "
+        "a quality issue not fixed after 2 (whatever the period)."), "overdue", higher_is_better=False),
+    Indicator("quality_issues", "quality", "count", N_("Quality issues"), N_(
+        "Quality issues consumers raised in the period about data the department provided (Art 26.5)."),
+        "issues", higher_is_better=False),
+    Indicator("quality_fixed_ontime", "quality", "pct", N_("Quality issues fixed on time"), N_(
+        "Of the quality issues raised in the period that are fixed or past due, per cent fixed within the "
+        "2 working days of Art 26.5."), "issues_due"),
+    Indicator("consumers_served", "use", "count", N_("Consumers served"), N_(
+        "Other departments that received a delivery of the department's data or read it on the platform "
+        "in the period."), "consumers"),
+    Indicator("data_reads", "use", "count", N_("Data reads"), N_(
+        "Reads of the department's data recorded in the audit log (data.read) in the period."), "reads"),
+    Indicator("entries_used", "use", "count", N_("Entries used by others"), N_(
+        "The department's entries that another department read or received a delivery of in the period."),
+        "used"),
+)
+
+BY_KEY = {i.key: i for i in INDICATORS}
+KEYS = tuple(i.key for i in INDICATORS)
+BY = ("department", "level", "county")
+LEVELS = {"city": N_("City"), "county": N_("County / district"), "township": N_("Township"),
+          "village": N_("Village")}
+BY_LABELS = {"department": N_("Department"), "level": N_("Level"), "county": N_("County subtree")}
+CITY_ITSELF = N_("City departments (no county)")
+
+
+def groups() -> list[dict]:
+    return [{"key": g, "label": _(label), "indicators": [i.as_dict() for i in INDICATORS if i.group == g]}
+            for g, label in GROUPS]

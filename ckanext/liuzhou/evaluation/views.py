@@ -1,0 +1,122 @@
+"""Pages of the evaluation (blueprint ``liuzhou_evaluation`` under /evaluation, Art 34): the
+ranking table (sorted on the server by any indicator), a department's page with its monthly
+trend as inline SVG charts, the rows behind any number, and every table as CSV or XLSX
+(``?format=csv`` / ``xlsx``). Figures come from the actions; nothing is computed here."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+import ckan.plugins.toolkit as tk
+
+from ..sharing import roles
+from . import charts, export, scope
+from . import definitions as d
+
+_ = tk._
+evaluation = Blueprint("liuzhou_evaluation", __name__, url_prefix="/evaluation")
+
+
+def _context() -> dict:
+    return {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
+
+
+def _call(action: str, data: dict) -> Any:
+    try:
+        return tk.get_action(action)(_context(), data)
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or _("Not authorized to see this page"))
+    except tk.ObjectNotFound as e:
+        return tk.abort(404, str(e) or _("Not found"))
+    except tk.ValidationError as e:
+        msgs = [str(m) for ms in (e.error_dict or {}).values() for m in (ms if isinstance(ms, list) else [ms])]
+        return tk.abort(400, "; ".join(msgs) or _("Invalid request"))
+
+
+def _period_args() -> dict:
+    return {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
+
+
+def _format() -> str | None:
+    fmt = request.args.get("format")
+    if fmt and fmt not in export.FORMATS:
+        return tk.abort(400, _("Unknown format"))
+    return fmt
+
+
+def _download(fmt: str, name: str, *tables: export.Table) -> Response:
+    body = export.render(fmt, *tables)
+    return Response(body, mimetype=export.MIMETYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+def _signed_in() -> Any:
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to(tk.h.url_for("user.login", came_from=request.full_path))
+    return None
+
+
+def ranking():
+    """The ranking of departments, levels or county subtrees; a department's users go to their page."""
+    if (login := _signed_in()) is not None:
+        return login
+    if _refused("evaluation_ranking"):
+        own = scope.own_departments(roles.user_obj(tk.current_user.name))
+        if own:
+            return tk.redirect_to("liuzhou_evaluation.department", id=own[0].name, **_period_args())
+        return tk.abort(403, _("Only the Authority and county authorities see the evaluation of departments"))
+    data = {**_period_args(), **{k: request.args[k] for k in ("by", "sort", "order") if request.args.get(k)}}
+    result = _call("evaluation_ranking", data)
+    if fmt := _format():
+        return _download(fmt, f"evaluation-{result['by']}-{result['period']['from']}-{result['period']['to']}",
+                         export.ranking_table(result))
+    return tk.render("liuzhou/evaluation/ranking.html", {
+        "result": result, "by_labels": {k: _(v) for k, v in d.BY_LABELS.items()}})
+
+
+def _refused(action: str) -> bool:
+    """Whether the auth function of ``action`` refuses the current user."""
+    try:
+        tk.check_access(action, _context())
+        return False
+    except tk.NotAuthorized:
+        return True
+
+
+def department(id: str):
+    """A department's figures with their definitions, and its monthly trend as charts."""
+    if (login := _signed_in()) is not None:
+        return login
+    result = _call("evaluation_show", {"id": id, **_period_args()})
+    if fmt := _format():
+        p = result["period"]
+        return _download(fmt, f"evaluation-{result['department']['name']}-{p['from']}-{p['to']}",
+                         export.figures_table(result), export.trend_table(result))
+    labels = {i.key: (_(i.label), i.unit) for i in d.INDICATORS}
+    return tk.render("liuzhou/evaluation/department.html", {
+        "result": result, "charts": charts.trend_charts(result["trend"]["months"], labels),
+        "may_rank": not _refused("evaluation_ranking"),
+        "level_label": _(d.LEVELS.get(result["department"]["level"] or "", "")) if result["department"]["level"] else ""})
+
+
+def detail(by: str, id: str, indicator: str):
+    """The requests, entries, reads or departments behind one number."""
+    if (login := _signed_in()) is not None:
+        return login
+    if by not in d.BY or indicator not in d.KEYS:
+        return tk.abort(404, _("Not found"))
+    result = _call("evaluation_detail", {"id": id, "by": by, "indicator": indicator, **_period_args()})
+    if fmt := _format():
+        p = result["period"]
+        return _download(fmt, f"evaluation-{indicator}-{p['from']}-{p['to']}", export.detail_table(result))
+    return tk.render("liuzhou/evaluation/detail.html", {"result": result})
+
+
+evaluation.add_url_rule("/", view_func=ranking, methods=["GET"])
+evaluation.add_url_rule("/department/<id>", view_func=department, methods=["GET"])
+evaluation.add_url_rule("/<by>/<id>/<indicator>", view_func=detail, methods=["GET"])
+
+
+def get_blueprints() -> list:
+    return [evaluation]
