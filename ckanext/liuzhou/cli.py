@@ -25,6 +25,9 @@ def _add_capability_commands():
 
     for command in (audit, deadlines, overdue, evaluation, *cascade_commands):
         liuzhou.add_command(command)
+    from .ops.cli import commands as ops_commands  # backup, restore, reindex, mail-retry
+    for command in ops_commands:
+        liuzhou.add_command(command)
 
 
 @liuzhou.command()

@@ -33,6 +33,7 @@ from .lifecycle import auth as lifecycle_auth
 from .lifecycle import helpers as lifecycle_helpers
 from .lifecycle import views as lifecycle_views
 from .lifecycle import visibility as lifecycle_visibility
+from .ops import services as ops_services
 from .sharing import actions as sharing_actions
 from .sharing import auth as sharing_auth
 from .sharing import helpers as sharing_helpers
@@ -64,12 +65,14 @@ def validators() -> dict[str, Any]:
 
 def blueprints() -> list:
     return [*catalog_views.get_blueprints(), *sharing_views.get_blueprints(), *access_views.get_blueprints(),
-            *lifecycle_views.get_blueprints(), *cascade_views.get_blueprints(), *evaluation_views.get_blueprints()]
+            *lifecycle_views.get_blueprints(), *cascade_views.get_blueprints(), *evaluation_views.get_blueprints(),
+            *ops_services.get_blueprints()]
 
 
 def install_listeners() -> None:
     """Database listeners: activity copies of entries never hold resource locations."""
     access_activity.install()
+    ops_services.install_index_guard()  # Solr down: entries still save, `ckan liuzhou reindex` catches up
 
 
 def before_dataset_index(pkg_dict: dict) -> dict:

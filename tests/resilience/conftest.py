@@ -23,6 +23,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="package")
+def stack():
+    """Private services of this package (services.PrivateStack), each started on demand."""
+    from .services import PrivateStack
+
+    s = PrivateStack()
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="package")
 def live_server(sharing_departments, request, tmp_path_factory):
     """gunicorn (2 worker processes) serving test.ini on the test database, Solr core and Redis."""
     server = LiveServer(request.config.getoption("--ckan-ini"),

@@ -26,6 +26,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import mailer
 
+from ..ops import mail_ledger as ledger
+
 from .. import config as lz_config
 from . import helpers as labels
 from .model import ShareRequest, ShareRequestEvent
@@ -131,7 +133,9 @@ def send_event_mails(event_ids: list[int]) -> dict[str, Any]:
         for department, user in recipients(list(ev.notify or []), exclude=ev.actor_id):
             subject, body = compose(ev, req, department, gettext)
             try:
-                mailer.mail_recipient(user.display_name, user.email, subject, body)
+                if not ledger.send_once(ev, user, lambda: mailer.mail_recipient(  # once (ops/mail_ledger.py)
+                        user.display_name, user.email, subject, body)):
+                    continue
                 sent += 1
             except Exception:  # MailerException, socket errors: the next mail still goes
                 failed += 1
