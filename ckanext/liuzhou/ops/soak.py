@@ -80,7 +80,12 @@ def prepare(ini: str) -> dict[str, Any]:
             if p.extras.get("sharing_type") == "unconditional"), None)
         if unconditional is None:
             raise SystemExit("no unconditional entry of 柳州市公安局: load the demo data")
+        from ckan.lib.uploader import get_resource_uploader
+
         res = next((r for r in unconditional.resources if r.name == "soak-sample.csv"), None)
+        if res is not None and not os.path.exists(get_resource_uploader({"url_type": "upload"}).get_path(res.id)):
+            tk.get_action("resource_delete")(dict(site), {"id": res.id})  # its file is not in this storage
+            res = None
         if res is None:
             res_id = tk.get_action("resource_create")(dict(site), {
                 "package_id": unconditional.id, "name": "soak-sample.csv", "url": "soak-sample.csv", "resource_type": "file",
