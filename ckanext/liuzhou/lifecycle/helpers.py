@@ -1,7 +1,7 @@
 """Template helpers of the lifecycle pages: labels, the entry page's banner data, menus."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import sqlalchemy as sa
 
@@ -18,7 +18,8 @@ from .model import (CatalogOffline, DuplicateWarning, OfflineEntry, ResourceOffl
 _ = tk._
 
 
-def _labels() -> dict[str, dict[str, str]]:
+def lifecycle_labels(_: Callable[[str], str] = tk._) -> dict[str, dict[str, str]]:
+    """Every label table, worded by ``_`` (the request's gettext, or a mail job's)."""
     return {
         "catalog_offline": {"submitted": _("Waiting for review"), "coordinating": _("In coordination"),
                             "offline": _("Offline"), "kept": _("Kept online"), "rejected": _("Rejected")},
@@ -56,6 +57,9 @@ def _labels() -> dict[str, dict[str, str]]:
         "role_of_actor": {"provider": _("Provider"), "operator": _("Operator"), "authority": _("Authority"),
                           "county_authority": _("County authority"), "system": _("Platform")},
     }
+
+
+_labels = lifecycle_labels
 
 
 def liuzhou_lifecycle_label(kind: str, value: Optional[str]) -> str:

@@ -55,6 +55,10 @@ EVENT_LABELS = {
     "expire": N_("Validity ended"),
     "expiry_notice": N_("Validity ending soon"),
     "overdue_notice": N_("Overdue notice"),
+    # recorded by the lifecycle rules on the requests they affect (Art 20, 21)
+    "resource_offline_notice": N_("Resource going offline: public notice"),
+    "resource_offline_completed": N_("Resource taken offline"),
+    "entry_offline": N_("Entry taken offline"),
 }
 
 REASON_LABELS = {

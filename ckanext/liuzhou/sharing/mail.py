@@ -1,8 +1,10 @@
-"""E-mail notices of the sharing workflow (issue 5 item 6; Art 26 deadlines, Art 31 suspensions).
+"""E-mail notices of the sharing workflow (issue 5 item 6; Art 26 deadlines, Art 31 suspensions)
+and of the lifecycle workflows (issue 6: Art 14 upkeep notices, Art 20–21 offlining, Art 12
+accounts, Art 33.1 flags).
 
-When a transaction that recorded timeline events commits, one background job
-(``tk.enqueue_job``) is queued with their ids; the jobs worker then e-mails the admins (those
-with an address) of every department each event notifies, through ``ckan.lib.mailer``. The
+When a transaction that recorded timeline events (share request or lifecycle events) commits,
+one background job (``tk.enqueue_job``) is queued with their ids; the jobs worker then e-mails
+the admins (those with an address) of every department each event notifies, through ``ckan.lib.mailer``. The
 transition has committed before anything is queued, and the job catches each failed mail, so
 a mail server that is down or refuses never undoes or breaks a transition.
 Whether to send at all: ``ckanext.liuzhou.notifications.email`` (``auto`` = when
@@ -30,11 +32,14 @@ from ..ops import mail_ledger as ledger
 
 from .. import config as lz_config
 from . import helpers as labels
+from ..lifecycle import inbox as lifecycle_inbox
+from ..lifecycle.model import LifecycleEvent
 from .model import ShareRequest, ShareRequestEvent
 
 log = logging.getLogger(__name__)
 
 PENDING = "liuzhou_mail_events"
+PENDING_LIFECYCLE = "liuzhou_mail_lifecycle_events"
 I18N = Path(__file__).resolve().parent.parent / "i18n"
 
 
@@ -47,21 +52,31 @@ def _remember(mapper, connection, target: ShareRequestEvent) -> None:
         session.info.setdefault(PENDING, []).append(target.id)
 
 
+@sa.event.listens_for(LifecycleEvent, "after_insert")
+def _remember_lifecycle(mapper, connection, target: LifecycleEvent) -> None:
+    session = sa.orm.object_session(target)
+    if session is not None and target.notify:
+        session.info.setdefault(PENDING_LIFECYCLE, []).append(target.id)
+
+
 @sa.event.listens_for(model.Session, "after_commit")
 def _queue(session) -> None:
-    ids = session.info.pop(PENDING, None)
-    if not ids:
+    ids = session.info.pop(PENDING, None) or []
+    lifecycle_ids = session.info.pop(PENDING_LIFECYCLE, None) or []
+    if not ids and not lifecycle_ids:
         return
     try:
         if lz_config.notification_email():
-            tk.enqueue_job(send_event_mails, [ids], title=f"liuzhou: e-mail {len(ids)} share request event(s)")
+            tk.enqueue_job(send_event_mails, [ids, lifecycle_ids],
+                           title=f"liuzhou: e-mail {len(ids)} share request and {len(lifecycle_ids)} lifecycle event(s)")
     except Exception:  # Redis unreachable, bad config …: the transition stands; log it
-        log.exception("could not queue the e-mail of share request events %s", ids)
+        log.exception("could not queue the e-mail of events %s, lifecycle events %s", ids, lifecycle_ids)
 
 
 @sa.event.listens_for(model.Session, "after_rollback")
 def _forget(session) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(PENDING_LIFECYCLE, None)
 
 
 # ---------------------------------------------------------------- the job
@@ -111,6 +126,11 @@ def compose(ev: ShareRequestEvent, req: ShareRequest, department: str,
                        ("resolution", _("Resolution: {text}")), ("description", _("Description: {text}"))):
         if detail.get(key):
             lines.append(label.format(text=detail[key]))
+    if detail.get("resource_name"):  # a resource of the request goes offline (Art 21)
+        lines.append(_("Resource: {name}").format(name=detail["resource_name"]))
+    if detail.get("notice_ends") and ev.event == "resource_offline_notice":
+        lines.append(_("Public notice until {when} (Beijing time)").format(
+            when=labels.liuzhou_local_time(detail["notice_ends"])))
     if ev.deadline is not None and req.state in ("submitted", "quality_issue"):
         lines.append(_("Deadline: {when} (Beijing time)").format(when=labels.liuzhou_local_time(ev.deadline)))
     lines += ["", _("Details: {link}").format(link=link), "",
@@ -118,20 +138,26 @@ def compose(ev: ShareRequestEvent, req: ShareRequest, department: str,
     return subject, "\n".join(lines)
 
 
-def send_event_mails(event_ids: list[int]) -> dict[str, Any]:
-    """The job: mail each event's notice to the admins of the departments it notifies.
+def send_event_mails(event_ids: list[int], lifecycle_event_ids: list[int] | None = None) -> dict[str, Any]:
+    """The job: mail each event's notice to the admins of the departments it notifies
+    (share request events, then lifecycle events).
 
     A failed mail is logged and the others still go; returns ``{"sent": n, "failed": n}``.
     """
     gettext = _translations(tk.config.get("ckan.locale_default") or "zh_Hans_CN").gettext
-    sent = failed = 0
-    for ev in model.Session.query(ShareRequestEvent).filter(ShareRequestEvent.id.in_(event_ids)) \
+    outbox: list[tuple[Any, Callable[[str], tuple[str, str]]]] = []
+    for ev in model.Session.query(ShareRequestEvent).filter(ShareRequestEvent.id.in_(event_ids or [])) \
             .order_by(ShareRequestEvent.id):
         req = model.Session.get(ShareRequest, ev.share_request_id)
-        if req is None:
-            continue
+        if req is not None:
+            outbox.append((ev, lambda department, ev=ev, req=req: compose(ev, req, department, gettext)))
+    for ev in model.Session.query(LifecycleEvent).filter(LifecycleEvent.id.in_(lifecycle_event_ids or [])) \
+            .order_by(LifecycleEvent.id):
+        outbox.append((ev, lambda department, ev=ev: lifecycle_inbox.compose(ev, department, gettext)))
+    sent = failed = 0
+    for ev, words in outbox:
         for department, user in recipients(list(ev.notify or []), exclude=ev.actor_id):
-            subject, body = compose(ev, req, department, gettext)
+            subject, body = words(department)
             try:
                 if not ledger.send_once(ev, user, lambda: mailer.mail_recipient(  # once (ops/mail_ledger.py)
                         user.display_name, user.email, subject, body)):
@@ -139,5 +165,5 @@ def send_event_mails(event_ids: list[int]) -> dict[str, Any]:
                 sent += 1
             except Exception:  # MailerException, socket errors: the next mail still goes
                 failed += 1
-                log.exception("could not e-mail %s about share request event %s", user.name, ev.id)
+                log.exception("could not e-mail %s about %s event %s", user.name, type(ev).__name__, ev.id)
     return {"sent": sent, "failed": failed}

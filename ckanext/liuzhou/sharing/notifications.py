@@ -1,7 +1,9 @@
-"""In-app notifications of the sharing workflow (Art 26, 31; issue 5 item 6).
+"""In-app notifications of the sharing workflow (Art 26, 31; issue 5 item 6) and of the
+lifecycle workflows (Art 12, 14, 20, 21, 33; issue 6).
 
-Every timeline event names the departments it notifies (``notify``, set by the action that
-records it, :func:`.workflow.record_event`). A signed-in user is notified of every event that
+Every timeline event, of a share request or of a lifecycle object, names the departments it
+notifies (``notify``, set by the step that records it: :func:`.workflow.record_event`,
+:func:`..lifecycle.events.record`); one SQL union of both tables makes the inbox. A signed-in user is notified of every event that
 names a department they are a member of. What the user has read is one timestamp kept in the
 CKAN user's ``plugin_extras`` (``{"liuzhou": {"notifications_seen_at": ISO}}``): events
 recorded after it are unread. No table of its own.
@@ -19,7 +21,10 @@ import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
 from ..validation import validate_or_raise as _validate
+from ..lifecycle import inbox as lifecycle_inbox
+from ..lifecycle.model import LifecycleEvent
 from . import dictize, roles
+from . import helpers as labels
 from . import mail  # noqa: F401  (installs the after-commit hook that queues the e-mails)
 from .model import ShareRequest, ShareRequestEvent
 
@@ -28,6 +33,7 @@ v = tk.get_validator
 
 EXTRAS_KEY = "liuzhou"
 SEEN_KEY = "notifications_seen_at"
+SHARE, LIFECYCLE = "share_request", "lifecycle"
 
 
 def _limit(value: Any, context) -> int:
@@ -66,55 +72,39 @@ def department_names(user: model.User) -> list[str]:
     return sorted(name for (name,) in model.Session.query(model.Group.name).filter(model.Group.id.in_(ids)))
 
 
-def _notifying(names: list[str]):
+def _notifying(column, names: list[str]):
     """Events whose ``notify`` list names any of these departments (JSONB ``?|``)."""
-    return ShareRequestEvent.notify.has_any(sa.cast(names, postgresql.ARRAY(sa.UnicodeText)))
+    return column.has_any(sa.cast(names, postgresql.ARRAY(sa.UnicodeText)))
 
 
-@tk.side_effect_free
-def notification_list(context, data_dict) -> dict:
-    """The signed-in user's notifications, newest first: the timeline events of share requests
-    that notify a department the user belongs to (Art 26 decisions and deliveries, Art 31
-    suspensions, overdue and expiry notices).
+def _inbox(names: list[str]):
+    """One union of the share request events and the lifecycle events notifying ``names``:
+    (source, id, created)."""
+    share = sa.select(sa.literal(SHARE).label("source"), ShareRequestEvent.id.label("id"),
+                      ShareRequestEvent.created.label("created")).where(_notifying(ShareRequestEvent.notify, names))
+    life = sa.select(sa.literal(LIFECYCLE).label("source"), LifecycleEvent.id.label("id"),
+                     LifecycleEvent.created.label("created")).where(_notifying(LifecycleEvent.notify, names))
+    return sa.union_all(share, life).subquery("inbox")
 
-    :param limit: (default 20, at most 200; 0 for the counts only) :param offset:
-    :param unread_only: only events recorded after the user last marked them read
-    :returns: ``{"count", "unread", "seen_at", "departments", "results": [event + "unread",
-        "departments" (the user's departments it notifies), "share_request": {id, state,
-        package_name, package_title, consumer_org, provider_org}]}``
-    """
-    tk.check_access("notification_list", context, data_dict)
-    data = _validate(data_dict, _schema(), context)
-    user = _user(context)
-    names = department_names(user)
-    seen = seen_at(user)
-    if not names:
-        return {"count": 0, "unread": 0, "seen_at": None, "departments": [], "results": []}
-    query = model.Session.query(ShareRequestEvent).filter(_notifying(names))
-    unread_query = query.filter(ShareRequestEvent.created > seen) if seen else query
-    count, unread = query.count(), unread_query.count()
-    if data["unread_only"]:
-        query, count = unread_query, unread
-    rows = []
-    if data["limit"]:
-        rows = (query.order_by(ShareRequestEvent.created.desc(), ShareRequestEvent.id.desc())
-                .limit(data["limit"]).offset(data["offset"]).all())
+
+def _share_items(rows: list[ShareRequestEvent]) -> dict[int, dict]:
     reqs = {r.id: r for r in model.Session.query(ShareRequest).filter(
         ShareRequest.id.in_({e.share_request_id for e in rows}))} if rows else {}
     lookup = dictize.Names([e.actor_id for e in rows],
                            [e.actor_org_id for e in rows]
                            + [o for r in reqs.values() for o in (r.consumer_org_id, r.provider_org_id)])
     packages = dictize.packages_for(list(reqs.values()))
-    mine = set(names)
-    results = []
+    out = {}
     for ev in rows:
         item = dictize.event(ev, lookup)
         req = reqs.get(ev.share_request_id)
         pkg_name, pkg_title = packages.get(req.package_id, (None, None)) if req else (None, None)
         item.update({
+            "source": SHARE,
             "share_request_id": ev.share_request_id,
-            "unread": seen is None or ev.created > seen,
-            "departments": [n for n in ev.notify or [] if n in mine],
+            "label": labels.liuzhou_share_event_label(ev.event),
+            "title": pkg_title,
+            "url": f"/sharing/request/{ev.share_request_id}",
             "share_request": None if req is None else {
                 "id": req.id, "kind": req.kind, "state": req.state,
                 "package_name": pkg_name, "package_title": pkg_title,
@@ -124,6 +114,65 @@ def notification_list(context, data_dict) -> dict:
                 "provider_org_title": lookup.org_title(req.provider_org_id),
             },
         })
+        out[ev.id] = item
+    return out
+
+
+@tk.side_effect_free
+def notification_list(context, data_dict) -> dict:
+    """The signed-in user's notifications, newest first: the timeline events of share requests
+    (Art 26 decisions and deliveries, Art 31 suspensions, overdue and expiry notices) and of
+    the lifecycle workflows (Art 14 upkeep notices, Art 20 and 21 offlining, Art 12 accounts,
+    Art 33.1 flags) that notify a department the user belongs to.
+
+    :param limit: (default 20, at most 200; 0 for the counts only) :param offset:
+    :param unread_only: only events recorded after the user last marked them read
+    :returns: ``{"count", "unread", "seen_at", "departments", "results": [event + "source"
+        (``share_request`` | ``lifecycle``), "label" (what happened, in the user's language),
+        "title", "url" (the page to open), "unread", "departments" (the user's departments it
+        notifies); a share request event has "share_request_id" and "share_request": {id,
+        state, package_name, package_title, consumer_org, provider_org}; a lifecycle event
+        "object_type", "object_id", "kind_label", "package_id", "provider_org"]}``
+    """
+    tk.check_access("notification_list", context, data_dict)
+    data = _validate(data_dict, _schema(), context)
+    user = _user(context)
+    names = department_names(user)
+    seen = seen_at(user)
+    if not names:
+        return {"count": 0, "unread": 0, "seen_at": None, "departments": [], "results": []}
+    inbox = _inbox(names)
+    fresh = inbox.c.created > seen if seen is not None else sa.true()
+    count, unread = model.Session.execute(sa.select(
+        sa.func.count(), sa.func.count().filter(fresh)).select_from(inbox)).one()
+    if data["unread_only"]:
+        count = unread
+    page = []
+    if data["limit"]:
+        query = sa.select(inbox.c.source, inbox.c.id)
+        if data["unread_only"]:
+            query = query.where(fresh)
+        page = model.Session.execute(
+            query.order_by(inbox.c.created.desc(), inbox.c.source, inbox.c.id.desc())
+            .limit(data["limit"]).offset(data["offset"])).all()
+    wanted = {SHARE: [i for s, i in page if s == SHARE], LIFECYCLE: [i for s, i in page if s == LIFECYCLE]}
+    share_rows = model.Session.query(ShareRequestEvent).filter(
+        ShareRequestEvent.id.in_(wanted[SHARE])).all() if wanted[SHARE] else []
+    life_rows = model.Session.query(LifecycleEvent).filter(
+        LifecycleEvent.id.in_(wanted[LIFECYCLE])).all() if wanted[LIFECYCLE] else []
+    mine = set(names)
+    items = {SHARE: _share_items(share_rows),
+             LIFECYCLE: lifecycle_inbox.notices(life_rows, user) if life_rows else {}}
+    created = {(SHARE, e.id): e for e in share_rows} | {(LIFECYCLE, e.id): e for e in life_rows}
+    results = []
+    for source, eid in page:
+        item, ev = items[source].get(eid), created.get((source, eid))
+        if item is None:
+            continue
+        item.setdefault("source", source)
+        item.setdefault("share_request_id", None)
+        item["unread"] = seen is None or ev.created > seen
+        item["departments"] = [n for n in ev.notify or [] if n in mine]
         results.append(item)
     return {"count": count, "unread": unread, "seen_at": seen.isoformat() if seen else None,
             "departments": names, "results": results}

@@ -102,8 +102,8 @@ def resource_offline_decide(context, data_dict) -> dict:
         app.notice_ends = notices.window(now)    # an unknown year refuses before anything changes
         app.notice_starts = now
         app.state = states.NOTICE
+        # the consumers are told on their requests' timelines (their inbox and mail), once
         app.notified_orgs = notices.tell_consumers(app, "resource_offline_notice", actor, role, acting, now)
-        notify += app.notified_orgs
     else:
         app.state = states.REJECTED
     app.state_changed_at, app.state_changed_by, app.modified = now, actor.id, now
@@ -143,7 +143,7 @@ def resource_offline_complete(context, data_dict) -> dict:
     events.record("resource_offline", app, "complete", actor, "provider", actor_org_id=app.provider_org_id,
                   from_state=from_state, to_state=app.state, now=now, package_id=app.package_id,
                   resource_id=app.resource_id, provider_org_id=app.provider_org_id,
-                  notify=[lz_config.authority_org(), *told])
+                  detail={"consumers_told": told}, notify=[lz_config.authority_org()])
     commit(context)
     return _resource_offline_dict(app)
 
