@@ -82,8 +82,8 @@ def before_dataset_index(pkg_dict: dict) -> dict:
 
 
 def before_dataset_search(search_params: dict) -> dict:
-    search_params = catalog_search.before_dataset_search(search_params)
-    return lifecycle_visibility.before_dataset_search(search_params)  # Art 20: hide offline entries
+    # Art 20's offline filter is in the chained package_search (access/search.py): it needs the context's user
+    return catalog_search.before_dataset_search(search_params)
 
 
 def after_dataset_show(context: dict, pkg_dict: dict) -> None:

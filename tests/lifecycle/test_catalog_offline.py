@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.liuzhou import audit
 from ckanext.liuzhou.audit.model import AuditLog
 
-from .conftest import pdf
+from .conftest import pdf, site_context
 
 pytestmark = pytest.mark.usefixtures("world")
 
@@ -199,6 +199,25 @@ def test_an_offline_entry_leaves_search_but_its_provider_authority_and_operator_
         assert call_as(getattr(world, who), "package_show", id=pkg["id"])["name"] == pkg["name"]
     page = app.get(f"/catalog/{pkg['name']}", headers=token(world.provider_editor))
     assert "liuzhou-offline-banner" in page.body
+
+
+def test_search_outside_a_web_request_hides_an_offline_entry_by_the_contexts_user(call_as, world, new_entry,
+                                                                                  authority_member):
+    """Code that calls package_search outside a request (jobs, commands) gets the same answer."""
+    import flask
+    pkg = new_entry(title="即将下线的目录乙")
+    _offline(call_as, world, pkg)
+    assert not flask.has_request_context()
+
+    def found(user):
+        result = call_as(user, "package_search", q='title:"即将下线的目录乙"')
+        return [r["name"] for r in result["results"]]
+    for who in (world.authority, authority_member, world.operator, world.provider_editor, world.provider_admin):
+        assert found(who) == [pkg["name"]], who
+    for who in (world.consumer_member, world.other_admin, world.county_authority):
+        assert found(who) == [], who
+    site = tk.get_action("package_search")(site_context(), {"q": 'title:"即将下线的目录乙"'})
+    assert [r["name"] for r in site["results"]] == [pkg["name"]]  # the platform's own searches (ignore_auth)
 
 
 # ---------------------------------------------------------------- lists

@@ -49,6 +49,7 @@ class Reader:
     sysadmin: bool = False
     orgs: frozenset[str] = frozenset()          # ids of the user's departments
     authority: bool = False
+    operator: bool = False                      # a member of the Operator (sees offline entries)
     county: frozenset[str] = frozenset()        # ids of the departments of a county authority
     grants: dict[str, str] = field(default_factory=dict)   # package id → granting request id
 
@@ -117,6 +118,7 @@ def build(user: Any) -> Reader:
     orgs = frozenset(roles.memberships(u))
     authority_id = roles.org_id(lz_config.authority_org())
     return Reader(u, orgs=orgs, authority=authority_id in orgs,
+                  operator=roles.org_id(lz_config.operator_org()) in orgs,
                   county=frozenset(roles.county_jurisdiction(u)),
                   grants=grants_of.active_grants(u))
 

@@ -10,6 +10,9 @@
   ``fq=access:readable`` (可直接读取: the user may read the data now) and ``fq=access:request``
   (需申请). The grants are not indexed: the filter is built for each query from the user's
   memberships and delivered requests (:meth:`policy.Reader.solr_readable_clause`).
+- Offline entries (Art 20) are filtered out for everyone but their provider, the Authority and
+  the Operator (:func:`..lifecycle.visibility.search_filter`), for the context's user, so
+  code outside a web request gets the same answer.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ..lifecycle import visibility
 from . import redact
 from .policy import Reader, context_reader
 
@@ -98,6 +102,8 @@ def run(original, context: dict, data_dict: dict) -> dict:
     fq = data_dict.get("fq")
     if isinstance(fq, str) and "access:" in fq:
         data_dict["fq"] = _readable_fq(fq, reader)
+    if (offline := visibility.search_filter(reader)):  # Art 20: offline entries
+        data_dict["fq_list"] = [*_as_list_fq(data_dict.get("fq_list")), offline]
     if tk.asbool(data_dict.pop("readable", False)):
         data_dict["fq_list"] = [*_as_list_fq(data_dict.get("fq_list")),
                                 "+" + reader.solr_readable_clause()]

@@ -4,8 +4,9 @@ the Operator and the provider.
 The access layer calls:
 - :func:`index_fields` from ``before_dataset_index``: ``lifecycle_state`` (``online`` or
   ``offline``; a plain string through the schema's ``*`` dynamic field);
-- :func:`search_filter` for ``package_search``: a Solr filter hiding offline entries from a
-  user who may not see them (None when the user sees everything);
+- :func:`search_filter` from the chained ``package_search`` (``access/search.py``), for the
+  context's user: a Solr filter hiding offline entries from a user who may not see them
+  (None when the user sees everything);
 - :func:`hidden_from` for ``package_show`` (and so ``resource_show`` and downloads).
 """
 from __future__ import annotations
@@ -41,15 +42,16 @@ def sees_all(user_obj) -> bool:
     return who.is_sysadmin(user_obj) or who.oversees(user_obj)
 
 
-def search_filter(user_obj) -> Optional[str]:
-    """A Solr fq clause: offline entries only for their provider (all for Authority / Operator)."""
-    if sees_all(user_obj):
+def search_filter(reader) -> Optional[str]:
+    """A Solr fq clause for the user of ``reader`` (the access layer's per-request
+    :class:`~ckanext.liuzhou.access.policy.Reader`, so no query of its own): offline entries
+    only for their provider; all for sysadmins, the Authority and the Operator (None)."""
+    if reader.sysadmin or reader.authority or reader.operator:
         return None
-    own = sorted(roles.memberships(user_obj))
     hide = f"(*:* -{FIELD}:offline)"
-    if not own:
+    if not reader.orgs:
         return hide
-    orgs = " OR ".join(f'"{oid}"' for oid in own)
+    orgs = " OR ".join(f'"{oid}"' for oid in sorted(reader.orgs))
     return f"{hide} OR owner_org:({orgs})"
 
 
@@ -73,11 +75,3 @@ def current_user_obj():
     if not has_request_context():
         return None
     return roles.user_obj(getattr(current_user, "_get_current_object", lambda: current_user)())
-
-
-def before_dataset_search(search_params: dict) -> dict:
-    """Add :func:`search_filter` for the request's user as one more ``fq_list`` clause."""
-    clause = search_filter(current_user_obj())
-    if clause:
-        search_params["fq_list"] = [*(search_params.get("fq_list") or []), clause]
-    return search_params
