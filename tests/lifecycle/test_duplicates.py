@@ -111,3 +111,29 @@ def test_identifiers_many_providers_use_are_left_out(call_as, world, new_entry):
     alone = call_as(world.provider_editor, "duplicate_check", owner_org="lzsgaj",
                     information_items=["证照编号甲", "户籍地址"])
     assert alone["matches"] == []
+
+
+def test_one_audit_row_per_check_lists_every_match(call_as, world, new_entry):
+    """However many entries overlap, a check appends one row to the audit chain (Art 17, 25)."""
+    import ckan.model as model
+    from ckanext.liuzhou.audit.model import AuditLog
+
+    parking = ("停车场编号", "停车场名称", "泊位数量", "收费标准", "管理单位")
+    sources = [new_entry(org=org, title=f"{org}停车场信息", information_items=items(*parking))
+               for org in ("lzsjyj", "lzsrlzyhshbzj", "lzsxxhjsglzx")]
+    dup = new_entry(title="公安局停车场信息", information_items=items(*parking))
+    assert {w["name"] for w in dup["duplicate_warnings"]} >= {s["name"] for s in sources}
+
+    def rows():
+        return (model.Session.query(AuditLog).filter(AuditLog.package_id == dup["id"],
+                                                     AuditLog.action.like("duplicate.%")).all())
+    (row,) = rows()
+    assert row.action == "duplicate.check" and row.object_id == dup["id"]
+    assert {m["other_package_id"] for m in row.detail["matches"]} >= {s["id"] for s in sources}
+    assert all(m["shared"] and m["ratio"] == 100 for m in row.detail["matches"])
+    # checking again with nothing changed appends nothing; clearing them appends one row
+    call_as(world.provider_editor, "package_patch", id=dup["id"], notes="说明更新")
+    assert len(rows()) == 1
+    call_as(world.provider_editor, "package_patch", id=dup["id"], information_items=items("车牌号", "进场时间", "出场时间"))
+    cleared = rows()[-1]
+    assert len(rows()) == 2 and set(cleared.detail["cleared"]) >= {s["id"] for s in sources}

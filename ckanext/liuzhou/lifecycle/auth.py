@@ -72,8 +72,12 @@ def _operator(context) -> dict:
 def offline_refusal(context, data_dict) -> Optional[dict]:
     """For the chained ``package_show`` auth of the access layer (so also ``resource_show``
     and downloads): the refusal when the entry is offline and the user is neither its
-    provider, nor the Authority or the Operator; None otherwise."""
-    package = get_package_object(context, data_dict)
+    provider, nor the Authority or the Operator; None otherwise. The entry ``package_show``
+    has loaded (``context["package"]``) is used, not loaded again."""
+    package = context.get("package")
+    ref = (data_dict or {}).get("id") or (data_dict or {}).get("name_or_id")
+    if package is None or ref not in (package.id, package.name):
+        package = get_package_object(context, data_dict)
     if visibility.hidden_from(_user(context), package):
         return _no(_("This catalog entry is offline"))
     return None

@@ -110,35 +110,42 @@ def entry_url(name: str) -> str:
 
 def record(pkg: model.Package, matches: list[dict], actor: Optional[model.User],
            now: Optional[dt.datetime] = None) -> None:
-    """Keep one warning per (entry, other entry): new or changed ones are audited, those no
-    longer matching are cleared. Not committed."""
+    """Keep one warning per (entry, other entry) and clear those no longer matching; when a
+    check finds new or changed overlaps, or clears some, it writes one audit row listing them
+    (one append to the audit chain per check, whatever the number of matches). Not committed."""
     now = now or cal.utcnow()
     existing = {w.other_package_id: w for w in model.Session.query(DuplicateWarning)
                 .filter(DuplicateWarning.package_id == pkg.id).with_for_update()}
-    seen = set()
+    seen, changed, cleared = set(), [], []
     for m in matches:
         seen.add(m["package_id"])
         w = existing.get(m["package_id"])
-        changed = w is None or w.state != "open" or sorted(w.shared or []) != sorted(m["shared"])
         if w is None:
             w = DuplicateWarning(package_id=pkg.id, other_package_id=m["package_id"],
                                  provider_org_id=pkg.owner_org, other_org_id=m["provider_org_id"],
                                  first_detected=now)
             model.Session.add(w)
+        elif w.state == "open" and sorted(w.shared or []) == sorted(m["shared"]):
+            w.last_detected, w.shared_count, w.item_count, w.ratio = now, m["shared_count"], m["item_count"], m["ratio"]
+            w.provider_org_id = pkg.owner_org
+            continue
         w.shared, w.shared_count, w.item_count, w.ratio = m["shared"], m["shared_count"], m["item_count"], m["ratio"]
         w.state, w.last_detected, w.cleared_at = "open", now, None
         w.provider_org_id = pkg.owner_org
-        if changed:
-            w.detected_by = actor.id if actor else None
-            model.Session.flush()
-            audit.record("duplicate.warning", actor, package=pkg, object_type="duplicate_warning",
-                         object_id=w.id, actor_org=roles.org_name(pkg.owner_org),
-                         detail={"other_package_id": m["package_id"], "other_provider": m["provider_org"],
-                                 "shared": m["shared"], "ratio": m["ratio"]})
+        w.detected_by = actor.id if actor else None
+        changed.append(m)
     for other_id, w in existing.items():
         if other_id not in seen and w.state == "open":
             w.state, w.cleared_at = "cleared", now
+            cleared.append(other_id)
     model.Session.flush()
+    if changed or cleared:
+        org = roles.org_name(pkg.owner_org)
+        audit.record("duplicate.check", actor, package=pkg, object_type="package", object_id=pkg.id,
+                     actor_org=org, provider_org=org,
+                     detail={"matches": [{"other_package_id": m["package_id"], "other_provider": m["provider_org"],
+                                          "shared": m["shared"], "ratio": m["ratio"]} for m in changed],
+                             "cleared": cleared, "open": len(seen)})
 
 
 def check_package(pkg: model.Package, items: Any, actor: Optional[model.User]) -> list[dict]:
