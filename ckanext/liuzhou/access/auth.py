@@ -14,6 +14,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 
 from ..lifecycle import auth as _lifecycle_auth
+from ..sharing import roles
 from .policy import Decision, context_reader
 
 ANONYMOUS_KEY = "ckanext.liuzhou.anonymous_access"
@@ -41,8 +42,7 @@ def anonymous_allowed() -> bool:
 
 def _signed_in(context) -> bool:
     user = context.get("auth_user_obj")
-    return bool(getattr(user, "id", None)) or bool(
-        context.get("user") and model.User.get(context["user"]))
+    return bool(getattr(user, "id", None)) or roles.user_obj(context.get("user")) is not None
 
 
 def _refuse_anonymous(name: str) -> Callable:

@@ -5,6 +5,7 @@ from typing import Any, Optional, Union
 
 import ckan.model as model
 
+from ..sharing import roles
 from . import chain
 from .model import AuditLog
 
@@ -12,9 +13,7 @@ from .model import AuditLog
 def _user(user: Any) -> Optional[model.User]:
     if isinstance(user, dict):
         user = user.get("id") or user.get("name")
-    if isinstance(user, str):
-        return model.User.get(user) if user else None
-    return user if isinstance(user, model.User) else None  # None or CKAN's AnonymousUser
+    return roles.user_obj(user)  # memoized for the transaction; None for anonymous
 
 
 def _package(package: Any) -> Optional[model.Package]:
@@ -28,18 +27,12 @@ def _package(package: Any) -> Optional[model.Package]:
 def _org_name(org_id: Optional[str]) -> Optional[str]:
     if not org_id:
         return None
-    group = model.Group.get(org_id)
-    return group.name if group else org_id
+    return roles.org_name(org_id) or org_id
 
 
 def _user_departments(user: model.User) -> str:
-    names = (model.Session.query(model.Group.name)
-             .join(model.Member, model.Member.group_id == model.Group.id)
-             .filter(model.Member.table_name == "user", model.Member.table_id == user.id,
-                     model.Member.state == "active", model.Group.is_organization.is_(True),
-                     model.Group.state == "active")
-             .order_by(model.Group.name).all())
-    return ",".join(n for (n,) in names)
+    """Names of the active departments the user belongs to, sorted, comma-separated."""
+    return ",".join(sorted(filter(None, (roles.org_name(gid) for gid in roles.memberships(user)))))
 
 
 def remote_addr() -> Optional[str]:

@@ -18,6 +18,7 @@ from ckan.logic.converters import convert_to_extras
 
 from . import credit_code, resource_code, slug, vocab
 from .. import config as lz_config
+from ..sharing import roles
 
 _ = tk._
 Invalid = tk.Invalid
@@ -198,7 +199,9 @@ def liuzhou_subclass_matches(key, data, errors, context):
 
 
 def _org_by_name_or_id(ref):
-    return model.Group.get(ref) if ref else None
+    # asked several times per entry (provider, credit code, lead department, code): one
+    # lookup per reference and transaction
+    return roles.memoized("group_obj", ref, lambda: model.Group.get(ref)) if ref else None
 
 
 def _org_extra(org, key):
@@ -286,7 +289,7 @@ def liuzhou_org_name(value, context):
 
 
 def _title_of(name):
-    org = model.Group.get(name)
+    org = _org_by_name_or_id(name)
     return org.title if org is not None else name
 
 

@@ -7,23 +7,64 @@
 - county authority: admin of a department whose ``roles`` include ``county_authority``; its
   jurisdiction is its county, i.e. the subtree of its parent department (the county
   government, as in the demo tree) — or its own subtree when it has no parent.
+
+Lookups are memoized for the current transaction (one query per user for all of its
+memberships, one per department reference): an access check, a search filter and an action
+ask the same questions many times per request. The memo goes when the transaction ends, and
+as soon as a membership, department or user is changed in the session.
 """
 from __future__ import annotations
 
 import json
-from typing import Optional
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy import event
 
 import ckan.model as model
-from ckan import authz
 
 from .. import config as lz_config
 from ..catalog import tree
 
 
+_MEMO = "liuzhou_roles_memo"
+_WATCHED = (model.Member, model.Group, model.GroupExtra, model.User)
+
+
+def _changing(session) -> bool:
+    """A membership, department or user changed in the session and not flushed yet."""
+    return any(isinstance(o, _WATCHED) for o in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(sa.orm.Session, "before_flush")
+def _forget_on_change(session, flush_context, instances) -> None:
+    if _MEMO in session.info and _changing(session):
+        session.info.pop(_MEMO, None)
+
+
+@event.listens_for(sa.orm.Session, "after_transaction_end")
+def _forget_at_end(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_MEMO, None)
+
+
+def memoized(kind: str, key: Any, load):
+    """``load()``, remembered under (kind, key) until the transaction ends or a membership,
+    department or user changes in the session."""
+    session = model.Session()
+    if _changing(session):
+        session.info.pop(_MEMO, None)
+        return load()
+    memo = session.info.setdefault(_MEMO, {}).setdefault(kind, {})
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
 def user_obj(user) -> Optional[model.User]:
     """A model.User from a name or id, a User (or CKAN's current_user proxy); None for anonymous."""
     if isinstance(user, str):
-        return model.User.get(user) if user else None
+        return memoized("user", user, lambda: model.User.get(user)) if user else None
     if isinstance(user, model.User):
         return user
     return None  # None, or CKAN's AnonymousUser
@@ -34,36 +75,59 @@ def context_user(context) -> Optional[model.User]:
     return user_obj(context.get("auth_user_obj")) or user_obj(context.get("user"))
 
 
+def _member_rows(user_id: str) -> dict[str, tuple[str, bool]]:
+    """group id → (capacity, an active organization?) for every active membership (one query)."""
+    def load():
+        rows = (model.Session.query(model.Member.group_id, model.Member.capacity,
+                                    model.Group.is_organization, model.Group.state)
+                .join(model.Group, model.Group.id == model.Member.group_id)
+                .filter(model.Member.table_name == "user", model.Member.table_id == user_id,
+                        model.Member.state == "active"))
+        out: dict[str, tuple[str, bool]] = {}
+        for gid, cap, is_org, state in rows:
+            out.setdefault(gid, (cap, bool(is_org) and state == "active"))
+        return out
+    return memoized("members", user_id, load)
+
+
 def memberships(user: str | model.User | None) -> dict[str, str]:
-    """org id → capacity for every active organization the user belongs to (one query)."""
+    """org id → capacity for every active organization the user belongs to."""
     u = user_obj(user)
     if u is None:
         return {}
-    rows = (model.Session.query(model.Member.group_id, model.Member.capacity)
-            .join(model.Group, model.Group.id == model.Member.group_id)
-            .filter(model.Member.table_name == "user", model.Member.table_id == u.id,
-                    model.Member.state == "active", model.Group.is_organization.is_(True),
-                    model.Group.state == "active"))
-    return {gid: cap for gid, cap in rows}
+    return {gid: cap for gid, (cap, active_org) in _member_rows(u.id).items() if active_org}
+
+
+def _group(name_or_id: str) -> Optional[tuple[str, str, bool]]:
+    """(id, name, is_organization) of a group or organization by id or name, any state."""
+    def load():
+        group = model.Group.get(name_or_id)
+        return (group.id, group.name, bool(group.is_organization)) if group is not None else None
+    return memoized("group", name_or_id, load)
 
 
 def org_id(name_or_id: Optional[str]) -> Optional[str]:
     if not name_or_id:
         return None
-    group = model.Group.get(name_or_id)
-    return group.id if group is not None and group.is_organization else None
+    group = _group(name_or_id)
+    return group[0] if group is not None and group[2] else None
 
 
 def org_name(org: Optional[str]) -> Optional[str]:
-    group = model.Group.get(org) if org else None
-    return group.name if group is not None else None
+    group = _group(org) if org else None
+    return group[1] if group is not None else None
 
 
 def role_in(org: Optional[str], user: str | model.User | None) -> Optional[str]:
+    """The user's capacity in the group or organization (as ``authz.users_role_for_group_or_org``)."""
     u = user_obj(user)
     if u is None or not org:
         return None
-    return authz.users_role_for_group_or_org(org, u.name)
+    group = _group(org)
+    if group is None:
+        return None
+    row = _member_rows(u.id).get(group[0])
+    return row[0] if row else None
 
 
 def is_member(org: Optional[str], user) -> bool:
