@@ -66,6 +66,15 @@ def _load(x) -> list[float]:
     return [round(v, 2) for v in (x if x is not None else os.getloadavg())]
 
 
+def uptime() -> str:
+    """``uptime`` as printed (the load of the shared machine), for the JSON."""
+    try:
+        return subprocess.run(["uptime"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
 def prepare(side: services.Side, args, catalog: corpus.Catalog) -> dict:
     """Database, core, web server, departments, users and the catalog of one side."""
     t0 = time.monotonic()
@@ -209,7 +218,7 @@ def main(argv=None) -> int:
         "seed": args.seed, "clients": args.clients, "duration_s": args.duration, "warmup_s": args.warmup,
         "gunicorn": {"workers": args.workers, "threads": args.threads},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "loadavg_at_start": _load(None),
+                    "loadavg_at_start": _load(None), "uptime_at_start": uptime(),
                     "note": "2 cores shared with other engineers' test runs: see loadavg_* of each figure"},
         "load": {}, "rebuild": {}, "results": [], "notes": [],
     }
@@ -237,6 +246,7 @@ def main(argv=None) -> int:
             services.stop_web(side)
     doc["targets"] = report.targets(doc["results"])
     doc["machine"]["loadavg_at_end"] = _load(None)
+    doc["machine"]["uptime_at_end"] = uptime()
     doc["total_seconds"] = round(time.monotonic() - started, 1)
     out = Path(args.out) if args.out else REPO / "bench" / "results" / f"{doc['date']}-{args.scale}.json"
     report.write_json(out, doc)

@@ -22,8 +22,9 @@ USERS = {
     "scoped": ("lzsrlzyhshbzj", "member"),     # named in the scope of knowledge (project only)
     "provider": ("lzsgaj", "admin"),           # decides share requests (project only)
     "operator": ("lzsxxhjsglzx", "member"),    # delivers approved requests (project only)
+    "authority": ("lzsdsjfzj", "member"),      # sees the evaluation of every department (project only)
 }
-PROJECT_ONLY_USERS = {"scoped", "provider", "operator"}
+PROJECT_ONLY_USERS = {"scoped", "provider", "operator", "authority"}
 
 
 def departments(side: Side) -> int:

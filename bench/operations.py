@@ -166,7 +166,8 @@ class Workload:
             raise Check(f"GET /data/…: HTTP {r.status_code}")
 
     def evaluation_page(self, http, n):
-        _get(http, f"{self.side.url}/evaluation", self.token("reader"))
+        """The Authority's ranking of every department (the evaluation's main page)."""
+        _get(http, f"{self.side.url}/evaluation/", self.token("authority"))
 
     def probe(self, op: str) -> str | None:
         """Why ``op`` cannot be measured (yet), or None."""
@@ -178,7 +179,7 @@ class Workload:
                     return why
             url, who = f"{self.side.url}/data/{self.download_resource}", "scoped"
         elif op == "evaluation_page":
-            url, who = f"{self.side.url}/evaluation", "reader"
+            url, who = f"{self.side.url}/evaluation/", "authority"
         else:
             return None
         try:
