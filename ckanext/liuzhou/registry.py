@@ -16,6 +16,7 @@ from .cascade import actions as cascade_actions
 from .cascade import auth as cascade_auth
 from .cascade import helpers as cascade_helpers
 from .cascade import redact as cascade_redact
+from .cascade import upward as cascade_upward
 from .cascade import views as cascade_views
 from .catalog import actions as catalog_actions
 from .catalog import auth as catalog_auth
@@ -83,6 +84,7 @@ def before_dataset_index(pkg_dict: dict) -> dict:
 
 def before_dataset_search(search_params: dict) -> dict:
     # Art 20's offline filter is in the chained package_search (access/search.py): it needs the context's user
+    search_params = cascade_upward.before_dataset_search(search_params)  # regional entries stay down
     return catalog_search.before_dataset_search(search_params)
 
 

@@ -124,42 +124,63 @@ def _pid(path: Path) -> int | None:
         return None
 
 
+def children(pid: int) -> list[int]:
+    """Direct children of a process, from /proc (Linux)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return sorted(out)
+
+
+def descendants(pid: int) -> list[int]:
+    out = []
+    for child in children(pid):
+        out += [child, *descendants(child)]
+    return out
+
+
+def rss_mb(pid: int | None) -> float:
+    """Resident memory of a process in MB (VmRSS of /proc/<pid>/status), 0 when it is gone."""
+    if not pid:
+        return 0.0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def memory(stack_dir: Path) -> dict[str, float]:
     """RSS in MB of each process of the stack, from its pid files."""
-    import psutil
-
     out: dict[str, float] = {}
-
-    def rss(p) -> float:
-        try:
-            return p.memory_info().rss / 1024 / 1024
-        except psutil.Error:
-            return 0.0
-
-    def proc(pid):
-        try:
-            return psutil.Process(pid) if pid else None
-        except psutil.Error:
-            return None
-    web = proc(_pid(stack_dir / "run" / "web.pid"))
-    if web:
+    alive = lambda pid: bool(pid) and Path(f"/proc/{pid}").exists()  # noqa: E731
+    web = _pid(stack_dir / "run" / "web.pid")
+    if alive(web):
         # the pid file names the process `env … gunicorn` became: the master
-        out["gunicorn master"] = round(rss(web), 1)
-        for i, child in enumerate(sorted(web.children(), key=lambda c: c.pid), 1):
-            out[f"gunicorn worker {i}"] = round(rss(child), 1)
-    worker = proc(_pid(stack_dir / "run" / "worker.pid"))
-    if worker:
-        out["RQ worker"] = round(rss(worker) + sum(rss(c) for c in worker.children(recursive=True)), 1)
-    solr = proc(_pid(stack_dir / "solr" / "solr.pid"))
-    if solr:
-        out["Solr (JVM)"] = round(rss(solr), 1)
-    pg = proc(_pid(Path(os.path.realpath(stack_dir / "pg")) / "data" / "postmaster.pid"))
-    if pg:
-        children = pg.children()
-        out[f"PostgreSQL ({len(children) + 1} processes, summed)"] = round(rss(pg) + sum(rss(c) for c in children), 1)
-    redis = proc(_pid(stack_dir / "redis" / "redis.pid"))
-    if redis:
-        out["Redis"] = round(rss(redis), 1)
+        out["gunicorn master"] = round(rss_mb(web), 1)
+        for i, child in enumerate(children(web), 1):
+            out[f"gunicorn worker {i}"] = round(rss_mb(child), 1)
+    worker = _pid(stack_dir / "run" / "worker.pid")
+    if alive(worker):
+        out["RQ worker"] = round(rss_mb(worker) + sum(rss_mb(c) for c in descendants(worker)), 1)
+    solr = _pid(stack_dir / "solr" / "solr.pid")
+    if alive(solr):
+        out["Solr (JVM)"] = round(rss_mb(solr), 1)
+    pg = _pid(Path(os.path.realpath(stack_dir / "pg")) / "data" / "postmaster.pid")
+    if alive(pg):
+        backends = children(pg)
+        out[f"PostgreSQL ({len(backends) + 1} processes, summed)"] = round(
+            rss_mb(pg) + sum(rss_mb(c) for c in backends), 1)
+    redis = _pid(stack_dir / "redis" / "redis.pid")
+    if alive(redis):
+        out["Redis"] = round(rss_mb(redis), 1)
     return out
 
 
