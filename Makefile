@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Every target installs what it needs.
-.PHONY: serve test stop status install doctor bench
+.PHONY: serve test stop status install doctor bench region
 
 serve:   ## install, start the stack, load demo data, serve http://127.0.0.1:5000 (Ctrl-C stops all)
 	bash scripts/serve.sh
@@ -18,3 +18,6 @@ install: ## only install (Debian packages, virtualenv, Solr jars)
 
 bench:   ## project vs stock CKAN at city scale (README "Benchmarks"); options: make bench ARGS="--scale 500"
 	bash bench/run.sh $(ARGS)
+
+region:  ## a second local CKAN playing the autonomous-region platform for the cascade demo (README, 级联)
+	bash scripts/region.sh

@@ -63,11 +63,14 @@ class Region(LiveServer):
 REGION_ACCOUNT = "gx_region_harvester"
 
 
-class CityServer(LiveServer):
-    def env(self) -> dict[str, str]:
-        env = super().env()
-        env["CKANEXT__LIUZHOU__CASCADE__REGION_USER"] = REGION_ACCOUNT
-        return env
+def city_ini(directory: Path) -> Path:
+    """The test configuration plus the region's account (CKAN reads no CKANEXT__ variables)."""
+    base = Path(tk.config["__file__"]).resolve()
+    logging_sections = base.read_text().split("[loggers]", 1)[1]
+    ini = directory / "city.ini"
+    ini.write_text(f"[DEFAULT]\n\n[app:main]\nuse = config:{base}\n"
+                   f"ckanext.liuzhou.cascade.region_user = {REGION_ACCOUNT}\n\n[loggers]{logging_sections}")
+    return ini
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +96,8 @@ def region(tmp_path_factory):
 @pytest.fixture(scope="module")
 def city_server(departments, tmp_path_factory):
     """The city portal over HTTP (same database and core as this process)."""
-    server = CityServer(tk.config["__file__"], tmp_path_factory.mktemp("city") / "gunicorn.log", workers=2)
+    directory = tmp_path_factory.mktemp("city")
+    server = LiveServer(str(city_ini(directory)), directory / "gunicorn.log", workers=2)
     port = _port(CITY_PORT)
     server.port, server.url = port, f"http://127.0.0.1:{port}"
     server.start()

@@ -96,25 +96,28 @@ def test_prune_keeps_current_objects_and_the_last_job_of_each_source(fresh):
         model.Session.flush()
         return j
 
-    old, old_with_current, last = job(60), job(45), job(40)
+    old, of_an_entry, old_with_current, last = job(60), job(50), job(45), job(40)
     stale = HarvestObject(guid="a", job=old, source=old.source, current=False)
     kept = HarvestObject(guid="b", job=old_with_current, source=old.source, current=True)
     old_sibling = HarvestObject(guid="c", job=old_with_current, source=old.source, current=False)
     in_last = HarvestObject(guid="d", job=last, source=old.source, current=False)
-    model.Session.add_all([stale, kept, old_sibling, in_last])
+    # the last object of an entry (here: of a package, not current) records where it came from
+    last_of_entry = HarvestObject(guid="e", job=of_an_entry, source=old.source, current=False,
+                                  package_id=source["id"])
+    model.Session.add_all([stale, kept, old_sibling, in_last, last_of_entry])
     model.Session.flush()
     model.Session.add(HarvestObjectError(object=stale, message="x", stage="Import"))
     model.Session.commit()
-    ids = {o: o.id for o in (stale, kept, old_sibling, in_last)}
-    job_ids = {j: j.id for j in (old, old_with_current, last)}
+    ids = {o: o.id for o in (stale, kept, old_sibling, in_last, last_of_entry)}
+    job_ids = {j: j.id for j in (old, of_an_entry, old_with_current, last)}
 
     assert schedule.prune() == {"objects": 2, "jobs": 1}
     model.Session.remove()
     left = {r[0] for r in model.Session.query(HarvestObject.id)}
-    assert ids[kept] in left and ids[in_last] in left
+    assert ids[kept] in left and ids[in_last] in left and ids[last_of_entry] in left
     assert ids[stale] not in left and ids[old_sibling] not in left
     jobs_left = {r[0] for r in model.Session.query(HarvestJob.id).filter(HarvestJob.source_id == source["id"])}
-    assert jobs_left == {job_ids[old_with_current], job_ids[last]}
+    assert jobs_left == {job_ids[of_an_entry], job_ids[old_with_current], job_ids[last]}
 
 
 def test_cli_runs_what_is_due(fresh, cli):

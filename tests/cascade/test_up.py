@@ -39,9 +39,22 @@ def region_account(departments):
 
 
 def region_db():
-    url = next(line.split("=", 1)[1].strip() for line in REGION_INI.read_text().splitlines()
+    import os
+    url = os.environ.get("LIUZHOU_REGION_SQLALCHEMY_URL") or next(line.split("=", 1)[1].strip() for line in REGION_INI.read_text().splitlines()
                if line.startswith("sqlalchemy.url"))
     return sa.create_engine(url)
+
+
+def _harvest_report(url, out) -> str:
+    """What the regional job recorded, for a failure message."""
+    with region_db().connect() as db:
+        jobs = db.execute(sa.text(
+            "select j.status, j.gather_started, j.gather_finished from harvest_job j "
+            "join harvest_source s on s.id = j.source_id where s.url = :url"), {"url": url}).all()
+        errors = db.execute(sa.text(
+            "select e.message from harvest_gather_error e join harvest_job j on j.id = e.harvest_job_id "
+            "join harvest_source s on s.id = j.source_id where s.url = :url"), {"url": url}).scalars().all()
+    return f"jobs={jobs} gather_errors={errors} run-test output:\n{out.stdout[-2000:]}{out.stderr[-3000:]}"
 
 
 def test_region_harvests_the_city_catalog_without_locations(region, city_server, city_entries, region_account):
@@ -59,7 +72,7 @@ def test_region_harvests_the_city_catalog_without_locations(region, city_server,
             "select o.content from harvest_object o join harvest_source s on s.id = o.harvest_source_id "
             "where s.url = :url"), {"url": city_server.url}).all()
     seen = {json.loads(r[0])["name"]: json.loads(r[0]) for r in rows}
-    assert set(city_entries) <= set(seen)
+    assert set(city_entries) <= set(seen), _harvest_report(city_server.url, out)
     for name, pkg in seen.items():
         assert SECRET_HOST not in json.dumps(pkg, ensure_ascii=False), name
     assert seen["rkjbxx"]["sharing_type"] == "conditional" and seen["rkjbxx"]["legal_basis"]
@@ -86,3 +99,86 @@ def test_anonymous_region_harvest_sees_nothing(region, city_server, city_entries
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(city_server.url + "/api/3/action/package_search?rows=1", timeout=30)
     assert err.value.code == 403
+
+
+@pytest.fixture(scope="module")
+def mirrored(region, city_entries):
+    """A regional entry mirrored into the city (a liuzhou_region source of the city, run once)."""
+    from ckanext.harvest import utils as harvest_utils
+
+    from .conftest import OPERATOR, regional_dataset
+    api = region.api
+    if not api.action.organization_list(q="gx-dsjj"):
+        api.action.organization_create(name="gx-dsjj", title="广西壮族自治区大数据发展局")
+    remote = api.action.package_create(**regional_dataset("gx-loop", "广西级联回环测试信息",
+                                                          sharing_type="unconditional"))
+    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    source = tk.get_action("harvest_source_create")({"user": site}, {
+        "name": "gx-region-up", "title": "广西壮族自治区数据共享平台", "url": region.url,
+        "source_type": "liuzhou_region", "owner_org": OPERATOR, "frequency": "MANUAL",
+        "config": json.dumps({"api_key": region.token})})
+    harvest_utils.run_test_harvester(source["id"], False)
+    import ckan.model as model
+    model.Session.remove()
+    local = tk.get_action("package_show")({"ignore_auth": True}, {"id": "gx-gx-loop"})
+    assert local["id"] == remote["id"]
+    return local
+
+
+def _city(city_server, token, action, **params):
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    req = urllib.request.Request(f"{city_server.url}/api/3/action/{action}?{urllib.parse.urlencode(params)}",
+                                 headers={"Authorization": token})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+def test_regional_entries_do_not_go_back_up(region, city_server, city_entries, region_account, mirrored):
+    """The region's account sees the city's own entries but none mirrored from the region, in
+    every read the harvester may use; other city users still see them."""
+    # the region holds copies of the city's entries (same ids, the first test harvested them up):
+    # the city's own harvest of the region leaves its originals alone
+    from ckanext.liuzhou.cascade.model import CascadeEntry
+    for name, pkg in city_entries.items():
+        here = tk.get_action("package_show")({"ignore_auth": True}, {"id": name})
+        assert here["owner_org"] == pkg["owner_org"] and CascadeEntry.get(pkg["id"]) is None, name
+    token = region_account["token"]
+    status, body = _city(city_server, token, "package_search", q="*:*", rows=1000)
+    names = {p["name"] for p in body["result"]["results"]}
+    assert set(city_entries) <= names and "gx-gx-loop" not in names
+    assert not any(p["type"] == "harvest" for p in body["result"]["results"])  # nor harvest sources
+    _, body = _city(city_server, token, "package_search", fq=f"id:{mirrored['id']}")
+    assert body["result"]["count"] == 0
+    for fq in ("tags:自治区目录", f"name:gx-gx-loop OR id:{mirrored['id']}"):  # a caller's fq cannot undo it
+        _, body = _city(city_server, token, "package_search", fq=fq)
+        assert "gx-gx-loop" not in {p["name"] for p in body["result"]["results"]}, fq
+    _, body = _city(city_server, token, "package_list")
+    assert set(city_entries) <= set(body["result"]) and "gx-gx-loop" not in body["result"]
+    assert "gx-region-up" not in body["result"]
+    _, body = _city(city_server, token, "current_package_list_with_resources", limit=1000)
+    assert "gx-gx-loop" not in {p["name"] for p in body["result"]}
+    assert _city(city_server, token, "package_show", id="gx-gx-loop")[0] == 404
+    assert _city(city_server, token, "package_show", id=mirrored["id"])[0] == 404
+    assert _city(city_server, token, "resource_show", id=mirrored["resources"][0]["id"])[0] == 404
+    assert _city(city_server, token, "package_show", id="rkjbxx")[0] == 200
+
+    # a city department user still finds the regional entry
+    user = make_user("lzsgaj", role="member")["name"]
+    other = tk.get_action("api_token_create")({"ignore_auth": True, "user": user}, {"user": user, "name": "t"})["token"]
+    _, body = _city(city_server, other, "package_search", fq=f"id:{mirrored['id']}")
+    assert body["result"]["count"] == 1
+    assert _city(city_server, other, "package_show", id="gx-gx-loop")[0] == 200
+
+    # and the regional harvester of the city, run again, brings nothing regional back
+    out = region_ckan("harvester", "run-test", "liuzhou-city", check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    with region_db().connect() as db:
+        names = {r[0] for r in db.execute(sa.text("select name from package where state = 'active'"))}
+    assert set(city_entries) <= names
+    assert not {n for n in names if n.startswith("gx-gx-")}, names
+    assert "gx-loop" in names  # the region's own entry, once

@@ -6,7 +6,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import health, negative_list
+from . import health, negative_list, upward
 from .model import CascadeEntry
 
 
@@ -74,4 +74,5 @@ def harvest_source_list(original, context, data_dict):
 
 def get_actions() -> dict[str, Any]:
     return {f.__name__: f for f in (cascade_entry_show, cascade_health, negative_list_sync,
-                                    negative_list_flags, negative_list_history, harvest_source_list)}
+                                    negative_list_flags, negative_list_history, harvest_source_list,
+                                    upward.package_list)}

@@ -27,17 +27,40 @@ def _package_id(name: str, context, data_dict) -> str | None:
     return pkg.id if pkg else None
 
 
+def may_manage_harvest(context) -> bool:
+    """Harvest sources and jobs (the regional platform's address and credentials) are the
+    Operator's and sysadmins' (within CKAN's own rule: an editor of the source's organization)."""
+    user = sharing_roles.context_user(context)
+    return bool(user) and (user.sysadmin or sharing_roles.is_operator(user))
+
+
+NOT_HARVEST_MANAGER = "Only sysadmins and the Operator manage harvest sources"
+
+
 def _read_only(name: str):
     @tk.chained_auth_function
     def guard(next_auth, context, data_dict):
-        if not authz.is_sysadmin(context.get("user")) and CascadeEntry.get(
-                _package_id(name, context, data_dict or {})):
+        package_id = _package_id(name, context, data_dict or {})
+        if not authz.is_sysadmin(context.get("user")) and CascadeEntry.get(package_id):
             return {"success": False, "msg": _(
                 "This entry is mirrored from the autonomous-region platform and is read-only here")}
+        if name.startswith("package_") and package_id and not may_manage_harvest(context):
+            pkg = model.Package.get(package_id)
+            if pkg is not None and pkg.type == "harvest":
+                return {"success": False, "msg": _(NOT_HARVEST_MANAGER)}
         return next_auth(context, data_dict)
 
     guard.__name__ = name
     return guard
+
+
+@tk.chained_auth_function
+def package_create(next_auth, context, data_dict):
+    """A harvest source (dataset type ``harvest``) only by sysadmins and the Operator: a
+    department's editor may not make the platform fetch other sites."""
+    if (data_dict or {}).get("type") == "harvest" and not may_manage_harvest(context):
+        return {"success": False, "msg": _(NOT_HARVEST_MANAGER)}
+    return next_auth(context, data_dict)
 
 
 def _operations(context) -> dict:
@@ -90,6 +113,6 @@ def get_auth_functions() -> dict[str, Any]:
     functions: dict[str, Any] = {name: _read_only(name) for name in WRITES}
     functions.update({name: _harvest_internals(name) for name in HARVEST_INTERNALS})
     for f in (cascade_health, negative_list_flags, negative_list_sync, negative_list_history,
-              cascade_entry_show):
+              cascade_entry_show, package_create):
         functions[f.__name__] = f
     return functions

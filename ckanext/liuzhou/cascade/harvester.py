@@ -56,6 +56,18 @@ class LiuzhouRegionHarvester(CKANHarvester):
             return None  # the search failed: the error is in the job; remove nothing
         remote_ids = {o.guid for o in model.Session.query(HarvestObject.guid)
                       .filter(HarvestObject.harvest_job_id == harvest_job.id)}
+        own = city_own(remote_ids)
+        if own:
+            # the region's copies of the city's own entries (harvested up): never mirrored
+            # back down over the originals
+            for obj in (model.Session.query(HarvestObject)
+                        .filter(HarvestObject.harvest_job_id == harvest_job.id, HarvestObject.guid.in_(own))):
+                ids = [i for i in ids if i != obj.id]
+                for extra in obj.extras:
+                    model.Session.delete(extra)
+                model.Session.delete(obj)
+            model.Session.commit()
+            log.info("%d regional entries are copies of the city's own entries: skipped", len(own))
         if not remote_ids:
             # super() reported "No datasets found"; an empty regional catalog is not trusted
             # to mean "delete everything" — nothing is removed until it lists entries again
@@ -127,6 +139,25 @@ class LiuzhouRegionHarvester(CKANHarvester):
         model.Session.commit()
         log.info("regional entry %s left the regional catalog: removed", harvest_object.guid)
         return True
+
+
+def city_own(remote_ids) -> set[str]:
+    """Those of ``remote_ids`` that are the ids of the city's own entries (a package here that
+    is not a regional mirror): the region harvested them from the city, keeping their ids."""
+    if not remote_ids:
+        return set()
+    from ckanext.harvest.model import HarvestSource
+    local = {r[0] for r in model.Session.query(model.Package.id).filter(model.Package.id.in_(list(remote_ids)))}
+    if not local:
+        return set()
+    mirrored = {r[0] for r in model.Session.query(CascadeEntry.package_id)
+                .filter(CascadeEntry.package_id.in_(list(local)))}
+    # a regional entry removed here (deleted or made private at the region) has no CascadeEntry
+    # any more but keeps its harvest objects (pruning keeps each entry's last one)
+    mirrored |= {r[0] for r in model.Session.query(HarvestObject.package_id)
+                 .join(HarvestSource, HarvestSource.id == HarvestObject.harvest_source_id)
+                 .filter(HarvestSource.type == SOURCE_TYPE, HarvestObject.package_id.in_(list(local)))}
+    return local - mirrored
 
 
 def _extra(harvest_object, key: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .harvester import LiuzhouRegionHarvester
+from .harvester import LiuzhouRegionHarvester, city_own
 from .mapping import local_name
 from .model import CascadeEntry
 
@@ -18,7 +18,10 @@ def plan(source_id_or_name: str) -> dict:
              .filter(CascadeEntry.source_id == source["id"])}
     out = {"add": [], "change": [], "remove": [], "unchanged": 0}
     seen = set()
+    own = city_own({pkg["id"] for pkg in remote})
     for pkg in remote:
+        if pkg["id"] in own:
+            continue  # the city's own entry, harvested up by the region: never brought back
         seen.add(pkg["id"])
         entry = known.get(pkg["id"])
         if entry is None:

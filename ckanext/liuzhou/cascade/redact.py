@@ -38,6 +38,8 @@ def harvest_source(pkg_dict: dict, user_name: str | None) -> None:
 
 
 def after_show(context: dict, pkg_dict: dict) -> None:
+    from .upward import refuse_show
+    refuse_show(context, pkg_dict)  # regional entries do not go back up to the region
     if pkg_dict.get("type") == "harvest" and not context.get("ignore_auth"):
         harvest_source(pkg_dict, context.get("user") or _current_user_name())
 

@@ -7,7 +7,7 @@ that is due, then returns. Cron (or the loop `make serve` starts) calls it every
 |---|---|---|
 | ``harvest`` | ``ckanext.liuzhou.schedule.harvest_minutes`` (5) | ``harvest_jobs_run`` (= ``ckan harvester run``): creates the jobs of sources whose frequency says they are due, marks finished jobs, closes jobs idle past ``ckan.harvest.timeout`` |
 | ``negative_list`` | ``ckanext.liuzhou.schedule.negative_list_hours`` (24) | the negative list sync, when ``ckanext.liuzhou.cascade.negative_list_url`` is set |
-| ``prune`` | ``ckanext.liuzhou.schedule.prune_hours`` (24) | ckanext-harvest's ``clean-harvest-log`` (``ckan.harvest.log_timeframe`` days) and harvest objects and jobs older than ``ckanext.liuzhou.cascade.keep_harvest_days`` (the current object of each entry and the last job of each source are kept) |
+| ``prune`` | ``ckanext.liuzhou.schedule.prune_hours`` (24) | ckanext-harvest's ``clean-harvest-log`` (``ckan.harvest.log_timeframe`` days) and harvest objects and jobs older than ``ckanext.liuzhou.cascade.keep_harvest_days`` (the current and the last object of each entry and the last job of each source are kept) |
 
 When each task last ran is kept in CKAN's ``system_info`` table, so several web nodes may
 call it: a task runs once per interval whichever node calls first (a row lock decides).
@@ -72,8 +72,13 @@ def prune(now: dt.datetime | None = None) -> dict:
             .order_by(HarvestJob.source_id, HarvestJob.created.desc()))
     old_jobs = (sa.select(HarvestJob.id).where(HarvestJob.created < cutoff, HarvestJob.status != "Running",
                                                HarvestJob.id.notin_(last)))
+    # each entry's last object stays: it records that the entry came from the harvest
+    kept = (sa.select(HarvestObject.id).distinct(HarvestObject.package_id)
+            .where(HarvestObject.package_id.isnot(None))
+            .order_by(HarvestObject.package_id, HarvestObject.gathered.desc()))
     objects = sa.select(HarvestObject.id).where(HarvestObject.harvest_job_id.in_(old_jobs),
-                                                HarvestObject.current.isnot(True))
+                                                HarvestObject.current.isnot(True),
+                                                HarvestObject.id.notin_(kept))
     s.execute(sa.delete(HarvestObjectError).where(HarvestObjectError.harvest_object_id.in_(objects)), execution_options=opts)
     s.execute(sa.delete(HarvestObjectExtra).where(HarvestObjectExtra.harvest_object_id.in_(objects)), execution_options=opts)
     n_objects = s.execute(sa.delete(HarvestObject).where(HarvestObject.id.in_(objects)), execution_options=opts).rowcount

@@ -45,6 +45,28 @@ def sync():
     return tk.redirect_to("liuzhou_cascade.index", synced="changed" if r["changed"] else "unchanged")
 
 
+HARVEST_PAGES = ("/harvest", "/dataset/harvest_object/")
+STATE_CHANGES = ("/harvest/refresh/", "/harvest/clear/")
+
+
+def harvest_pages_gate():
+    """ckanext-harvest's pages show harvest sources (the regional platform's address), their
+    jobs and harvested objects: sysadmins and the Operator only; everyone else gets 403.
+    Reharvesting and clearing a source change state: POST only (its buttons post)."""
+    path = request.path
+    if not (path == "/harvest" or path.startswith("/harvest/") or path.startswith(HARVEST_PAGES[1])):
+        return None
+    if path.startswith(STATE_CHANGES) and request.method != "POST":
+        return tk.abort(405, _("This action needs a POST request"))
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=request.full_path)
+    from .auth import NOT_HARVEST_MANAGER, may_manage_harvest
+    if not may_manage_harvest({"user": tk.current_user.name, "auth_user_obj": tk.current_user}):
+        return tk.abort(403, _(NOT_HARVEST_MANAGER))
+    return None
+
+
+cascade.before_app_request(harvest_pages_gate)
 cascade.add_url_rule("/", view_func=index, methods=["GET"])
 cascade.add_url_rule("/negative-list/sync", view_func=sync, methods=["POST"])
 
