@@ -65,7 +65,8 @@ chmod 600 "$REGION_STATE/token"
 
 if ! { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }; then
   port_open "$REGION_PORT" && die "port $REGION_PORT is taken by another process — set REGION_PORT"
-  run_region CKAN_INI="$INI" setsid "$VENV/bin/gunicorn" --chdir "$REPO" -w 1 --threads 4 \
+  # not through run_region: a backgrounded function would leave the pid of a subshell
+  env -u CKAN_SQLALCHEMY_URL -u CKAN_SOLR_URL -u CKAN_REDIS_URL -u CKAN_SITE_URL CKAN_INI="$INI" setsid "$VENV/bin/gunicorn" --chdir "$REPO" -w 1 --threads 4 \
     -b "127.0.0.1:$REGION_PORT" --timeout 120 deploy.wsgi:application >>"$REGION_STATE/web.log" 2>&1 &
   echo $! >"$PIDFILE"
   wait_port "$REGION_PORT" 60 || { tail -30 "$REGION_STATE/web.log"; die "the regional platform did not start"; }

@@ -20,6 +20,7 @@ class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IAuthenticator, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -40,6 +41,13 @@ class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_search(self, search_results, search_params):
         return registry.after_dataset_search(search_results, search_params)
+
+    # IAuthenticator (sign-in throttling)
+    def login(self):
+        return registry.login()
+
+    def authenticate(self, identity):
+        return registry.authenticate(identity)
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):

@@ -35,6 +35,10 @@ from .lifecycle import helpers as lifecycle_helpers
 from .lifecycle import views as lifecycle_views
 from .lifecycle import visibility as lifecycle_visibility
 from .ops import services as ops_services
+from .security import headers as security_headers
+from .security import passwords as security_passwords
+from .security import throttle as security_throttle
+from .security import validators as security_validators
 from .sharing import actions as sharing_actions
 from .sharing import auth as sharing_auth
 from .sharing import helpers as sharing_helpers
@@ -61,13 +65,25 @@ def helpers() -> dict[str, Any]:
 
 
 def validators() -> dict[str, Any]:
-    return catalog_validators.get_validators()
+    return {**catalog_validators.get_validators(), **security_passwords.get_validators(),
+            **security_validators.get_validators()}
 
 
 def blueprints() -> list:
     return [*catalog_views.get_blueprints(), *sharing_views.get_blueprints(), *access_views.get_blueprints(),
             *lifecycle_views.get_blueprints(), *cascade_views.get_blueprints(), *evaluation_views.get_blueprints(),
+            security_headers.blueprint(),
             *ops_services.get_blueprints()]
+
+
+def login():
+    """IAuthenticator.login: a throttled account's sign-in is refused (security/throttle.py)."""
+    return security_throttle.login()
+
+
+def authenticate(identity: dict):
+    """IAuthenticator.authenticate: failed sign-ins are counted per account."""
+    return security_throttle.authenticate(identity)
 
 
 def install_listeners() -> None:

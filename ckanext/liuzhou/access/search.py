@@ -24,6 +24,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ..lifecycle import visibility
+from ..security import search as security_search
 from . import redact
 from .policy import Reader, context_reader
 
@@ -91,6 +92,7 @@ def run(original, context: dict, data_dict: dict) -> dict:
     reader = context_reader(context)
     data_dict = dict(data_dict)
     check_fields(data_dict, reader)
+    security_search.check_params(data_dict, reader.sysadmin)  # issue 10: query parsers, sort
 
     facet_fields = data_dict.get("facet.field")
     want_access_facet = False
@@ -110,6 +112,7 @@ def run(original, context: dict, data_dict: dict) -> dict:
 
     counting = copy.deepcopy(data_dict) if want_access_facet else None
     result = original(context, data_dict)
+    security_search.strip_stored_copies(result.get("results") or [])  # issue 10: use_default_schema
     redact.redact_packages(result.get("results") or [], reader)
     if counting is not None:
         _add_access_facet(original, context, counting, result, reader)

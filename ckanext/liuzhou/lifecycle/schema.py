@@ -10,7 +10,8 @@ from . import states
 
 v = tk.get_validator
 not_empty, ignore_missing, unicode_safe = v("not_empty"), v("ignore_missing"), v("unicode_safe")
-isodate, boolean_validator, one_of = v("isodate"), v("boolean_validator"), v("one_of")
+isodate, one_of = v("isodate"), v("one_of")
+from ..security.validators import boolean_validator  # noqa: E402 — refuses lists, dicts (issue 10)
 natural_number_validator, default, email_validator = v("natural_number_validator"), v("default"), v("email_validator")
 
 
