@@ -71,7 +71,7 @@ def test_users_of_no_department_and_visitors_are_refused(fx, who):
 # ------------------------------------------------------------------ pages
 
 def test_ranking_page_for_the_authority(app, fx, auth):
-    soup = page(app.get("/evaluation/", query_string={**PERIOD, "sort": "requests_received", "order": "desc"},
+    soup = page(app.get("/evaluation/", query_string={**PERIOD, "sort": "requests_received desc"},
                         headers=auth(fx.users["authority"])))
     assert "部门评估" in soup.title.get_text() or "评估" in soup.get_text()
     first = soup.select("table.liuzhou-ranking tbody tr")[0]

@@ -29,7 +29,7 @@ def _xlsx(response):
 
 
 def test_ranking_as_csv_and_xlsx(app, fx, headers):
-    q = {**PERIOD, "sort": "requests_received", "order": "desc"}
+    q = {**PERIOD, "sort": "requests_received desc"}
     rows = _csv(app.get("/evaluation/", query_string={**q, "format": "csv"}, headers=headers))
     assert rows[0][0] == "部门" and len(rows[0]) == 20
     top = rows[1]

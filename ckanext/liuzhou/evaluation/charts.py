@@ -37,12 +37,12 @@ class Chart:
 
 
 def _nice_max(value: float, unit: str) -> float:
-    """The top of the axis: 100 for a rate, else the smallest 1, 2, 4, 5 × 10^k at least ``value``."""
+    """The top of the axis: 100 for a rate, else a round number in four whole steps (4, 8, 12, 20, 40 …)."""
     if unit == "pct":
         return 100.0
     scale = 1.0
     while True:
-        for m in (1, 2, 4, 5):
+        for m in (4, 8, 12, 20, 40, 60, 80):
             if value <= m * scale:
                 return m * scale
         scale *= 10

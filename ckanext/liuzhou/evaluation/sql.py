@@ -10,7 +10,9 @@ its working-day number (working days from the range's start up to and including 
 whether it is a working day. Then "working days from day 0 to day d" is ``wdn(d) - wdn(day0)``
 (the rule of :meth:`Calendar.workdays_between`) and "within N working days" is
 ``wdn(d) - wdn(day0) < N`` or ``= N`` on a working day (the deadline is the end of the N-th
-working day after day 0). Dates are Asia/Shanghai dates of the naive UTC times CKAN stores.
+working day after day 0). Dates are Asia/Shanghai dates of the naive UTC times CKAN stores;
+a period of Beijing dates is the UTC range [00:00 of its first day, 00:00 after its last day)
+(Beijing keeps UTC+8 all year), so the indexes on the times serve it.
 
 Every row set is a CTE named after the ``rows`` of an indicator, with the department it counts
 for (``org_id``), the grouping key (``grp``) and the moment that places it in a month (``at``);
@@ -132,14 +134,14 @@ received AS (
   LEFT JOIN package p ON p.id = r.package_id
   LEFT JOIN cal cs ON cs.day = {L('r.created')}
   LEFT JOIN cal ce ON ce.day = {L('r.decided_at')}
-  WHERE {L('r.created')} BETWEEN :d_from AND :d_to),
+  WHERE r.created >= CAST(:t_start AS timestamp) AND r.created < CAST(:t_stop AS timestamp)),
 made AS (
   SELECT r.id, r.id AS ref, p.title, r.consumer_org_id AS org_id, r.provider_org_id AS other_org_id, dp.grp,
     r.created AS at, r.state
   FROM liuzhou_share_request r
   JOIN dept dp ON dp.id = r.consumer_org_id
   LEFT JOIN package p ON p.id = r.package_id
-  WHERE {L('r.created')} BETWEEN :d_from AND :d_to),
+  WHERE r.created >= CAST(:t_start AS timestamp) AND r.created < CAST(:t_stop AS timestamp)),
 overdue AS (
   SELECT r.id, r.id AS ref, p.title, r.provider_org_id AS org_id, r.consumer_org_id AS other_org_id, dp.grp,
     r.deadline AS at, r.state,
@@ -161,7 +163,7 @@ issues AS (
   LEFT JOIN package p ON p.id = r.package_id
   LEFT JOIN cal cs ON cs.day = {L('q.raised_at')}
   LEFT JOIN cal ce ON ce.day = {L('q.resolved_at')}
-  WHERE {L('q.raised_at')} BETWEEN :d_from AND :d_to),
+  WHERE q.raised_at >= CAST(:t_start AS timestamp) AND q.raised_at < CAST(:t_stop AS timestamp)),
 reads AS (
   SELECT CAST(a.id AS text) AS id, coalesce(p.name, a.package_id) AS ref, p.title, dp.id AS org_id, dp.grp,
     a.created AS at, a.package_id, a.actor_org, a.actor_name,
@@ -179,7 +181,7 @@ deliveries AS (
   JOIN dept dp ON dp.id = r.provider_org_id
   JOIN "group" co ON co.id = r.consumer_org_id
   LEFT JOIN package p ON p.id = r.package_id
-  WHERE {L('dl.delivered_at')} BETWEEN :d_from AND :d_to),
+  WHERE dl.delivered_at >= CAST(:t_start AS timestamp) AND dl.delivered_at < CAST(:t_stop AS timestamp)),
 consumers AS (
   SELECT x.org_id, x.grp, x.at, x.consumer, x.via FROM (
     SELECT org_id, grp, at, consumer, 'delivery' AS via FROM deliveries
@@ -253,8 +255,9 @@ DRILL: dict[str, tuple[str, str, str | None]] = {
     "data_reads": ("reads", "true", None),
     "entries_used": ("used", "true", None),
 }
-assert set(AGGREGATES_KEYS := [k for a in AGGREGATES.values() for k in a]) == set(d.KEYS) == set(DRILL)
+assert {k for a in AGGREGATES.values() for k in a} == set(d.KEYS) == set(DRILL)
 
+LOCAL_AT = "((x.at AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Shanghai')"  # drill-down rows show Beijing times
 MONTH = f"to_char({L('x.at')}, 'YYYY-MM')"
 
 
@@ -307,12 +310,12 @@ def drill_sql(by: str, indicator: str, limit: int) -> str:
     rows, cond, flag = DRILL[indicator]
     flag_sql = flag or "NULL"
     if rows in ("consumers",):
-        select = ("SELECT x.consumer AS ref, co.title AS title, NULL AS other, max(x.at) AS at, "
+        select = ("SELECT x.consumer AS ref, co.title AS title, NULL AS other, max(((x.at AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Shanghai')) AS at, "
                   "string_agg(DISTINCT x.via, ',') AS value, NULL AS ok "
                   "FROM consumers x LEFT JOIN \"group\" co ON co.name = x.consumer "
                   f"WHERE x.grp = :key AND {cond} GROUP BY x.consumer, co.title ORDER BY co.title")
     elif rows == "used":
-        select = ("SELECT p.name AS ref, p.title, NULL AS other, max(x.at) AS at, count(*) AS value, NULL AS ok "
+        select = ("SELECT p.name AS ref, p.title, NULL AS other, max(((x.at AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Shanghai')) AS at, count(*) AS value, NULL AS ok "
                   "FROM used x JOIN package p ON p.id = x.package_id "
                   f"WHERE x.grp = :key AND {cond} GROUP BY p.name, p.title ORDER BY p.title")
     else:
@@ -322,6 +325,6 @@ def drill_sql(by: str, indicator: str, limit: int) -> str:
                  "issues": "x.other_org_id"}.get(rows)
         other_sql = f"(SELECT title FROM org WHERE id = {other})" if other else (
             "x.actor_org" if rows == "reads" else "NULL")
-        select = (f"SELECT x.ref, x.title, {other_sql} AS other, x.at, CAST({value} AS text) AS value, "
+        select = (f"SELECT x.ref, x.title, {other_sql} AS other, {LOCAL_AT} AS at, CAST({value} AS text) AS value, "
                   f"{flag_sql} AS ok FROM {rows} x WHERE x.grp = :key AND {cond} ORDER BY x.at DESC")
     return f"WITH RECURSIVE {base_ctes(by)}\nSELECT * FROM ({select}) q LIMIT {int(limit)}"

@@ -38,6 +38,14 @@ def _period_args() -> dict:
     return {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
 
 
+def _sort_args() -> dict:
+    """``?sort=<indicator> desc`` (CKAN's own form of a sort) → the action's sort and order."""
+    parts = (request.args.get("sort") or "").split()
+    if not parts:
+        return {}
+    return {"sort": parts[0], **({"order": parts[1].lower()} if len(parts) > 1 else {})}
+
+
 def _format() -> str | None:
     fmt = request.args.get("format")
     if fmt and fmt not in export.FORMATS:
@@ -66,7 +74,7 @@ def ranking():
         if own:
             return tk.redirect_to("liuzhou_evaluation.department", id=own[0].name, **_period_args())
         return tk.abort(403, _("Only the Authority and county authorities see the evaluation of departments"))
-    data = {**_period_args(), **{k: request.args[k] for k in ("by", "sort", "order") if request.args.get(k)}}
+    data = {**_period_args(), **_sort_args(), **{k: request.args[k] for k in ("by",) if request.args.get(k)}}
     result = _call("evaluation_ranking", data)
     if fmt := _format():
         return _download(fmt, f"evaluation-{result['by']}-{result['period']['from']}-{result['period']['to']}",
