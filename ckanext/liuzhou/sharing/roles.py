@@ -101,8 +101,11 @@ def memberships(user: str | model.User | None) -> dict[str, str]:
 def _group(name_or_id: str) -> Optional[tuple[str, str, bool]]:
     """(id, name, is_organization) of a group or organization by id or name, any state."""
     def load():
-        group = model.Group.get(name_or_id)
-        return (group.id, group.name, bool(group.is_organization)) if group is not None else None
+        # one query for what model.Group.get asks in two (by id, then by name); the id wins
+        rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.is_organization)
+                .filter(sa.or_(model.Group.id == name_or_id, model.Group.name == name_or_id)).limit(2).all())
+        rows.sort(key=lambda r: r[0] != name_or_id)
+        return (rows[0][0], rows[0][1], bool(rows[0][2])) if rows else None
     return memoized("group", name_or_id, load)
 
 
