@@ -17,6 +17,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 
 from ..audit import log as audit
+from ..security import validators as security_validators
 from . import redact, search
 from .policy import context_reader
 
@@ -45,6 +46,7 @@ def _names_location(query: Any) -> bool:
 @tk.chained_action
 @tk.side_effect_free
 def resource_search(original, context, data_dict):
+    security_validators.require_search_terms(data_dict)  # issue 10: no 500 on a number or a list
     reader = context_reader(context)
     fields = data_dict.get("fields") or {}
     if not reader.sysadmin and not context.get("ignore_auth") and (
