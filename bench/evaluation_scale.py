@@ -181,7 +181,7 @@ def timed(fn, runs: int) -> tuple[float, float, float]:
     return statistics.median(times), min(times), max(times)
 
 
-def measure(app, runs: int) -> list[tuple[str, tuple[float, float, float]]]:
+def measure(app, runs: int):
     """``app``: CKAN's whole WSGI stack (its middleware sets the request's language)."""
     from werkzeug.test import Client
 
@@ -213,7 +213,8 @@ def measure(app, runs: int) -> list[tuple[str, tuple[float, float, float]]]:
          lambda: tk.get_action("evaluation_show")(context(), {"id": "lzsgaj"})),
         ("action evaluation_ranking (default)", lambda: tk.get_action("evaluation_ranking")(context(), {})),
     ]
-    return [(label, timed(fn, runs)) for label, fn in rows]
+    for label, fn in rows:  # one line as each is measured
+        yield label, timed(fn, runs)
 
 
 def _months_ago(n: int) -> str:
@@ -266,7 +267,7 @@ def main(argv=None) -> int:
         print(f"\nmedian / min / max of {args.runs} runs after one warm-up (ms), in-process Flask client:")
         with flask_app.test_request_context():
             for label, (med, lo, hi) in measure(app, args.runs):
-                print(f"  {label:<66} {med:8.0f} {lo:8.0f} {hi:8.0f}")
+                print(f"  {label:<66} {med:8.0f} {lo:8.0f} {hi:8.0f}", flush=True)
     finally:
         os.unlink(ini)
     return 0
