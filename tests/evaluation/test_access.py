@@ -83,6 +83,9 @@ def test_ranking_page_for_the_authority(app, fx, auth):
     headings = soup.select("table.liuzhou-ranking th.sortable a[data-sort]")
     assert len(headings) == 19 and all("sort=" in a["href"] for a in headings)
     assert soup.select("dl.liuzhou-eval-definitions dd")
+    # reached from the header, where it is the current section
+    nav = soup.select_one("header a[href='/evaluation/']")
+    assert nav is not None and nav.get_text(strip=True) == "评估考核"
 
 
 @pytest.mark.parametrize("by", ["level", "county"])
