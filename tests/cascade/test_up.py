@@ -182,3 +182,13 @@ def test_regional_entries_do_not_go_back_up(region, city_server, city_entries, r
     assert set(city_entries) <= names
     assert not {n for n in names if n.startswith("gx-gx-")}, names
     assert "gx-loop" in names  # the region's own entry, once
+
+
+@pytest.mark.ckan_config("ckanext.liuzhou.cascade.region_user", REGION_ACCOUNT)
+def test_in_process_search_as_the_region_account_leaves_regional_entries_out(region_account, mirrored):
+    """The chained package_search applies the same filter when code calls it with the region's
+    account in the context, outside any web request."""
+    found = tk.get_action("package_search")({"user": REGION_ACCOUNT}, {"fq": f"id:{mirrored['id']}"})
+    assert found["count"] == 0
+    user = make_user("lzsgaj", role="member")["name"]
+    assert tk.get_action("package_search")({"user": user}, {"fq": f"id:{mirrored['id']}"})["count"] == 1

@@ -23,6 +23,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ..cascade import upward as cascade_upward
 from ..lifecycle import visibility
 from ..security import search as security_search
 from . import redact
@@ -92,6 +93,10 @@ def run(original, context: dict, data_dict: dict) -> dict:
     reader = context_reader(context)
     data_dict = dict(data_dict)
     check_fields(data_dict, reader)
+    if cascade_upward.is_region_account(context.get("auth_user_obj") or context.get("user")):
+        # regional entries stay down, for in-process calls too (before_dataset_search covers
+        # the web request's user)
+        cascade_upward.exclude_regional(data_dict)
     security_search.check_params(data_dict, reader.sysadmin)  # issue 10: query parsers, sort
 
     facet_fields = data_dict.get("facet.field")
