@@ -5,7 +5,7 @@ layer's ``fl`` / ``facet.field`` checks (access/search.py):
 - ``defType`` other than ``dismax``, ``edismax``, ``lucene`` (sysadmins excepted): the other
   query parsers (``join``, ``graph``, ``mlt``, ``xmlparser``, ``func`` …) reach documents the
   caller's filters exclude, or read files;
-- ``sort`` that is not a list of ``field asc|desc`` (no functions, no empty items): function
+- ``sort`` that is not a list of ``field [asc|desc]`` (no functions, no empty items): function
   sorts are a needless surface, and an empty item breaks CKAN's search page (IndexError → 500).
 
 And in every answer, :func:`strip_stored_copies` removes the stored copies of whole entries
@@ -26,7 +26,7 @@ import ckan.plugins.toolkit as tk
 _ = tk._
 
 QUERY_PARSERS = {"dismax", "edismax", "lucene"}
-_SORT_ITEM = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s+(?:asc|desc)\s*$", re.IGNORECASE)
+_SORT_ITEM = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*(?:\s+(?:asc|desc))?\s*$", re.IGNORECASE)
 
 
 def valid_sort(value: Any) -> bool:
