@@ -169,16 +169,31 @@ def _same_request_just_made(package_id: str, data: dict) -> Optional[str]:
     import ckan.model as model
     from .model import ShareRequest
 
+    try:
+        valid_until = dt.date.fromisoformat(data.get("valid_until") or "")
+    except ValueError:
+        return None  # a form the action will refuse is nobody's twin: its errors are shown
     user = tk.current_user
     key = int.from_bytes(hashlib.sha256(f"share_request_create:{user.id}:{package_id}".encode()).digest()[:8],
                          "big") >> 1
     model.Session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-    return (model.Session.query(ShareRequest.id)
-            .filter(ShareRequest.requester_id == user.id, ShareRequest.package_id == package_id,
-                    ShareRequest.state == states.SUBMITTED, ShareRequest.purpose == data.get("purpose"),
-                    ShareRequest.basis == data.get("basis"),
-                    ShareRequest.created >= cal.utcnow() - dt.timedelta(minutes=1))
-            .order_by(ShareRequest.created.desc()).limit(1).scalar())
+    recent = (model.Session.query(ShareRequest)
+              .filter(ShareRequest.requester_id == user.id, ShareRequest.package_id == package_id,
+                      ShareRequest.state == states.SUBMITTED, ShareRequest.purpose == data.get("purpose"),
+                      ShareRequest.basis == data.get("basis"), ShareRequest.valid_until == valid_until,
+                      ShareRequest.created >= cal.utcnow() - dt.timedelta(minutes=1))
+              .order_by(ShareRequest.created.desc()).all())
+    def same(field: str, value) -> bool:  # a question left empty takes the action's default
+        given = data.get(field)
+        if not given:
+            return True
+        return set(value or []) == set(given) if isinstance(given, list) else value == given
+
+    for req in recent:  # the same answers to every question of the form
+        if (same("information_items", req.information_items) and same("resource_ids", req.resource_ids)
+                and same("sharing_method", req.sharing_method)):
+            return req.id
+    return None
 
 
 @_signed_in
