@@ -35,6 +35,14 @@ if [ ! -x "$PYTHON" ] || [ ! -f "$VENV/.complete" ]; then
   "$PYTHON" -m pip install -q --upgrade "pip==24.3.1" "setuptools<81" wheel
   "$PYTHON" -m pip install -q -r "$REPO/requirements.txt" -r "$REPO/dev-requirements.txt"
   touch "$VENV/.complete"
+  echo "$REQ_HASH" >"$VENV/.pins"
+fi
+# A virtualenv named by VENV (not the one keyed by the pins) whose pins have changed since it
+# was built: install what the new pins ask for.
+if [ "$(cat "$VENV/.pins" 2>/dev/null)" != "$REQ_HASH" ]; then
+  say "requirements changed: updating $VENV"
+  "$PYTHON" -m pip install -q -r "$REPO/requirements.txt" -r "$REPO/dev-requirements.txt"
+  echo "$REQ_HASH" >"$VENV/.pins"
 fi
 # The extension itself, editable, pointing at this checkout (cheap: no dependencies).
 if ! (cd / && "$PYTHON" - "$REPO" <<'PY' 2>/dev/null)
