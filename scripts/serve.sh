@@ -78,7 +78,7 @@ start_bg harvest-fetch "$CKAN" -c "$INI" harvester fetch-consumer
 # what is due every SCHEDULE_SECONDS (300): harvest runs, negative list sync, pruning (README, 级联)
 start_bg schedule bash -c 'while :; do "$0" -c "$1" liuzhou schedule run; sleep "${SCHEDULE_SECONDS:-300}"; done' "$CKAN" "$INI"
 start_bg web env CKAN_INI="$INI" "$VENV/bin/gunicorn" --chdir "$REPO" -w "${WEB_WORKERS:-2}" --threads "${WEB_THREADS:-4}" \
-  -b "127.0.0.1:$CKAN_PORT" --timeout 120 deploy.wsgi:application
+  -b "127.0.0.1:$CKAN_PORT" --timeout 120 --keep-alive "${WEB_KEEPALIVE:-30}" deploy.wsgi:application
 wait_port "$CKAN_PORT" 60 || { tail -30 "$STACK_DIR/log/web.log"; die "the web server did not start"; }
 
 cat <<MSG
