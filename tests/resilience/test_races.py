@@ -230,7 +230,8 @@ def test_double_submitted_request_form_makes_one_request(live_server, world, htt
     form = session.get(url, timeout=60)
     assert form.ok
     purpose = "重复提交测试：核验参保人身份"
-    data = {"_csrf_token": csrf_token(form.text), "consumer_org": CONSUMER, "purpose": purpose,
+    token = re.search(r'name="form_token" value="([0-9a-f]{32})"', form.text).group(1)
+    data = {"_csrf_token": csrf_token(form.text), "form_token": token, "consumer_org": CONSUMER, "purpose": purpose,
             "basis": "《社会保险法》第七十四条", "scope_users": http_users["consumer"],
             "information_items": ["gmsfhm", "xm"], "valid_until": "2027-06-30", "sharing_method": "platform"}
     before = rows("SELECT count(*) FROM liuzhou_share_request WHERE purpose = :p", p=purpose)[0][0]

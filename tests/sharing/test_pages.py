@@ -121,6 +121,24 @@ def test_request_form_refused_to_the_provider_and_shown_as_direct_for_unconditio
     assert anonymous.status_code == 302 and "/user/login" in anonymous.headers["Location"]
 
 
+def test_one_rendered_form_makes_one_request_however_often_it_is_sent(app, world, auth, call_as):
+    url = f"/sharing/new/{world.conditional['name']}"
+    token = page(app.get(url, headers=auth(world.consumer_member))).select_one("input[name=form_token]")["value"]
+    before = count_requests(call_as, world)
+    first = app.post(url, headers=auth(world.consumer_member), data={**form_for(world), "form_token": token},
+                     follow_redirects=False)
+    again = app.post(url, headers=auth(world.consumer_member), data={**form_for(world), "form_token": token},
+                     follow_redirects=False)
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"]  # the second lands on the first's request
+    assert count_requests(call_as, world) == before + 1
+    # a newly rendered form with the same answers is a new request
+    token2 = page(app.get(url, headers=auth(world.consumer_member))).select_one("input[name=form_token]")["value"]
+    assert token2 != token
+    app.post(url, headers=auth(world.consumer_member), data={**form_for(world), "form_token": token2})
+    assert count_requests(call_as, world) == before + 2
+
+
 def test_submitting_the_form_creates_the_request_and_shows_it(app, world, auth, call_as):
     before = count_requests(call_as, world)
     response = app.post(f"/sharing/new/{world.conditional['name']}", headers=auth(world.consumer_member),

@@ -11,7 +11,9 @@ action's messages and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import re
+import time
+import uuid
 from typing import Any, Callable, Optional
 
 from flask import Blueprint
@@ -159,41 +161,40 @@ def _renewal_defaults(renews: str, pkg: dict) -> dict:
     }
 
 
-def _same_request_just_made(package_id: str, data: dict) -> Optional[str]:
-    """The id of the identical request this user made for this entry in the last minute, if any.
+FORM_TOKEN = re.compile(r"[0-9a-f]{32}")
 
-    Holds a transaction-scoped advisory lock on (user, entry) that the create action's commit
-    releases, so two copies of one POST are serialized and the second finds the first.
+
+def _form_claim(token: str) -> Optional[str]:
+    """Claim one rendered request form (its hidden ``form_token``) for this user.
+
+    Returns None when this POST is the first copy of the form, which goes on to create the
+    request; for a second copy (a double click, a resent POST) it waits for the first and
+    returns its request id, or "" when the first copy is still at work or failed.
     """
-    import sqlalchemy as sa
-    import ckan.model as model
-    from .model import ShareRequest
+    from ckan.lib.redis import connect_to_redis
+    redis = connect_to_redis()
+    key = f"liuzhou:share_request_form:{tk.current_user.id}:{token}"
+    if redis.set(key, "", nx=True, ex=86400):
+        return None
+    for _i in range(100):  # the first copy is creating the request: up to 20 s
+        value = redis.get(key)
+        if value is None:  # it failed validation and let the form go: this copy tries
+            return None if redis.set(key, "", nx=True, ex=86400) else ""
+        if value:
+            return value.decode() if isinstance(value, bytes) else value
+        time.sleep(0.2)
+    return ""
 
-    try:
-        valid_until = dt.date.fromisoformat(data.get("valid_until") or "")
-    except ValueError:
-        return None  # a form the action will refuse is nobody's twin: its errors are shown
-    user = tk.current_user
-    key = int.from_bytes(hashlib.sha256(f"share_request_create:{user.id}:{package_id}".encode()).digest()[:8],
-                         "big") >> 1
-    model.Session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-    recent = (model.Session.query(ShareRequest)
-              .filter(ShareRequest.requester_id == user.id, ShareRequest.package_id == package_id,
-                      ShareRequest.state == states.SUBMITTED, ShareRequest.purpose == data.get("purpose"),
-                      ShareRequest.basis == data.get("basis"), ShareRequest.valid_until == valid_until,
-                      ShareRequest.created >= cal.utcnow() - dt.timedelta(minutes=1))
-              .order_by(ShareRequest.created.desc()).all())
-    def same(field: str, value) -> bool:  # a question left empty takes the action's default
-        given = data.get(field)
-        if not given:
-            return True
-        return set(value or []) == set(given) if isinstance(given, list) else value == given
 
-    for req in recent:  # the same answers to every question of the form
-        if (same("information_items", req.information_items) and same("resource_ids", req.resource_ids)
-                and same("sharing_method", req.sharing_method)):
-            return req.id
-    return None
+def _form_done(token: str, request_id: Optional[str]) -> None:
+    """Record the request a claimed form made, or release the form when it made none."""
+    from ckan.lib.redis import connect_to_redis
+    redis = connect_to_redis()
+    key = f"liuzhou:share_request_form:{tk.current_user.id}:{token}"
+    if request_id:
+        redis.set(key, request_id, ex=86400)
+    else:
+        redis.delete(key)
 
 
 @_signed_in
@@ -217,15 +218,26 @@ def new(package_id: str):
     errors: dict = {}
     if request.method == "POST":
         data = _form_data()
-        twin = _same_request_just_made(pkg["id"], data)
-        if twin:  # the form was sent twice (a double click, a resent POST): one request only
-            return tk.redirect_to("liuzhou_sharing.read", id=twin)
+        token = request.form.get("form_token", "")
+        token = token if FORM_TOKEN.fullmatch(token) else ""
+        if token:  # one rendered form makes one request, however often it is sent
+            twin = _form_claim(token)
+            if twin:
+                return tk.redirect_to("liuzhou_sharing.read", id=twin)
+            if twin == "":
+                tk.h.flash_notice(_("This form has already been sent; your requests are listed here."))
+                return tk.redirect_to("liuzhou_sharing.mine")
+        req = None
         try:
             req = tk.get_action("share_request_create")(_context(), {
                 "package_id": pkg["id"], **{k: v for k, v in data.items() if v not in ("", [])}})
         except tk.ValidationError as e:
             errors = e.error_dict
-        else:
+        finally:
+            if token:
+                _form_done(token, req and req["id"])
+        data["form_token"] = token
+        if req:
             tk.h.flash_success(_("Your request has been submitted to {provider}.").format(
                 provider=req.get("provider_org_title") or req["provider_org"]))
             return tk.redirect_to("liuzhou_sharing.read", id=req["id"])
@@ -234,6 +246,7 @@ def new(package_id: str):
     else:
         data = {"valid_from": _today().isoformat(), "sharing_method": pkg.get("sharing_method") or "platform",
                 "consumer_org": request.args.get("consumer_org", "")}
+    data["form_token"] = data.get("form_token") or uuid.uuid4().hex
     names = {o["name"] for o in orgs} | {o["id"] for o in orgs}
     if data.get("consumer_org") not in names:
         data["consumer_org"] = orgs[0]["name"]
