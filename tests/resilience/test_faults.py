@@ -113,6 +113,7 @@ def test_solr_stopped_mid_run(stack, world, drive, tmp_path, request):
 @pytest.fixture
 def private_queue(stack, monkeypatch):
     """E-mail on, to a recording SMTP server; CKAN's job queue on a private Redis."""
+    import ckan.lib.jobs as ckan_jobs
     import ckan.lib.redis as ckan_redis
 
     sink = SmtpSink()
@@ -122,6 +123,9 @@ def private_queue(stack, monkeypatch):
     monkeypatch.setitem(tk.config, "ckanext.liuzhou.notifications.email", "true")
     monkeypatch.setitem(tk.config, "ckan.redis.url", stack.redis_url(0))
     monkeypatch.setattr(ckan_redis, "_connection_pool", None)  # the pool is made once per URL
+    # and CKAN caches each rq Queue with the connection it was first made on: a queue made by
+    # an earlier test would still enqueue on the shared Redis, where no private worker looks
+    monkeypatch.setattr(ckan_jobs, "_queues", {})
     yield sink
     sink.close()
     if "redis" in stack.running:
@@ -195,7 +199,10 @@ def test_worker_killed_mid_job_reruns_without_sending_twice(stack, world, drive,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)
     try:
-        assert sink.held.wait(120), "the worker never reached the second mail"
+        if not sink.held.wait(120):
+            os.killpg(worker.pid, signal.SIGKILL)
+            pytest.fail("the worker never reached the second mail; its log:\n"
+                        + worker.communicate(timeout=30)[1].decode(errors="replace")[-3000:])
         # kill -9 the worker and the work horse it forked for the job (in a session of its own)
         for pid in [*descendants(worker.pid), worker.pid]:
             try:
