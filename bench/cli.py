@@ -42,6 +42,11 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--no-rebuild", action="store_true", help="skip timing `ckan search-index rebuild`")
     p.add_argument("--load-only", action="store_true", help="prepare and load, then stop (no measurement, "
                    "no rebuild): e.g. load both sides at once in two runs with --sides, then measure with --keep")
+    p.add_argument("--rebuild-only", action="store_true", help="prepare and load what is missing, then time "
+                   "`ckan search-index rebuild` (no measurement)")
+    p.add_argument("--prune", action="store_true", help="after loading, delete every dataset that is not one of "
+                   "the first --scale entries (entries made by earlier measurements, a larger earlier load), "
+                   "so that both sides hold the same catalog")
     p.add_argument("--decide-pool", type=int, default=600, help="submitted share requests made ready before "
                    "each share_request_decide measurement (default 600)")
     p.add_argument("--profile", metavar="DIR", help="record each project measurement with py-spy (raw "
@@ -94,6 +99,9 @@ def prepare(side: services.Side, args, catalog: corpus.Catalog) -> dict:
              "already_loaded": len(have)}
     if missing:
         stats.update(_load_missing(side, catalog, missing, args.load_workers))
+    if args.prune:
+        stats["pruned"] = loader.prune(side, catalog, args.scale, _names(side))
+        say(f"{side.key}: pruned {stats['pruned']}")
     stats["indexed"] = services.core_docs(side)
     return stats
 
@@ -121,14 +129,25 @@ def _load_missing(side, catalog, missing, workers) -> dict:
 
 
 def rebuild(side: services.Side) -> dict:
+    """Time ``ckan search-index rebuild`` of the whole catalog.
+
+    The core first gets the conf/ of the tree (a schema changed since an earlier run made the
+    core is written and the core reloaded); then the index is rebuilt from an empty core
+    (``--clear``), as the new schema needs, else over the documents there (as an operator would).
+    """
     services.stop_web(side)   # what an operator does; also keeps the machine quiet
+    changed = services.sync_core_conf(side)
+    if changed:
+        say(f"{side.key}: core {side.core} had an older conf ({', '.join(changed)}): rewritten and reloaded")
     load0 = os.getloadavg()
+    started = dt.datetime.now(dt.timezone.utc).strftime("%H:%M:%S")
     t0 = time.monotonic()
-    side.ckan("search-index", "rebuild", "-q", log=f"rebuild-{side.key}.log")
+    side.ckan("search-index", "rebuild", "-q", *(["--clear"] if changed else []), log=f"rebuild-{side.key}.log")
     seconds = time.monotonic() - t0
     docs = services.core_docs(side)
     return {"seconds": round(seconds, 1), "documents": docs,
             "per_second": round(docs / seconds, 1) if seconds else None,
+            "conf_changed": changed, "cleared": bool(changed), "started_utc": started,
             "loadavg_before": _load(load0), "loadavg_after": _load(None)}
 
 
@@ -230,7 +249,7 @@ def main(argv=None) -> int:
             doc["load"][key] = prepare(side, args, catalog)
             say(f"{key}: loaded {doc['load'][key]}")
             workloads[key] = Workload(side, catalog, args.scale, run_id)
-        if not args.load_only:
+        if not args.load_only and not args.rebuild_only:
             doc["results"], doc["notes"] = measure(args, sides, workloads, profiler)
         if not args.no_rebuild and not args.load_only:
             for key, side in sides.items():
@@ -248,7 +267,10 @@ def main(argv=None) -> int:
     doc["machine"]["loadavg_at_end"] = _load(None)
     doc["machine"]["uptime_at_end"] = uptime()
     doc["total_seconds"] = round(time.monotonic() - started, 1)
-    out = Path(args.out) if args.out else REPO / "bench" / "results" / f"{doc['date']}-{args.scale}.json"
+    # a load-only or rebuild-only run, or one side alone, does not take the name of a full run
+    suffix = ("-load" if args.load_only else "-rebuild" if args.rebuild_only else "") + (
+        f"-{'-'.join(sides)}" if len(sides) == 1 else "")
+    out = Path(args.out) if args.out else REPO / "bench" / "results" / f"{doc['date']}-{args.scale}{suffix}.json"
     report.write_json(out, doc)
     print()
     print(report.table(doc["results"]))

@@ -74,6 +74,29 @@ def users(side: Side) -> dict[str, dict]:
     return out
 
 
+def prune(side: Side, catalog: corpus.Catalog, scale: int, have: list[str], workers: int = 4) -> dict:
+    """Delete (``package_delete``) every active dataset that is not one of the catalog's first
+    ``scale`` entries: entries made by earlier measurements of ``package_create`` and the
+    download (``c<run>-…``, ``dl<run>-…``) and entries past ``scale`` (a larger earlier run, a
+    sample), so that both sides hold the same catalog. They stay in the database as deleted
+    rows (share requests of earlier runs may point at them) and leave the index."""
+    wanted = {catalog.name(i) for i in range(scale)}
+    extra = sorted(n for n in have if n not in wanted)
+    errors: list[str] = []
+
+    def delete(name: str) -> None:
+        try:
+            call(side.url, "package_delete", {"id": name}, side.token, timeout=300)
+        except ApiError as e:
+            errors.append(f"{name}: {e}")
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(delete, extra))
+    return {"deleted": len(extra) - len(errors), "errors": len(errors), "first_errors": errors[:5],
+            "seconds": round(time.monotonic() - t0, 1)}
+
+
 def existing(side: Side) -> int:
     return call(side.url, "package_search", {"rows": 0, "include_private": True}, side.token)["count"]
 

@@ -132,9 +132,7 @@ def ensure_core(side: Side) -> None:
     conf = inst / "conf"
     if not conf.is_dir():
         tmp = Path(tempfile.mkdtemp(dir=home, prefix=f".{side.core}-conf-"))
-        shutil.copytree(REPO / "solr" / "configsets" / "liuzhou" / "conf", tmp / "conf")
-        subprocess.run([sys.executable, str(REPO / "solr" / "make_schema.py"), "--variant", side.variant,
-                        "-o", str(tmp / "conf" / "schema.xml")], check=True, cwd=REPO)
+        _conf_files(side, tmp / "conf")
         inst.mkdir(exist_ok=True)
         (tmp / "conf").rename(conf)
         tmp.rmdir()
@@ -142,6 +140,44 @@ def ensure_core(side: Side) -> None:
     (inst / "core.properties").unlink(missing_ok=True)
     _http_json(f"{SOLR}/admin/cores?action=CREATE&name={side.core}&instanceDir={side.core}"
                f"&property.schema_variant={side.variant}&wt=json")
+
+
+def _conf_files(side: Side, into: Path) -> None:
+    """The conf/ a core of ``side.variant`` has now: the project's configset and generated schema."""
+    shutil.copytree(REPO / "solr" / "configsets" / "liuzhou" / "conf", into)
+    subprocess.run([sys.executable, str(REPO / "solr" / "make_schema.py"), "--variant", side.variant,
+                    "-o", str(into / "schema.xml")], check=True, cwd=REPO)
+
+
+def _comparable(path: Path) -> list[str]:
+    # the generated schema names the virtualenv it was read from: not a difference
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if "Source:" not in line]
+
+
+def sync_core_conf(side: Side) -> list[str]:
+    """Give a running core the conf/ of the tree now (schema from solr/make_schema.py).
+
+    A core made by an earlier run keeps the schema it was made with; when the generator or
+    the configset changed since, the new conf/ is written into the core's instance dir and
+    the core RELOADed through CoreAdmin. Returns the files that changed (empty: nothing to do).
+    The index must then be rebuilt from an empty core (``rebuild(side, clear=True)``).
+    """
+    conf = STACK_DIR / "solr" / "home" / side.core / "conf"
+    tmp = Path(tempfile.mkdtemp(dir=conf.parent, prefix=".conf-"))
+    try:
+        _conf_files(side, tmp / "conf")
+        changed = sorted(
+            f.name for f in (tmp / "conf").iterdir()
+            if not (conf / f.name).is_file() or _comparable(f) != _comparable(conf / f.name))
+        if changed:
+            old = conf.parent / f".conf-old-{int(time.time())}"
+            conf.rename(old)
+            (tmp / "conf").rename(conf)
+            shutil.rmtree(old, ignore_errors=True)
+            _http_json(f"{SOLR}/admin/cores?action=RELOAD&core={side.core}&wt=json", timeout=300)
+        return changed
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def empty_core(side: Side) -> None:
