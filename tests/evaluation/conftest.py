@@ -27,7 +27,7 @@ from ckanext.liuzhou.audit import chain
 from ckanext.liuzhou.cascade.mapping import MARK
 from ckanext.liuzhou.cascade.model import NegativeListVersion
 from ckanext.liuzhou.catalog import credit_code
-from ckanext.liuzhou.lifecycle.model import UpkeepNotice, UpkeepTarget
+from ckanext.liuzhou.lifecycle.model import AccountRequest, ResourceOffline, UpkeepNotice, UpkeepTarget
 from ckanext.liuzhou.sharing.model import Delivery, QualityIssue, ShareRequest
 
 from tests.conftest import _migrate, make_user
@@ -50,6 +50,8 @@ class Fixture:
     entries: dict      # e1 … e5 → package dict
     requests: dict     # r1 … r10 → id
     users: dict        # role → user name
+    accounts: dict     # a1 … → account request id (Art 12)
+    offlines: dict     # o1 … → resource offline application id (Art 21)
 
 
 def _org(name: str, title: str, level: str, parent: str = "") -> dict:
@@ -196,8 +198,46 @@ def fx(evaluation_departments) -> Fixture:
     _read(pu, p["name"], p["name"], e["e1"], sh(2025, 10, 20))     # its own read: not "used by others"
     _read(tu, t["name"], p["name"], e["e1"], sh(2025, 10, 15))
     _read(qu, q["name"], p["name"], e["e2"], sh(2025, 11, 5))      # after the period
+
+    # Art 12: account requests, handled by the Operator within 2 WD (day 0 = the day asked)
+    op = model.User.get(users["authority"]).id  # who decided does not matter to the figure
+    a = {}
+
+    def account(key, org, created, decided=None, deadline=None):
+        a[key] = str(uuid.uuid4())
+        model.Session.add(AccountRequest(
+            id=a[key], kind="create", org_id=org["id"], requester_id=pa, user_name=f"ev-{key}-{SUFFIX}",
+            reason="测试", state="approved" if decided else "submitted", deadline=deadline, decided_by=op if decided else None,
+            decided_at=decided, state_changed_at=decided or created, state_changed_by=pa, created=created,
+            modified=decided or created))
+    account("a1", p, sh(2025, 9, 1), sh(2025, 9, 3))       # Mon → Wed: 2 WD, on time
+    account("a2", p, sh(2025, 9, 26), sh(2025, 9, 30))     # Fri → Tue: 3 WD (Sun 28 Sep works), late
+    account("a3", p, sh(2025, 9, 30), sh(2025, 10, 9))     # across the holiday: 1 WD, on time
+    account("a4", p, sh(2025, 10, 9), sh(2025, 10, 13))    # Thu → Mon: 3 WD (Sat 11 Oct works), late
+    account("a5", p, sh(2025, 10, 27), deadline=sh(2025, 10, 29, 23, 59))   # not handled, past due
+    account("a6", p, sh(2025, 10, 20), sh(2025, 10, 22, 17))   # 2 WD, on time
+    account("a7", p, sh(2025, 8, 28), sh(2025, 9, 5))      # asked before the period
+    account("q1", q, sh(2025, 9, 15), sh(2025, 9, 16))     # Q's: 1 WD, on time
+
+    # Art 21: applications to take a resource offline, decided by the Authority within 3 WD
+    o = {}
+
+    def offline(key, pkg, org, created, decided=None, deadline=None, state="rejected"):
+        o[key] = str(uuid.uuid4())
+        model.Session.add(ResourceOffline(
+            id=o[key], package_id=pkg["id"], resource_id=f"res-{key}-{SUFFIX}", resource_name=f"接口{key}",
+            provider_org_id=org["id"], applicant_id=pa, reason="系统停用", legal_basis="《测试条例》",
+            deadline=deadline, decided_by=op if decided else None, decided_at=decided,
+            state=state if decided else "submitted", notified_orgs=[], state_changed_at=decided or created,
+            state_changed_by=pa, created=created, modified=decided or created))
+    offline("o1", e["e1"], p, sh(2025, 9, 4), sh(2025, 9, 9), state="notice")   # Thu → Tue: 3 WD, on time
+    offline("o2", e["e2"], p, sh(2025, 9, 26), sh(2025, 10, 9))                  # 4 WD (28 Sep works), late
+    offline("o3", e["e4"], p, sh(2025, 9, 29), sh(2025, 10, 9, 16))              # across the holiday: 2 WD, on time
+    offline("o4", e["e1"], p, sh(2025, 10, 9), sh(2025, 10, 14))                 # 4 WD (11 Oct works), late
+    offline("o5", e["e2"], p, sh(2025, 10, 20), deadline=sh(2025, 10, 23, 23, 59))  # not decided, past due
+    offline("t1", e["e5"], t, sh(2025, 9, 10), sh(2025, 9, 10, 15), state="notice")  # the township's: same day
     model.Session.commit()
-    return Fixture(p=p, q=q, t=t, entries=e, requests=r, users=users)
+    return Fixture(p=p, q=q, t=t, entries=e, requests=r, users=users, accounts=a, offlines=o)
 
 
 # P's figures over PERIOD, counted by hand
@@ -221,6 +261,8 @@ EXPECTED_P = {
     "consumers_served": 2,           # Q (deliveries, reads), T (a read)
     "data_reads": 4,                 # 10 Sep, 12 Oct, 15 Oct, 20 Oct (5 Nov is after)
     "entries_used": 3,               # e2 (read, delivered), e4 (delivered), e1 (read by T)
+    "ontime_account": 50.0,          # a1, a3, a6 of a1–a6 (a7 asked before the period)
+    "ontime_resource_offline": 40.0,  # o1, o3 of o1–o5
 }
 
 

@@ -81,7 +81,13 @@ def test_ranking_page_for_the_authority(app, fx, auth):
     assert f"/evaluation/department/{fx.p['id']}/requests_received" in link
     # every indicator heading sorts on the server, with its definition as a tooltip
     headings = soup.select("table.liuzhou-ranking th.sortable a[data-sort]")
-    assert len(headings) == 19 and all("sort=" in a["href"] for a in headings)
+    assert len(headings) == 21 and all("sort=" in a["href"] for a in headings)
+    # the deadlines of Art 12 and 21, under "service received", sortable like any other
+    service = {a["data-sort"]: a.get_text(strip=True) for a in headings[-2:]}
+    assert service == {"ontime_account": "账户申请按期办理率", "ontime_resource_offline": "资源下线按期审批率"}
+    assert "所获服务时效" in [th.get_text(strip=True) for th in soup.select("th.liuzhou-eval-group")]
+    assert first.select_one("td[data-indicator=ontime_account]").get_text(strip=True) == "50.0%"
+    assert first.select_one("td[data-indicator=ontime_resource_offline]").get_text(strip=True) == "40.0%"
     assert soup.select("dl.liuzhou-eval-definitions dd")
     # reached from the header, where it is the current section
     nav = soup.select_one("header a[href='/evaluation/']")
@@ -99,7 +105,7 @@ def test_department_page_with_charts_and_drill_down(app, fx, auth):
     soup = page(app.get(f"/evaluation/department/{fx.p['name']}", query_string=PERIOD,
                         headers=auth(fx.users["p_member"])))
     cards = {c["data-indicator"]: c for c in soup.select(".liuzhou-eval-card")}
-    assert len(cards) == 19
+    assert len(cards) == 21
     assert cards["ontime_decision"].select_one(".value").get_text(strip=True) == "33.3%"
     assert cards["ontime_decision"].select_one(".definition").get_text(strip=True)
     svgs = soup.select("svg.liuzhou-chart")
@@ -109,6 +115,14 @@ def test_department_page_with_charts_and_drill_down(app, fx, auth):
     drill = page(app.get(href, headers=auth(fx.users["p_member"])))
     links = [a["href"] for a in drill.select("table.liuzhou-eval-detail a")]
     assert sorted(links) == sorted(f"/sharing/request/{fx.requests[k]}" for k in ("r3", "r6"))
+    # the Art 12 and 21 figures, with their definitions, down to the applications behind them
+    assert cards["ontime_account"].select_one(".value").get_text(strip=True) == "50.0%"
+    assert "市信息化建设管理中心" in cards["ontime_account"].select_one(".definition").get_text()
+    assert cards["ontime_resource_offline"].select_one(".value").get_text(strip=True) == "40.0%"
+    drill = page(app.get(cards["ontime_resource_offline"].select_one("a")["href"], headers=auth(fx.users["p_admin"])))
+    links = [a["href"] for a in drill.select("table.liuzhou-eval-detail a")]
+    assert sorted(links) == sorted(f"/lifecycle/resource-offline/{i}" for k, i in fx.offlines.items() if k != "t1")
+    assert "4 个工作日" in drill.get_text() or "4个工作日" in drill.get_text()
 
 
 def test_pages_refuse_what_the_actions_refuse(app, fx, auth):

@@ -43,6 +43,33 @@ def test_working_days_across_the_national_day_holiday(fx, call_as):
     assert r["r7"] not in by_ref                                                  # withdrawn: never due
 
 
+def _drill(fx, call_as, indicator):
+    rows = call_as(fx.users["authority"], "evaluation_detail", id=fx.p["name"], indicator=indicator, **PERIOD)["rows"]
+    return {r["ref"]: (r["value"], r["ok"]) for r in rows}
+
+
+def test_account_requests_in_working_days_art_12(fx, call_as):
+    """2 WD of the Operator (Art 12), counted for the department that asked: Fri 26 Sep → Tue
+    30 Sep is 3 WD (Sunday 28 Sep works), late; 30 Sep → 9 Oct is 1 WD across the holiday, on
+    time; Thu 9 Oct → Mon 13 Oct is 3 WD (Saturday 11 Oct works), late."""
+    rows, a = _drill(fx, call_as, "ontime_account"), fx.accounts
+    assert rows == {a["a1"]: ("2", True), a["a2"]: ("3", False), a["a3"]: ("1", True), a["a4"]: ("3", False),
+                    a["a5"]: (None, False), a["a6"]: ("2", True)}   # a7 before the period, q1 is Q's
+    q = call_as(fx.users["authority"], "evaluation_show", id=fx.q["name"], **PERIOD)["figures"]
+    assert q["ontime_account"] == 100.0 and q["ontime_resource_offline"] is None
+
+
+def test_resource_offline_decisions_in_working_days_art_21(fx, call_as):
+    """3 WD of the Authority (Art 21.2), counted for the department whose resource it is:
+    Fri 26 Sep → 9 Oct is 4 WD, late; Mon 29 Sep → 9 Oct is 2 WD across the holiday, on time;
+    Thu 9 Oct → Tue 14 Oct is 4 WD with Saturday 11 Oct, late (3 on plain weekdays)."""
+    rows, o = _drill(fx, call_as, "ontime_resource_offline"), fx.offlines
+    assert rows == {o["o1"]: ("3", True), o["o2"]: ("4", False), o["o3"]: ("2", True), o["o4"]: ("4", False),
+                    o["o5"]: (None, False)}
+    t = call_as(fx.users["t_admin"], "evaluation_show", id=fx.t["name"], **PERIOD)["figures"]
+    assert t["ontime_resource_offline"] == 100.0 and t["ontime_account"] is None
+
+
 def test_the_township_as_provider(fx, call_as):
     f = call_as(fx.users["t_admin"], "evaluation_show", id=fx.t["name"], **PERIOD)["figures"]
     assert (f["entries"], f["requests_received"], f["handling_median_wd"], f["ontime_decision"]) == (1, 1, 0.0, 100.0)
@@ -64,6 +91,10 @@ def test_per_level_and_per_county_subtree(fx):
     assert counties[ljq]["label"] == "柳州市柳江区人民政府"
     assert (counties[ljq]["entries"], counties[ljq]["requests_received"]) == (1, 1)
     assert (counties[""]["entries"], counties[""]["requests_received"], counties[""]["requests_made"]) == (4, 7, 8)
+    # Art 12 (P 3 of 6, Q 1 of 1) by level; Art 21 by county subtree: the county authority's rate
+    assert (city["ontime_account"], city["ontime_resource_offline"]) == (57.1, 40.0)
+    assert (town["ontime_account"], town["ontime_resource_offline"]) == (None, 100.0)
+    assert (counties[ljq]["ontime_resource_offline"], counties[""]["ontime_resource_offline"]) == (100.0, 40.0)
 
 
 def test_monthly_trend(p_figures):
@@ -73,6 +104,8 @@ def test_monthly_trend(p_figures):
     assert (months["2025-09"]["handling_median_wd"], months["2025-10"]["handling_median_wd"]) == (3.0, 4.0)
     assert months["2025-09"]["quality_issues"] == 1 and months["2025-10"]["quality_issues"] == 2
     assert months["2025-08"]["requests_received"] == 1 and months["2025-07"]["requests_received"] == 0
+    assert [months[m]["ontime_account"] for m in ("2025-07", "2025-08", "2025-09", "2025-10")] == [None, 0.0, 66.7, 33.3]
+    assert [months[m]["ontime_resource_offline"] for m in ("2025-08", "2025-09", "2025-10")] == [None, 66.7, 0.0]
 
 
 @pytest.mark.parametrize("key", ["entries", "requests_received", "requests_made", "overdue_now",
@@ -83,7 +116,8 @@ def test_drill_down_lists_the_rows_behind_a_count(fx, call_as, key):
 
 
 @pytest.mark.parametrize("key", ["completeness", "mounting_rate", "freshness", "negative_list_compliance",
-                                 "ontime_decision", "quality_fixed_ontime", "ontime_upkeep", "unconditional_share"])
+                                 "ontime_decision", "quality_fixed_ontime", "ontime_upkeep", "unconditional_share",
+                                 "ontime_account", "ontime_resource_offline"])
 def test_drill_down_of_a_rate_marks_what_counts(fx, call_as, key):
     rows = call_as(fx.users["authority"], "evaluation_detail", id=fx.p["name"], indicator=key, **PERIOD)["rows"]
     assert round(100.0 * sum(1 for r in rows if r["ok"]) / len(rows), 1) == EXPECTED_P[key]
@@ -103,9 +137,10 @@ def test_ranking_sorts_on_the_server(fx, call_as):
                        **PERIOD)["rows"]
         values = [r["requests_received"] for r in rows]
         assert values == sorted(values, reverse=order == "desc")
-    rows = call_as(fx.users["authority"], "evaluation_ranking", sort="ontime_decision", order="desc", **PERIOD)["rows"]
-    rated = [r["ontime_decision"] for r in rows if r["ontime_decision"] is not None]
-    assert rated == sorted(rated, reverse=True) and rows[len(rated)]["ontime_decision"] is None  # no figure: last
+    for key in ("ontime_decision", "ontime_account", "ontime_resource_offline"):
+        rows = call_as(fx.users["authority"], "evaluation_ranking", sort=key, order="desc", **PERIOD)["rows"]
+        rated = [r[key] for r in rows if r[key] is not None]
+        assert len(rated) >= 2 and rated == sorted(rated, reverse=True) and rows[len(rated)][key] is None  # no figure: last
 
 
 def test_a_bad_period_is_refused(fx, call_as):

@@ -26,7 +26,7 @@ def liuzhou_evaluation_value_label(value: Any, kind: str, indicator: str) -> str
     if value is None or value == "":
         return ""
     rows = sql.DRILL[indicator][0]
-    if rows in ("received", "overdue"):
+    if rows in ("received", "overdue", "accounts", "res_offline"):
         return _("{n} working days").format(n=value)
     if rows in ("made", "issues"):
         return sharing_helpers.liuzhou_share_state_label(value)

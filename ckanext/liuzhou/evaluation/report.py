@@ -60,4 +60,9 @@ def summary(figures: dict) -> str:
         lines.append(_("Quality issues") + ": " + "、".join(
             f"{r['label']} {r['quality_issues']} ({_('fixed on time')} {_fmt(r['quality_fixed_ontime'], 'pct')})"
             for r in sorted(issues, key=lambda r: -r["quality_issues"])[:5]))
+    # the deadlines of the Operator (Art 12, all levels) and of each level's authority (Art 21)
+    for key, by in (("ontime_account", "level"), ("ontime_resource_offline", "county")):
+        rated = [r for r in figures[by]["rows"] if r[key] is not None]
+        if rated:
+            lines.append(_(d.BY_KEY[key].label) + ": " + "、".join(f"{r['label']} {_fmt(r[key], 'pct')}" for r in rated))
     return "\n".join(lines)

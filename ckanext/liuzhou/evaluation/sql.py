@@ -2,7 +2,8 @@
 
 Sources: ``package`` / ``package_extra`` / ``resource`` (catalog), ``liuzhou_share_request``,
 ``liuzhou_delivery``, ``liuzhou_quality_issue`` (sharing, Art 26), ``liuzhou_upkeep_*`` (Art 14),
-``liuzhou_negative_list_version`` (Art 23), ``liuzhou_audit_log`` (reads, Art 25).
+``liuzhou_negative_list_version`` (Art 23), ``liuzhou_audit_log`` (reads, Art 25),
+``liuzhou_account_request`` (Art 12) and ``liuzhou_resource_offline`` (Art 21).
 
 Working days: the caller passes the calendar (chinesecalendar corrected by the Operator's
 overrides, :mod:`..calendar.store`) once per query as three arrays — each date of the range,
@@ -18,6 +19,13 @@ Every row set is a CTE named after the ``rows`` of an indicator, with the depart
 for (``org_id``), the grouping key (``grp``) and the moment that places it in a month (``at``);
 the ranking aggregates them by ``grp`` and the trend by month, and the drill-down lists the
 rows behind one number from the same CTE, so the three never disagree.
+
+Each aggregate of the ranking and the trend is a ``MATERIALIZED`` CTE, computed once whatever
+the planner believes. Inlined, they sat inside nested loops over the departments: on a site
+whose ``"group"`` table has never been analysed (autovacuum analyses a table after 50 changed
+rows; a site has fewer departments than that) the planner expects one department, and the
+catalog aggregate was computed again for each of them — 17 s instead of 2.7 s for the ranking
+on the benchmark's 13,000 entries and 36 departments (README, Evaluation).
 """
 from __future__ import annotations
 
@@ -182,6 +190,30 @@ deliveries AS (
   JOIN "group" co ON co.id = r.consumer_org_id
   LEFT JOIN package p ON p.id = r.package_id
   WHERE dl.delivered_at >= CAST(:t_start AS timestamp) AND dl.delivered_at < CAST(:t_stop AS timestamp)),
+accounts AS (
+  SELECT a.id, a.id AS ref, a.user_name AS title, a.org_id, dp.grp, a.created AS at, a.state, a.kind,
+    a.decided_at IS NOT NULL AS decided,
+    ce.wdn - cs.wdn AS handling_wd,
+    (a.decided_at IS NOT NULL OR (a.state = 'submitted' AND a.deadline < CAST(:now AS timestamp))) AS due,
+    (a.decided_at IS NOT NULL AND {_within(2, 'cs', 'ce')}) AS on_time
+  FROM liuzhou_account_request a
+  JOIN dept dp ON dp.id = a.org_id
+  LEFT JOIN cal cs ON cs.day = {L('a.created')}
+  LEFT JOIN cal ce ON ce.day = {L('a.decided_at')}
+  WHERE a.created >= CAST(:t_start AS timestamp) AND a.created < CAST(:t_stop AS timestamp)),
+res_offline AS (
+  SELECT o.id, o.id AS ref, concat_ws(' · ', p.title, o.resource_name) AS title, o.provider_org_id AS org_id,
+    dp.grp, o.created AS at, o.state,
+    o.decided_at IS NOT NULL AS decided,
+    ce.wdn - cs.wdn AS handling_wd,
+    (o.decided_at IS NOT NULL OR (o.state = 'submitted' AND o.deadline < CAST(:now AS timestamp))) AS due,
+    (o.decided_at IS NOT NULL AND {_within(3, 'cs', 'ce')}) AS on_time
+  FROM liuzhou_resource_offline o
+  JOIN dept dp ON dp.id = o.provider_org_id
+  LEFT JOIN package p ON p.id = o.package_id
+  LEFT JOIN cal cs ON cs.day = {L('o.created')}
+  LEFT JOIN cal ce ON ce.day = {L('o.decided_at')}
+  WHERE o.created >= CAST(:t_start AS timestamp) AND o.created < CAST(:t_stop AS timestamp)),
 consumers AS (
   SELECT x.org_id, x.grp, x.at, x.consumer, x.via FROM (
     SELECT org_id, grp, at, consumer, 'delivery' AS via FROM deliveries
@@ -231,6 +263,8 @@ AGGREGATES: dict[str, dict[str, str]] = {
     "consumers": {"consumers_served": "count(DISTINCT x.consumer)"},
     "reads": {"data_reads": "count(*)"},
     "used": {"entries_used": "count(DISTINCT x.package_id)"},
+    "accounts": {"ontime_account": _pct("x.on_time", "x.due")},
+    "res_offline": {"ontime_resource_offline": _pct("x.on_time", "x.due")},
 }
 
 # drill-down: the rows behind an indicator (row set, condition, the flag shown per row)
@@ -254,6 +288,8 @@ DRILL: dict[str, tuple[str, str, str | None]] = {
     "consumers_served": ("consumers", "true", None),
     "data_reads": ("reads", "true", None),
     "entries_used": ("used", "true", None),
+    "ontime_account": ("accounts", "x.due", "x.on_time"),
+    "ontime_resource_offline": ("res_offline", "x.due", "x.on_time"),
 }
 assert {k for a in AGGREGATES.values() for k in a} == set(d.KEYS) == set(DRILL)
 
@@ -271,10 +307,11 @@ def _column(alias: str, key: str) -> str:
 def ranking_sql(by: str, sort: str, descending: bool) -> str:
     """One row per group (department, level or county) with every indicator."""
     assert by in d.BY and sort in (*d.KEYS, "name")
-    joins, cols = [], []
+    ctes, joins, cols = [], [], []
     for i, (rows, aggs) in enumerate(AGGREGATES.items()):
         exprs = ", ".join(f"{sql} AS {key}" for key, sql in aggs.items())
-        joins.append(f"LEFT JOIN (SELECT x.grp AS k, {exprs} FROM {rows} x GROUP BY x.grp) a{i} ON a{i}.k = g.grp")
+        ctes.append(f"a{i} AS MATERIALIZED (SELECT x.grp AS k, {exprs} FROM {rows} x GROUP BY x.grp)")
+        joins.append(f"LEFT JOIN a{i} ON a{i}.k = g.grp")
         cols.extend(_column(f"a{i}", key) for key in aggs)
     order = "g.label" if sort == "name" else sort
     direction = "DESC" if descending else "ASC"
@@ -285,23 +322,24 @@ def ranking_sql(by: str, sort: str, descending: bool) -> str:
         keys = ("SELECT DISTINCT grp, grp AS label, grp AS level FROM dept WHERE grp IS NOT NULL")
     else:
         keys = "SELECT grp, title AS label, level FROM dept"
-    return (f"WITH RECURSIVE {base_ctes(by)},\ng AS ({keys})\n"
+    return (f"WITH RECURSIVE {base_ctes(by)},\n" + ",\n".join(ctes) + f",\ng AS ({keys})\n"
             f"SELECT g.grp AS key, g.label, g.level, {', '.join(cols)}\nFROM g\n" + "\n".join(joins) +
             f"\nORDER BY {order} {direction} NULLS LAST, g.label ASC")
 
 
 def trend_sql() -> str:
     """One row per month of the period for the departments in scope (flows only make sense)."""
-    joins, cols = [], []
+    ctes, joins, cols = [], [], []
     for i, (rows, aggs) in enumerate(AGGREGATES.items()):
         if rows in ("entries", "upkeep", "overdue"):
             continue
         exprs = ", ".join(f"{sql} AS {key}" for key, sql in aggs.items())
-        joins.append(f"LEFT JOIN (SELECT {MONTH} AS k, {exprs} FROM {rows} x GROUP BY 1) a{i} ON a{i}.k = m.month")
+        ctes.append(f"a{i} AS MATERIALIZED (SELECT {MONTH} AS k, {exprs} FROM {rows} x GROUP BY 1)")
+        joins.append(f"LEFT JOIN a{i} ON a{i}.k = m.month")
         cols.extend(_column(f"a{i}", key) for key in aggs)
     months = ("SELECT to_char(gs, 'YYYY-MM') AS month FROM generate_series("
               "date_trunc('month', CAST(:d_from AS date)), CAST(:d_to AS date), interval '1 month') gs")
-    return (f"WITH RECURSIVE {base_ctes('department')},\nm AS ({months})\n"
+    return (f"WITH RECURSIVE {base_ctes('department')},\n" + ",\n".join(ctes) + f",\nm AS ({months})\n"
             f"SELECT m.month, {', '.join(cols)}\nFROM m\n" + "\n".join(joins) + "\nORDER BY m.month")
 
 
@@ -320,7 +358,8 @@ def drill_sql(by: str, indicator: str, limit: int) -> str:
                   f"WHERE x.grp = :key AND {cond} GROUP BY p.name, p.title ORDER BY p.title")
     else:
         value = {"received": "x.handling_wd", "overdue": "x.late_wd", "reads": "x.actor_name",
-                 "entries": "x.sharing_type", "upkeep": "NULL", "made": "x.state", "issues": "x.state"}[rows]
+                 "entries": "x.sharing_type", "upkeep": "NULL", "made": "x.state", "issues": "x.state",
+                 "accounts": "x.handling_wd", "res_offline": "x.handling_wd"}[rows]
         other = {"received": "x.other_org_id", "made": "x.other_org_id", "overdue": "x.other_org_id",
                  "issues": "x.other_org_id"}.get(rows)
         other_sql = f"(SELECT title FROM org WHERE id = {other})" if other else (
