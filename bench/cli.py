@@ -223,6 +223,16 @@ def git_head() -> str:
         return ""
 
 
+def git_changes() -> list[str]:
+    """Files changed and not committed (the gunicorns run the tree as it is, not HEAD)."""
+    try:
+        out = subprocess.run(["git", "status", "--short", "--untracked-files=no"], cwd=REPO,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+    except OSError:
+        return []
+    return [line.strip() for line in out.splitlines() if line.strip()]
+
+
 def main(argv=None) -> int:
     args = parse(argv)
     STATE.mkdir(parents=True, exist_ok=True)
@@ -233,7 +243,7 @@ def main(argv=None) -> int:
     keys = [k for k in args.sides.split(",") if k in all_sides]
     sides = {k: all_sides[k] for k in keys}
     doc: dict = {
-        "issue": 9, "date": dt.date.today().isoformat(), "git": git_head(), "scale": args.scale,
+        "issue": 9, "date": dt.date.today().isoformat(), "git": git_head(), "git_uncommitted": git_changes(), "scale": args.scale,
         "seed": args.seed, "clients": args.clients, "duration_s": args.duration, "warmup_s": args.warmup,
         "gunicorn": {"workers": args.workers, "threads": args.threads},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
