@@ -22,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+import sqlalchemy as sa
+
 import ckan.model as model
-from ckan import authz
 
 from .. import config as lz_config
 from ..sharing import access as grants_of
@@ -52,6 +53,7 @@ class Reader:
     operator: bool = False                      # a member of the Operator (sees offline entries)
     county: frozenset[str] = frozenset()        # ids of the departments of a county authority
     grants: dict[str, str] = field(default_factory=dict)   # package id → granting request id
+    _clause: Optional[str] = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def signed_in(self) -> bool:
@@ -86,7 +88,13 @@ class Reader:
         return self.decide(pkg.id, pkg.owner_org, pkg.extras.get("sharing_type"))
 
     def solr_readable_clause(self) -> str:
-        """A Solr filter selecting exactly the entries this user may read (built from grants)."""
+        """A Solr filter selecting exactly the entries this user may read (built from grants,
+        once per Reader, i.e. once per user and web request)."""
+        if self._clause is None:
+            self._clause = self._readable_clause()
+        return self._clause
+
+    def _readable_clause(self) -> str:
         if self.sysadmin:
             return "*:*"
         if self.user is None:
@@ -113,14 +121,26 @@ def build(user: Any) -> Reader:
     u = roles.user_obj(user)
     if u is None or u.state != "active":
         return Reader(None)
-    if authz.is_sysadmin(u.name):
+    if u.sysadmin:  # what authz.is_sysadmin reads, without looking the user up again
         return Reader(u, sysadmin=True)
     orgs = frozenset(roles.memberships(u))
-    authority_id = roles.org_id(lz_config.authority_org())
-    return Reader(u, orgs=orgs, authority=authority_id in orgs,
-                  operator=roles.org_id(lz_config.operator_org()) in orgs,
+    authority, operator = _oversight(orgs)
+    return Reader(u, orgs=orgs, authority=authority, operator=operator,
                   county=frozenset(roles.county_jurisdiction(u)),
                   grants=grants_of.active_grants(u))
+
+
+def _oversight(orgs: frozenset[str]) -> tuple[bool, bool]:
+    """(a member of the Authority, of the Operator), for a user in the departments ``orgs``:
+    one query for both (none for a user without a department)."""
+    if not orgs:
+        return False, False
+    names = (lz_config.authority_org(), lz_config.operator_org())
+    rows = (model.Session.query(model.Group.id, model.Group.name)
+            .filter(model.Group.id.in_(orgs), model.Group.is_organization.is_(True),
+                    sa.or_(model.Group.name.in_(names), model.Group.id.in_(names))).all())
+    found = {n for gid, name in rows for n in (gid, name)}
+    return names[0] in found, names[1] in found
 
 
 def reader_for(user: Any) -> Reader:

@@ -21,6 +21,12 @@ import json
 import re
 from typing import Any
 
+import ckan.lib.navl.dictization_functions as navl
+import ckan.lib.plugins as lib_plugins
+import ckan.lib.search as ckan_search
+import ckan.logic.schema as ckan_schema
+import ckan.model as model
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 
 from ..cascade import upward as cascade_upward
@@ -120,7 +126,7 @@ def run(original, context: dict, data_dict: dict) -> dict:
     security_search.strip_stored_copies(result.get("results") or [])  # issue 10: use_default_schema
     redact.redact_packages(result.get("results") or [], reader)
     if counting is not None:
-        _add_access_facet(original, context, counting, result, reader)
+        _add_access_facet(context, counting, result, reader)
     return result
 
 
@@ -130,16 +136,10 @@ def _as_list_fq(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _add_access_facet(original, context: dict, data_dict: dict, result: dict,
-                      reader: Reader) -> None:
+def _add_access_facet(context: dict, data_dict: dict, result: dict, reader: Reader) -> None:
     """Counts of readable / to-request entries among the results, counted by Solr."""
-    data_dict.update({"rows": 0, "start": 0, "facet": "false"})
-    data_dict.pop("facet.field", None)
-    data_dict.pop("sort", None)
-    data_dict["fq_list"] = [*_as_list_fq(data_dict.get("fq_list")),
-                            "+" + reader.solr_readable_clause()]
-    readable = original(dict(context), data_dict)["count"]
     total = result.get("count", 0)
+    readable = _readable_count(context, data_dict, reader, total)
     counts = {"readable": readable, "request": max(total - readable, 0)}
     labels = {"readable": tk._("Readable now"), "request": tk._("Needs a request")}
     result.setdefault("facets", {})[ACCESS_FIELD] = {k: v for k, v in counts.items() if v}
@@ -148,3 +148,73 @@ def _add_access_facet(original, context: dict, data_dict: dict, result: dict,
         "items": [{"name": k, "display_name": labels[k], "count": v}
                   for k, v in counts.items() if v],
     }
+
+
+def _readable_count(context: dict, data_dict: dict, reader: Reader, total: int) -> int:
+    """How many of the ``total`` entries that ``data_dict`` finds the user may read.
+
+    No query when the answer is known (a sysadmin reads all, an anonymous user or one without
+    any department nothing, no results). Otherwise one bare Solr count (rows=0, no facets, no
+    stored documents): the main query's parameters as ``package_search`` sends them to Solr
+    (its validation, the plugins' ``before_dataset_search``, capacity, state, permission
+    labels, through CKAN's own ``PackageSearchQuery``) plus the readable clause as one more
+    ``fq``, instead of a second ``package_search`` (auth, hooks, results decoded and redacted).
+
+    CKAN's search layer accepts neither ``facet.query`` nor ``json.facet`` and returns only
+    field facets, so the count cannot ride on the main query.
+    """
+    clause = reader.solr_readable_clause()
+    if clause == "*:*":
+        return total
+    if clause == "-*:*" or not total:
+        return 0
+    params = _solr_params(context, data_dict)
+    if params is None:
+        return 0
+    include_private = params.pop("_include_private")
+    params.update({"rows": 0, "start": 0, "facet": "false", "fl": "id"})
+    for key in ("sort", "facet.field", "facet.limit", "facet.mincount"):
+        params.pop(key, None)
+    params["fq_list"] = [*_as_list_fq(params.get("fq_list")), "+" + clause]
+    # Public entries carry the label "public", which every user has: the labels restrict
+    # nothing unless private entries are searched too.
+    labels = (lib_plugins.get_permission_labels().get_user_dataset_labels(reader.user)
+              if include_private else None)
+    query = ckan_search.query_for(model.Package)
+    query.run(params, permission_labels=labels)
+    return query.count
+
+
+def _solr_params(context: dict, data_dict: dict) -> dict | None:
+    """``data_dict`` as package_search prepares it for PackageSearchQuery.run (None when a
+    plugin aborts the search). Mirrors ckan/logic/action/get.py package_search."""
+    schema = context.get("schema") or ckan_schema.default_package_search_schema()
+    params, errors = navl.validate(copy.deepcopy(data_dict), schema, dict(context))
+    if errors:  # the main query had the same parameters and passed
+        raise tk.ValidationError(errors)
+    params.update(params.pop("__extras", {}))
+    extras = params.get("extras") or {}
+    for key in [k for k in params if k.startswith("ext_")]:
+        extras[key] = params.pop(key)
+    params["extras"] = extras
+    params["df"] = "text"
+    for plugin in plugins.PluginImplementations(plugins.IPackageController):
+        params = plugin.before_dataset_search(params)
+    if params.get("abort_search"):
+        return None
+    params.pop("abort_search", None)
+    params.pop("use_default_schema", None)
+    params.pop("extras", None)
+    fq = params.get("fq") or ""
+    include_private = tk.asbool(params.pop("include_private", False))
+    include_drafts = tk.asbool(params.pop("include_drafts", False))
+    include_deleted = tk.asbool(params.pop("include_deleted", False))
+    if not include_private:
+        fq = "+capacity:public " + fq
+    if "+state" not in fq:
+        states = ["active", *(["draft"] if include_drafts else []),
+                  *(["deleted"] if include_deleted else [])]
+        fq += " +state:({})".format(" OR ".join(states))
+    params["fq"] = fq
+    params["_include_private"] = include_private
+    return params
