@@ -20,6 +20,7 @@ import ckan.lib.uploader as uploader
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ..web import action_context
 from ..audit import log as audit
 from . import auth as access_auth
 from . import fetch
@@ -34,18 +35,13 @@ _OPEN_ENDPOINTS = {
 }
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else "",
-            "auth_user_obj": tk.current_user if tk.current_user.is_authenticated else None}
-
-
 def download(resource_id: str, filename: Optional[str] = None):
     resource = model.Resource.get(resource_id)
     if resource is None or resource.state != "active":
         return tk.abort(404, tk._("Resource not found"))
     if not tk.current_user.is_authenticated:
         return tk.redirect_to("user.login", came_from=flask.request.full_path)
-    context = _context()
+    context = action_context()
     package = resource.package
     try:
         tk.check_access("resource_data_read", context, {"id": resource_id})

@@ -6,6 +6,8 @@ from flask import Blueprint, request
 
 import ckan.plugins.toolkit as tk
 
+from ..web import action_context
+
 _ = tk._
 cascade = Blueprint("liuzhou_cascade", __name__, url_prefix="/cascade")
 
@@ -14,20 +16,15 @@ LABELS = {"not_covered": "Not covered by the negative list",
           "no_legal_basis": "No legal basis"}
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else "",
-            "auth_user_obj": tk.current_user if tk.current_user.is_authenticated else None}
-
-
 def index():
     try:
-        health = tk.get_action("cascade_health")(_context(), {})
+        health = tk.get_action("cascade_health")(action_context(), {})
     except tk.NotAuthorized:
         if not tk.current_user.is_authenticated:
             return tk.redirect_to("user.login", came_from=request.full_path)
         return tk.abort(403, _("Only the Authority and the Operator see the cascade"))
-    flags = tk.get_action("negative_list_flags")(_context(), {})
-    history = tk.get_action("negative_list_history")(_context(), {})
+    flags = tk.get_action("negative_list_flags")(action_context(), {})
+    history = tk.get_action("negative_list_history")(action_context(), {})
     return tk.render("liuzhou/cascade/index.html", {
         "health": health, "flags": flags, "history": history,
         "reason_labels": {k: _(v) for k, v in LABELS.items()},
@@ -36,7 +33,7 @@ def index():
 
 def sync():
     try:
-        r = tk.get_action("negative_list_sync")(_context(), {})
+        r = tk.get_action("negative_list_sync")(action_context(), {})
     except tk.NotAuthorized:
         return tk.abort(403, _("Only the Authority and the Operator see the cascade"))
     except tk.ValidationError as e:

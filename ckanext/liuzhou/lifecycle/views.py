@@ -14,6 +14,7 @@ from flask import Blueprint, Response, request, send_file
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_uploader
+from ..web import action_context
 
 from . import actions
 
@@ -23,13 +24,8 @@ lifecycle = Blueprint("liuzhou_lifecycle", __name__, url_prefix="/lifecycle")
 
 # ---------------------------------------------------------------- plumbing
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else "",
-            "auth_user_obj": tk.current_user if tk.current_user.is_authenticated else None}
-
-
 def _call(action: str, data: dict) -> Any:
-    return tk.get_action(action)(_context(), data)
+    return tk.get_action(action)(action_context(), data)
 
 
 def _guard(fn: Callable) -> Callable:
@@ -113,7 +109,7 @@ def catalog_offline_new():
             return _render("catalog_offline_new.html", data=data, errors=errors, error_summary=summary)
         tk.h.flash_success(_("Your application has been sent to the Operator for review."))
         return tk.redirect_to("liuzhou_lifecycle.catalog_offline_read", id=app["id"])
-    tk.check_access("catalog_offline_apply", _context(), data)
+    tk.check_access("catalog_offline_apply", action_context(), data)
     return _render("catalog_offline_new.html", data=data)
 
 
@@ -137,7 +133,7 @@ def catalog_offline_read(id: str):
 def catalog_offline_attachment(id: str):
     from .model import CatalogOffline
     import ckan.model as model
-    tk.check_access("catalog_offline_show", _context(), {"id": id})
+    tk.check_access("catalog_offline_show", action_context(), {"id": id})
     app = model.Session.get(CatalogOffline, id)
     uploader = get_uploader(actions.UPLOAD_FOLDER)
     path = os.path.join(uploader.storage_path or "", app.attachment)
@@ -196,7 +192,7 @@ def resource_offline_new():
             return _render("resource_offline_new.html", data=data, pkg=pkg, errors=errors, error_summary=summary)
         tk.h.flash_success(_("Your application has been sent to the Authority, which decides within 3 working days."))
         return tk.redirect_to("liuzhou_lifecycle.resource_offline_read", id=app["id"])
-    tk.check_access("resource_offline_apply", _context(), data)
+    tk.check_access("resource_offline_apply", action_context(), data)
     return _render("resource_offline_new.html", data=data, pkg=pkg)
 
 
@@ -245,7 +241,7 @@ def upkeep_new():
             return _render("upkeep_new.html", data=data, errors=errors, error_summary=summary)
         tk.h.flash_success(_("The upkeep notice has been issued."))
         return tk.redirect_to("liuzhou_lifecycle.upkeep_read", id=notice["id"])
-    tk.check_access("upkeep_notice_create", _context(), {})
+    tk.check_access("upkeep_notice_create", action_context(), {})
     return _render("upkeep_new.html", data=data)
 
 
@@ -288,7 +284,7 @@ def account_new():
             return _render("account_new.html", data=data, errors=errors, error_summary=summary)
         tk.h.flash_success(_("Your request has been sent to the Operator, who handles it within 2 working days."))
         return tk.redirect_to("liuzhou_lifecycle.account_read", id=req["id"])
-    tk.check_access("account_request_create", _context(), {})
+    tk.check_access("account_request_create", action_context(), {})
     return _render("account_new.html", data=data)
 
 
@@ -338,7 +334,7 @@ def system_new():
             return _render("system_form.html", data=data, errors=errors, error_summary=summary, system=None)
         tk.h.flash_success(_("The information system has been registered."))
         return tk.redirect_to("liuzhou_lifecycle.system_edit", id=system["id"])
-    tk.check_access("information_system_create", _context(), {})
+    tk.check_access("information_system_create", action_context(), {})
     return _render("system_form.html", data=data, system=None)
 
 

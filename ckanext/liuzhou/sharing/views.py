@@ -22,6 +22,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import request
 
 from ..calendar import store as cal
+from ..web import action_context, call_or_abort
 from ..calendar.workdays import UnknownCalendarYear
 from . import overdue as overdue_rules
 from . import states
@@ -35,10 +36,6 @@ PAGE_SIZE = 25
 
 # ---------------------------------------------------------------- plumbing
 
-def _context() -> dict:
-    return {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
-
-
 def _signed_in(view: Callable) -> Callable:
     """Anonymous visitors are sent to the sign-in page, then back here."""
     def wrapped(*args, **kwargs):
@@ -50,14 +47,7 @@ def _signed_in(view: Callable) -> Callable:
     return wrapped
 
 
-def _call(action: str, data: dict) -> Any:
-    """Run an action as the current user; NotAuthorized → 403, ObjectNotFound → 404."""
-    try:
-        return tk.get_action(action)(_context(), data)
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e) or _("Not authorized to see this page"))
-    except tk.ObjectNotFound as e:
-        return tk.abort(404, str(e) or _("Not found"))
+_call = call_or_abort
 
 
 def _form_list(name: str) -> list[str]:
@@ -115,14 +105,14 @@ def _entry(package_id: str) -> dict:
 
 def _consumer_orgs(pkg: dict) -> list[dict]:
     """The departments the user may request for: their own, except the entry's provider."""
-    orgs = tk.get_action("organization_list_for_user")(_context(), {"permission": "read"})
+    orgs = tk.get_action("organization_list_for_user")(action_context(), {"permission": "read"})
     return [o for o in orgs if o["id"] != pkg.get("owner_org")]
 
 
 def _department_users(org: str) -> list[dict]:
     """The users of a department, for the scope of knowledge (知悉范围)."""
     found = tk.get_action("organization_show")(
-        _context(), {"id": org, "include_users": True, "include_datasets": False,
+        action_context(), {"id": org, "include_users": True, "include_datasets": False,
                      "include_extras": False, "include_groups": False, "include_followers": False})
     site_user = tk.config.get("ckan.site_id")
     users = [{"name": u["name"], "label": u.get("display_name") or u.get("fullname") or u["name"],
@@ -208,7 +198,7 @@ def new(package_id: str):
         return tk.abort(403, _("You cannot request this entry: it is your own department's, "
                                "or you belong to no department"))
     try:
-        tk.check_access("share_request_create", _context(), {})
+        tk.check_access("share_request_create", action_context(), {})
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
     orgs = _consumer_orgs(pkg)
@@ -229,7 +219,7 @@ def new(package_id: str):
                 return tk.redirect_to("liuzhou_sharing.mine")
         req = None
         try:
-            req = tk.get_action("share_request_create")(_context(), {
+            req = tk.get_action("share_request_create")(action_context(), {
                 "package_id": pkg["id"], **{k: v for k, v in data.items() if v not in ("", [])}})
         except tk.ValidationError as e:
             errors = e.error_dict
@@ -364,7 +354,7 @@ def allowed_steps(req: dict) -> list[str]:
 def _entry_labels(req: dict) -> tuple[Optional[dict], dict, dict]:
     """The entry (as the user may see it) and names of its resources and information items."""
     try:
-        pkg = tk.get_action("package_show")(_context(), {"id": req["package_id"]})
+        pkg = tk.get_action("package_show")(action_context(), {"id": req["package_id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None, {}, {}
     resources = {r["id"]: r.get("name") or r["id"] for r in pkg.get("resources") or []}
@@ -430,7 +420,7 @@ def act(id: str, step: str):
             if value:
                 data[field] = value
     try:
-        tk.get_action(action)(_context(), data)
+        tk.get_action(action)(action_context(), data)
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e) or _("Not authorized to see this page"))
     except tk.ObjectNotFound as e:
@@ -473,7 +463,7 @@ def notifications_read():
 
 def _calendar_page(errors: Optional[dict] = None, data: Optional[dict] = None, form: Optional[str] = None):
     try:
-        tk.check_access("holiday_override_set", _context(), {})
+        tk.check_access("holiday_override_set", action_context(), {})
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
     year = request.args.get("year", "")
@@ -506,7 +496,7 @@ def calendar_change(form: str):
     action, fields, done = CALENDAR_FORMS[form]
     data = {f: request.form.get(f, "").strip() for f in fields if request.form.get(f, "").strip() != ""}
     try:
-        tk.get_action(action)(_context(), data)
+        tk.get_action(action)(action_context(), data)
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
     except tk.ObjectNotFound as e:
