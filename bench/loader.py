@@ -105,17 +105,27 @@ def entries(side: Side, catalog: corpus.Catalog, start: int, stop: int, workers:
             progress=None) -> dict:
     """Create entries start…stop-1 with ``workers`` threads; returns counts and timings."""
     payload = corpus.api_entry if side.key == "project" else corpus.to_stock
-    done = errors = 0
+    done = errors = retried = 0
     first_errors: list[str] = []
     lock = threading.Lock()
     load0 = os.getloadavg()
     t0 = time.monotonic()
 
     def create(i: int) -> None:
-        nonlocal done, errors
+        nonlocal done, errors, retried
         data = payload(catalog.entry(i))
         try:
-            call(side.url, "package_create", data, side.token, timeout=300)
+            try:
+                call(side.url, "package_create", data, side.token, timeout=300)
+            except ApiError as e:
+                # CKAN builds its table of auth functions on a worker's first request; threads
+                # racing it get "Authorization function not found: package_create" (HTTP 500)
+                # just after start. Tried again once, and counted.
+                if e.status != 500:
+                    raise
+                with lock:
+                    retried += 1
+                call(side.url, "package_create", data, side.token, timeout=300)
             ok = True
         except ApiError as e:
             ok = e.status == 409 and "already" in str(e.body)  # a rerun after an interruption
@@ -135,7 +145,7 @@ def entries(side: Side, catalog: corpus.Catalog, start: int, stop: int, workers:
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(create, range(start, stop)))
     seconds = time.monotonic() - t0
-    return {"entries": done, "errors": errors, "first_errors": first_errors, "seconds": round(seconds, 1),
+    return {"entries": done, "errors": errors, "retried_after_500": retried, "first_errors": first_errors, "seconds": round(seconds, 1),
             "per_second": round(done / seconds, 2) if seconds else None, "workers": workers,
             "loadavg_before": [round(x, 2) for x in load0],
             "loadavg_after": [round(x, 2) for x in os.getloadavg()]}
