@@ -6,16 +6,23 @@ decided after 0 to 8 working days (about one in five late), delivered by the Ope
 with quality issues (a few fixed late, one or two still open), a few rejected or withdrawn,
 the most recent still waiting (some past their deadline); reads of the delivered and the
 unconditional data; one catalog upkeep notice; a version of the regional negative list.
+Account requests to the Operator (Art 12, 2 working days) and applications to take a data
+resource offline decided by the Authority (Art 21, 3 working days), most in time, some late,
+the latest still waiting. The resources taken offline are retired ones (old interfaces and
+tables no longer in the catalog), and approved accounts are not created: the history changes
+nothing in today's catalog or accounts.
 
 Every row is written with its historical time, with its timeline event and its audit row
 (the hash chain stays intact: rows are appended in order, only their times are old).
-Deterministic (seeded) and loaded once: a second run finds the history and adds nothing.
+Deterministic (seeded) and loaded once: a second run finds the history and adds nothing (the
+account and offlining part is checked on its own, so a demo loaded before it gets it once).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import random
+import uuid
 from typing import Callable, Optional
 
 import ckan.model as model
@@ -24,7 +31,7 @@ from ..audit import chain
 from ..calendar import store as cal
 from ..calendar.workdays import TZ, UnknownCalendarYear
 from ..cascade.model import NegativeListVersion
-from ..lifecycle.model import UpkeepNotice, UpkeepTarget
+from ..lifecycle.model import AccountRequest, LifecycleEvent, ResourceOffline, UpkeepNotice, UpkeepTarget
 from ..sharing.model import Delivery, QualityIssue, ShareRequest, ShareRequestEvent
 
 MARKER = "【演示数据】"
@@ -47,6 +54,17 @@ NEGATIVE_LIST = [
 ]
 
 
+ACCOUNT_REASONS = {"create": "新入职工作人员需开通平台账户", "modify": "岗位调整，需变更账户角色",
+                   "cancel": "工作人员调离，需注销平台账户"}
+STAFF = [("zhangwei", "张伟"), ("wangfang", "王芳"), ("liuyang", "刘洋"), ("chenjing", "陈静"), ("huangmin", "黄敏"),
+         ("zhaolei", "赵磊"), ("wuxia", "吴霞"), ("zhoujie", "周杰"), ("xulin", "徐琳"), ("sunhao", "孙浩"),
+         ("maqiang", "马强"), ("zhuli", "朱丽"), ("qinwen", "覃文"), ("weixue", "韦雪"), ("lanbo", "蓝波")]
+RETIRED = ["2019版查询接口（已由新版接口替代）", "历史库表（2015—2018年）", "旧版批量下载文件", "试点期间临时数据接口"]
+OFFLINE_DELAYS = [1, 2, 4, 0, 3, 1, 5, 2, 1, 3, 4, 2]  # working days to the Authority's decision: 3 of 12 late
+OFFLINE_REASONS = ["原业务系统已停用，数据迁移至新系统后由新版接口提供", "该库表为历史归档数据，已并入主库表提供",
+                   "试点结束，临时接口停止服务"]
+
+
 def _local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     """Naive UTC of a Beijing wall-clock time."""
     return cal.to_utc_naive(dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TZ))
@@ -59,6 +77,10 @@ class _History:
         self.orgs = {g.name: g for g in model.Session.query(model.Group).filter(
             model.Group.is_organization.is_(True), model.Group.state == "active")}
         self.counts = {"requests": 0, "reads": 0, "quality issues": 0}
+        start = today - dt.timedelta(days=30 * MONTHS)
+        self.start = start
+        self.days = [d for d in (start + dt.timedelta(days=i) for i in range((today - start).days))
+                     if self.workday(d)]
 
     # -- calendar
     def workday(self, day: dt.date) -> bool:
@@ -100,6 +122,25 @@ class _History:
                      detail=json.loads(json.dumps({"from_state": from_state, "to_state": to_state, "event_id": ev.id,
                                                    "deadline": req.deadline, **(detail or {})}, default=str)))
 
+    def lifecycle_event(self, object_type: str, obj, event: str, when: dt.datetime, actor: Optional[model.User],
+                        role: str, org: Optional[str], from_state: Optional[str], to_state: Optional[str],
+                        notify: list[str], provider: str, deadline: Optional[dt.datetime] = None,
+                        detail: Optional[dict] = None, **ids) -> None:
+        """A timeline event and its audit row, as lifecycle/events.py writes them, at ``when``."""
+        detail = json.loads(json.dumps({k: v for k, v in (detail or {}).items() if v is not None}, default=str))
+        ev = LifecycleEvent(object_type=object_type, object_id=obj.id, event=event, from_state=from_state,
+                            to_state=to_state, actor_id=actor.id if actor else None, actor_role=role,
+                            actor_org_id=self.orgs[org].id if org in self.orgs else None, created=when,
+                            deadline=deadline, detail=detail, notify=notify)
+        model.Session.add(ev)
+        model.Session.flush()
+        chain.append(action=f"{object_type}.{event}", created=when, actor_id=actor.id if actor else None,
+                     actor_name=actor.name if actor else None, actor_org=org, object_type=object_type,
+                     object_id=obj.id, provider_org=provider, **ids,
+                     detail=json.loads(json.dumps({"from_state": from_state, "to_state": to_state, "event_id": ev.id,
+                                                   "deadline": deadline, "notify": notify, **detail},
+                                                  default=str)))
+
     def read(self, pkg: model.Package, reader_org: str, when: dt.datetime, request_id: Optional[str] = None) -> None:
         user = self.user_of(reader_org, "consumer_member") if reader_org == "lzsrlzyhshbzj" else None
         chain.append(action="data.read", created=when, actor_id=user.id if user else None,
@@ -121,24 +162,45 @@ def seeded() -> bool:
     return model.Session.query(ShareRequest.id).filter(ShareRequest.basis.like(f"%{MARKER}%")).first() is not None
 
 
+def lifecycle_seeded() -> bool:
+    return model.Session.query(AccountRequest.id).filter(AccountRequest.reason.like(f"%{MARKER}%")).first() is not None
+
+
 def seed(echo: Callable[[str], None] = print, today: Optional[dt.date] = None) -> dict[str, int]:
     """Write the history once; returns what was added (nothing on a second run)."""
+    today = today or cal.local_date(cal.utcnow())
+    h = _History(random.Random(SEED), cal.load(), today)
+    added: dict[str, int] = {}
     if seeded():
         echo("workflow history: already there")
-        return {}
+    else:
+        added.update(_sharing(h, echo))
+    if lifecycle_seeded():
+        echo("account and offlining history: already there")
+    elif _city(h):
+        added.update(_lifecycle(h))
+        model.repo.commit()
+        echo(f"account and offlining history: {added['account requests']} account requests, "
+             f"{added['offline applications']} resource offline applications")
+    return added
+
+
+def _city(h: _History) -> list[str]:
+    """City and county departments other than the Authority and the Operator."""
+    return [name for name, g in sorted(h.orgs.items())
+            if g.extras.get("level") in ("city", "county") and name not in (OPERATOR, AUTHORITY)]
+
+
+def _sharing(h: _History, echo: Callable[[str], None]) -> dict[str, int]:
     restricted = _entries(("conditional", "not_shared"))
     if not restricted:
         echo("workflow history: no conditional entries to request, skipped")
         return {}
-    today = today or cal.local_date(cal.utcnow())
-    h = _History(random.Random(SEED), cal.load(), today)
+    today = h.today
     operator = h.user_of(OPERATOR, "operator")
     authority = h.user_of(AUTHORITY, "authority")
-    city = [name for name, g in sorted(h.orgs.items())
-            if g.extras.get("level") in ("city", "county") and name not in (OPERATOR, AUTHORITY)]
-    start = today - dt.timedelta(days=30 * MONTHS)
-    days = [start + dt.timedelta(days=i) for i in range((today - start).days)]
-    days = [d for d in days if h.workday(d)]
+    city = _city(h)
+    start, days = h.start, h.days
 
     for i, day in enumerate(sorted(h.rng.choice(days) for _ in range(170))):
         pkg = restricted[i % len(restricted)] if h.rng.random() < 0.6 else h.rng.choice(restricted)
@@ -237,7 +299,96 @@ def seed(echo: Callable[[str], None] = print, today: Optional[dt.date] = None) -
                                               removed=[], fetched_at=_local(start, 9)))
     model.repo.commit()
     echo("workflow history: " + ", ".join(f"{v} {k}" for k, v in h.counts.items()))
-    return h.counts
+    return dict(h.counts)
+
+
+def _lifecycle(h: _History) -> dict[str, int]:
+    """Art 12 account requests and Art 21 resource offlining, with realistic delays."""
+    operator = h.user_of(OPERATOR, "operator")
+    authority = h.user_of(AUTHORITY, "authority")
+    city = _city(h)
+    counts = {"account requests": 0, "offline applications": 0}
+
+    # Art 12: the Operator handles most account requests in 0–2 working days, some later
+    for i, day in enumerate(sorted(h.rng.choice(h.days) for _ in range(40))):
+        org = h.rng.choice(city)
+        kind = h.rng.choices(["create", "modify", "cancel"], weights=[6, 3, 2])[0]
+        login, fullname = h.rng.choice(STAFF)
+        created = h.moment(day)
+        req = AccountRequest(kind=kind, org_id=h.orgs[org].id, requester_id="demo", user_name=f"{login}{i + 1:02d}",
+                             fullname=fullname, role=None if kind == "cancel" else h.rng.choice(["member", "editor"]),
+                             reason=f"{MARKER}{ACCOUNT_REASONS[kind]}", deadline=h.deadline(day, 2),
+                             state="submitted", state_changed_at=created, state_changed_by="demo",
+                             created=created, modified=created)
+        model.Session.add(req)
+        model.Session.flush()
+        h.lifecycle_event("account_request", req, "submit", created, None, "provider", org, None, "submitted",
+                          [OPERATOR], org, deadline=req.deadline, detail={"kind": kind, "user_name": req.user_name})
+        counts["account requests"] += 1
+        delay = h.rng.choices([0, 1, 2, 3, 4, 6], weights=[20, 35, 25, 10, 6, 4])[0]
+        decided_day = h.add_workdays(day, delay)
+        if decided_day > h.today:
+            continue  # still waiting (past its deadline or not)
+        decided = h.moment(decided_day)
+        approve = h.rng.random() < 0.9
+        req.state = "approved" if approve else "rejected"
+        req.decided_by, req.decided_at = (operator.id if operator else "demo"), decided
+        req.decision_on_time = decided <= req.deadline
+        req.decision_notes = None if approve else "申请表缺少部门负责人签字，请补充后重新提交"
+        req.state_changed_at, req.state_changed_by, req.modified = decided, req.decided_by, decided
+        h.lifecycle_event("account_request", req, "approve" if approve else "reject", decided, operator, "operator",
+                          OPERATOR, "submitted", req.state, [org], org,
+                          detail={"kind": kind, "user_name": req.user_name, "notes": req.decision_notes,
+                                  "on_time": req.decision_on_time})
+
+    # Art 21: providers retire old resources; the Authority decides in 0–5 working days
+    entries = [p for p in _entries(("unconditional", "conditional", "not_shared"))
+               if model.Group.get(p.owner_org) is not None and model.Group.get(p.owner_org).name in city]
+    if not entries:
+        return counts
+    for i, day in enumerate(sorted(h.rng.choice(h.days) for _ in range(12))):
+        pkg = h.rng.choice(entries)
+        org = model.Group.get(pkg.owner_org).name
+        created = h.moment(day)
+        app = ResourceOffline(package_id=pkg.id, resource_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"liuzhou-demo-retired/{pkg.id}/{i}")),
+                              resource_name=h.rng.choice(RETIRED), provider_org_id=pkg.owner_org, applicant_id="demo",
+                              reason=f"{MARKER}{h.rng.choice(OFFLINE_REASONS)}",
+                              legal_basis="《柳州市政务数据资源调度管理实施细则》第二十一条", deadline=h.deadline(day, 3),
+                              notified_orgs=[], state="submitted", state_changed_at=created, state_changed_by="demo",
+                              created=created, modified=created)
+        model.Session.add(app)
+        model.Session.flush()
+        ids = {"package_id": pkg.id, "resource_id": app.resource_id}
+        h.lifecycle_event("resource_offline", app, "apply", created, None, "provider", org, None, "submitted",
+                          [AUTHORITY], org, deadline=app.deadline,
+                          detail={"reason": app.reason, "legal_basis": app.legal_basis}, **ids)
+        counts["offline applications"] += 1
+        delay = OFFLINE_DELAYS[i % len(OFFLINE_DELAYS)]
+        decided_day = h.add_workdays(day, delay)
+        if decided_day > h.today:
+            continue
+        decided = h.moment(decided_day)
+        approve = h.rng.random() < 0.75
+        app.decided_by, app.decided_at = (authority.id if authority else "demo"), decided
+        app.decision_on_time = decided <= app.deadline
+        app.decision_notes = None if approve else "该资源仍有部门在用，请协调使用部门后再申请"
+        if approve:
+            app.state, app.notice_starts, app.notice_ends = "notice", decided, h.deadline(decided_day, 10)
+        else:
+            app.state = "rejected"
+        app.state_changed_at, app.state_changed_by, app.modified = decided, app.decided_by, decided
+        h.lifecycle_event("resource_offline", app, "approve" if approve else "reject", decided, authority, "authority",
+                          AUTHORITY, "submitted", app.state, [org], org,
+                          detail={"notes": app.decision_notes, "on_time": app.decision_on_time,
+                                  "notice_starts": app.notice_starts, "notice_ends": app.notice_ends}, **ids)
+        done_day = h.add_workdays(h.add_workdays(decided_day, 10), h.rng.choice([1, 1, 2, 3]))
+        if approve and done_day <= h.today:
+            done = h.moment(done_day)
+            app.state, app.completed_by, app.completed_at = "completed", "demo", done
+            app.state_changed_at, app.state_changed_by, app.modified = done, "demo", done
+            h.lifecycle_event("resource_offline", app, "complete", done, None, "provider", org, "notice",
+                              "completed", [AUTHORITY], org, detail={"consumers_told": []}, **ids)
+    return counts
 
 
 def _upkeep(h: _History, authority: Optional[model.User], start: dt.date) -> None:

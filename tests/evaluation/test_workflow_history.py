@@ -1,0 +1,34 @@
+"""The demo's workflow history gives the Art 12 and Art 21 figures something to show: account
+requests and resource offlining decisions with realistic delays, some late, loaded once, and
+nothing changed in today's catalog. (Runs after the other modules: it adds 2026 history.)"""
+from __future__ import annotations
+
+import datetime as dt
+
+import ckan.model as model
+
+from ckanext.liuzhou.demo import workflow_history
+from ckanext.liuzhou.evaluation import queries
+from ckanext.liuzhou.lifecycle.model import AccountRequest, ResourceOffline
+
+TODAY = dt.date(2026, 6, 30)
+
+
+def test_demo_history_has_account_requests_and_offlining_decisions_some_late(fx):
+    added = workflow_history.seed(echo=lambda _: None, today=TODAY)
+    assert added["account requests"] == 40 and added["offline applications"] == 12
+    assert workflow_history.seed(echo=lambda _: None, today=TODAY) == {}   # loaded once
+
+    mark = f"%{workflow_history.MARKER}%"
+    accounts = model.Session.query(AccountRequest).filter(AccountRequest.reason.like(mark)).all()
+    offline = model.Session.query(ResourceOffline).filter(ResourceOffline.reason.like(mark)).all()
+    assert {a.decision_on_time for a in accounts} >= {True, False}
+    assert {a.decision_on_time for a in offline} >= {True, False}
+    assert {a.state for a in offline} >= {"completed", "rejected"}
+    # the resources are retired ones: no resource of today's catalog is touched
+    assert not model.Session.query(model.Resource).filter(
+        model.Resource.id.in_([a.resource_id for a in offline])).count()
+
+    period = queries.Period(TODAY - dt.timedelta(days=240), TODAY)
+    city = next(r for r in queries.ranking(period, by="level") if r["key"] == "city")
+    assert 0 < city["ontime_account"] < 100 and 0 < city["ontime_resource_offline"] < 100
