@@ -44,6 +44,8 @@ def parse(argv=None) -> argparse.Namespace:
                    "no rebuild): e.g. load both sides at once in two runs with --sides, then measure with --keep")
     p.add_argument("--rebuild-only", action="store_true", help="prepare and load what is missing, then time "
                    "`ckan search-index rebuild` (no measurement)")
+    p.add_argument("--rebuild-clear", action="store_true", help="rebuild from an empty core (`--clear`) even "
+                   "when the core's conf is the tree's (e.g. its schema was changed and reloaded by hand)")
     p.add_argument("--prune", action="store_true", help="after loading, delete every dataset that is not one of "
                    "the first --scale entries (entries made by earlier measurements, a larger earlier load), "
                    "so that both sides hold the same catalog")
@@ -128,7 +130,7 @@ def _load_missing(side, catalog, missing, workers) -> dict:
     return total
 
 
-def rebuild(side: services.Side) -> dict:
+def rebuild(side: services.Side, clear: bool = False) -> dict:
     """Time ``ckan search-index rebuild`` of the whole catalog.
 
     The core first gets the conf/ of the tree (a schema changed since an earlier run made the
@@ -142,12 +144,13 @@ def rebuild(side: services.Side) -> dict:
     load0 = os.getloadavg()
     started = dt.datetime.now(dt.timezone.utc).strftime("%H:%M:%S")
     t0 = time.monotonic()
-    side.ckan("search-index", "rebuild", "-q", *(["--clear"] if changed else []), log=f"rebuild-{side.key}.log")
+    clear = clear or bool(changed)
+    side.ckan("search-index", "rebuild", "-q", *(["--clear"] if clear else []), log=f"rebuild-{side.key}.log")
     seconds = time.monotonic() - t0
     docs = services.core_docs(side)
     return {"seconds": round(seconds, 1), "documents": docs,
             "per_second": round(docs / seconds, 1) if seconds else None,
-            "conf_changed": changed, "cleared": bool(changed), "started_utc": started,
+            "conf_changed": changed, "cleared": clear, "started_utc": started,
             "loadavg_before": _load(load0), "loadavg_after": _load(None)}
 
 
@@ -264,7 +267,7 @@ def main(argv=None) -> int:
         if not args.no_rebuild and not args.load_only:
             for key, side in sides.items():
                 say(f"{key}: timing ckan search-index rebuild")
-                doc["rebuild"][key] = rebuild(side)
+                doc["rebuild"][key] = rebuild(side, args.rebuild_clear)
                 say(f"{key}: rebuild {doc['rebuild'][key]}")
             if len(doc["rebuild"]) == 2:
                 doc["rebuild"]["ratio"] = report.ratio(doc["rebuild"]["project"]["seconds"],
