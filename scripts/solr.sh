@@ -3,7 +3,10 @@
 #
 #   scripts/solr.sh install [--force]   resolve the Solr jars with Maven (cached classpath),
 #                                       compile solr/Launcher.java (cached jar)
-#   scripts/solr.sh start               start in the background; waits for every core's admin/ping
+#   scripts/solr.sh start               start in the background; waits for every core's admin/ping.
+#                                       Already running: writes every core's conf/ again, creates
+#                                       missing cores, reloads those whose conf/ changed and
+#                                       empties those whose schema changed (rebuild their index)
 #   scripts/solr.sh stop                SIGTERM, wait for exit and for the port to be free
 #   scripts/solr.sh restart
 #   scripts/solr.sh status              "running ..." and exit 0, or "stopped" and exit 3
@@ -22,7 +25,8 @@
 #                it); 0: don't. Default 0 when CI=true (a fresh clone never reuses it).
 #   JAVA_HOME    optional; else `java` on PATH (a JDK 17+: solr/Launcher.java is compiled, once)
 #
-# Cores (regenerated conf on every start, data kept):
+# Cores (regenerated conf on every start, data kept unless schema.xml changed: then the
+# core's index is emptied and must be rebuilt, see say_reindex):
 #   ckan, ckan_test              liuzhou schema (CKAN's + Chinese text), solr/configsets/liuzhou
 #   ckan_stock, ckan_stock_test  CKAN's schema unchanged, same solrconfig (for comparisons)
 set -euo pipefail
@@ -211,6 +215,10 @@ cds_opts() {
   fi
 }
 
+# Cores whose conf/ (all of it, and schema.xml alone) prepare_home found different from the
+# one it writes; the index of a core whose schema changed was built with the old one.
+CHANGED_CONF=() CHANGED_SCHEMA=()
+
 prepare_home() {
   need_python
   mkdir -p "$SOLR_HOME" "$LOG_DIR"
@@ -219,12 +227,17 @@ prepare_home() {
   "$PYTHON" "$SOLR_SRC/make_schema.py" --chain "$SOLR_ZH_CHAIN" --out-dir "$gen" ||
     die "could not generate schema.xml (is ckan installed for PYTHON=$PYTHON?)"
   local entry core variant dir
+  CHANGED_CONF=() CHANGED_SCHEMA=()
   for entry in "${CORES[@]}"; do
     core=${entry%%:*} variant=${entry#*:} dir=$SOLR_HOME/$core
     mkdir -p "$dir"
     rm -rf "$dir/conf.new"
     cp -r "$SOLR_SRC/configsets/liuzhou/conf" "$dir/conf.new"
     cp -f "$gen/$variant/schema.xml" "$dir/conf.new/schema.xml"
+    if [[ -d $dir/conf ]] && ! diff -rq "$dir/conf" "$dir/conf.new" >/dev/null 2>&1; then
+      CHANGED_CONF+=("$core")
+      cmp -s "$dir/conf/schema.xml" "$dir/conf.new/schema.xml" || CHANGED_SCHEMA+=("$core")
+    fi
     rm -rf "$dir/conf"
     mv "$dir/conf.new" "$dir/conf"
     printf '# written by scripts/solr.sh; conf/ is regenerated on every start, data/ is kept\nname=%s\nschema_variant=%s\n' \
@@ -232,15 +245,38 @@ prepare_home() {
   done
 }
 
-# A Solr started before a core was added to CORES: write the new cores' instance dirs and
-# create them through CoreAdmin, without a restart.
-add_missing_cores() {
+# After prepare_home: the cores whose schema changed. Their index cannot be kept: Lucene
+# refuses documents whose fields changed docValues (or other index options) against segments
+# written before, and a RELOAD keeps the IndexWriter that remembers them. So their index is
+# emptied (UNLOAD with its data, CREATE again) and must be rebuilt from the database.
+say_reindex() {
+  local core
+  for core in "${CHANGED_SCHEMA[@]}"; do
+    say "core $core: schema.xml changed (solr/make_schema.py); its index was emptied:" \
+        "rebuild it with ckan -c INI search-index rebuild (make serve does; test cores need nothing)"
+  done
+}
+
+# Running Solr: empty and re-create one core from its instance dir (conf/ already written).
+recreate_core() {
+  local core=$1
+  http_get "$BASE_URL/admin/cores?action=UNLOAD&core=$core&deleteIndex=true&deleteDataDir=true&wt=json" 60 >/dev/null ||
+    die "could not unload core $core"
+  rm -rf "${SOLR_HOME:?}/$core/data" "$SOLR_HOME/$core/core.properties"
+  http_get "$BASE_URL/admin/cores?action=CREATE&name=$core&instanceDir=$core&wt=json" 120 >/dev/null || {
+    log_tail 20
+    die "could not re-create core $core (scripts/solr.sh restart)"
+  }
+}
+
+# A running Solr: write every core's conf/ again, create the cores added to CORES since it
+# started (CoreAdmin CREATE, without a restart) and reload the cores whose conf/ changed.
+sync_running_cores() {
   local entry core missing=()
   for entry in "${CORES[@]}"; do
     core=${entry%%:*}
     http_get "$BASE_URL/$core/admin/ping?wt=json" 5 >/dev/null 2>&1 || missing+=("$core")
   done
-  ((${#missing[@]})) || return 0
   prepare_home
   for core in "${missing[@]}"; do
     # CoreAdmin refuses an instance dir that already has a core.properties; CREATE writes it.
@@ -249,6 +285,17 @@ add_missing_cores() {
       die "could not create core $core (scripts/solr.sh restart)"
     say "core $core created"
   done
+  for core in "${CHANGED_CONF[@]}"; do
+    [[ " ${missing[*]} " == *" $core "* ]] && continue
+    if [[ " ${CHANGED_SCHEMA[*]} " == *" $core "* ]]; then
+      recreate_core "$core"
+    else
+      http_get "$BASE_URL/admin/cores?action=RELOAD&core=$core&wt=json" 120 >/dev/null ||
+        die "could not reload core $core with its new conf/ (scripts/solr.sh restart)"
+      say "core $core reloaded with its new conf/"
+    fi
+  done
+  say_reindex
 }
 
 cmd_start() {
@@ -258,7 +305,7 @@ cmd_start() {
     [[ -z $RUNNING_PORT ]] || use_port "$RUNNING_PORT"
     say "already running (pid $pid) at $BASE_URL"
     [[ $want == "$SOLR_PORT" ]] || say "note: SOLR_PORT=$want ignored; stop it first to change the port"
-    add_missing_cores
+    sync_running_cores
     return 0
   fi
   if port_busy; then
@@ -271,6 +318,8 @@ cmd_start() {
   local jar; jar=$(launcher_jar "$java" "$cp_file")
   local cp; cp=$jar:$(<"$cp_file")
   prepare_home
+  local changed
+  for changed in "${CHANGED_SCHEMA[@]}"; do rm -rf "${SOLR_HOME:?}/$changed/data"; done
 
   # Heap: a portal index is small and Lucene reads it through mmap (page cache, outside
   # the heap), so 1 GB max is plenty on a 2-core/24 GB machine shared with Postgres and
@@ -324,6 +373,7 @@ cmd_start() {
   done
   local secs; secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
   say "Solr running (pid $pid) at $BASE_URL, cores: ${CORES[*]%%:*}; ready in ${secs}s; logs in $LOG_DIR"
+  say_reindex
 }
 
 cmd_stop() {

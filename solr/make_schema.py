@@ -83,6 +83,25 @@ ADDED_COPY_FIELDS: list[tuple[str, str]] = [
     ("information_item_names", "text"),
 ]
 
+# The search page's facet fields (catalog/search.py dataset_facets) get docValues: Solr then
+# counts facets from columns written at index time instead of un-inverting each field into
+# memory for every new searcher (20–180 ms on the first faceted query after each commit at
+# 12,684 entries, README "Benchmarks"). useDocValuesAsStored="false": a field that was not
+# stored is still not returned by fl. Changing docValues needs a reindex (scripts/solr.sh
+# says so when a core's schema changes).
+#   CKAN's fields: the attributes are added to CKAN's <field> element.
+DOCVALUES_FIELDS: list[str] = ["organization", "tags"]
+#   The scheming select fields reach Solr through CKAN's catch-all `*` (string, not stored,
+#   single-valued): declared here as such, plus docValues.
+FACET_FIELDS: list[str] = ["classification", "sharing_type", "update_cycle", "format_category",
+                           "open_attribute"]
+_DOCVALUES = {"docValues": "true", "useDocValuesAsStored": "false"}
+ADDED_FIELDS += [(name, "string", {"indexed": "true", "stored": "false", "multiValued": "false",
+                                   **_DOCVALUES}) for name in FACET_FIELDS]
+for _i, (_name, _type, _attrs) in enumerate(ADDED_FIELDS):
+    if _name == "provider_level":   # a facet too
+        ADDED_FIELDS[_i] = (_name, _type, {**_attrs, **_DOCVALUES})
+
 TEXT_ZH = "text_zh"
 
 # --------------------------------------------------------------------------
@@ -213,6 +232,19 @@ def _set_field_type(text: str, field: str, old: str, new: str) -> str:
     return text[:tag.start()] + new_tag + text[tag.end():]
 
 
+def _add_field_attrs(text: str, field: str, attrs: dict[str, str]) -> str:
+    tag = _one(r'<field\s[^>]*\bname="%s"[^>]*>' % re.escape(field), text, f'<field name="{field}">')
+    tag_text = tag.group(0)
+    for k in attrs:
+        if re.search(r'\b%s=' % re.escape(k), tag_text):
+            raise SchemaError(f'field "{field}" already has {k} in CKAN\'s schema: review '
+                              "DOCVALUES_FIELDS in solr/make_schema.py")
+    end = tag_text.rstrip(">").rstrip("/").rstrip()
+    added = "".join(f' {k}="{v}"' for k, v in attrs.items())
+    new_tag = end + added + tag_text[len(end):]
+    return text[:tag.start()] + new_tag + text[tag.end():]
+
+
 def make_liuzhou(stock: str, chain: str, source: str) -> str:
     if chain not in CHAINS:
         raise SchemaError(f"unknown chain {chain!r}; choose from {', '.join(CHAINS)}")
@@ -227,6 +259,8 @@ def make_liuzhou(stock: str, chain: str, source: str) -> str:
     # 2. field -> type changes
     for field, old, new, _why in FIELD_TYPE_CHANGES:
         out = _set_field_type(out, field, old, new)
+    for field in DOCVALUES_FIELDS:
+        out = _add_field_attrs(out, field, _DOCVALUES)
 
     # 3. dynamic fields, before CKAN's catch-all "*"
     catch_all = _one(r'[ \t]*<dynamicField\s+name="\*"', out, 'catch-all <dynamicField name="*">')
@@ -258,6 +292,7 @@ def make_liuzhou(stock: str, chain: str, source: str) -> str:
         f"     Variant: liuzhou, chain \"{chain}\" (added field type {TEXT_ZH})\n"
         f"     Field type changes:\n{changes}\n"
         f"     Added fields: {', '.join(n for n, _, _ in ADDED_FIELDS)}\n"
+        f"     docValues (facets): {', '.join(_docvalue_fields())}\n"
         f"     Added dynamic fields: {dyn} -->\n")
     decl = re.match(r"<\?xml[^>]*\?>\s*\n", out)
     pos = decl.end() if decl else 0
@@ -306,9 +341,17 @@ def check(stock: str, liuzhou: str) -> None:
     copy = lambda r: sorted((c.get("source"), c.get("dest")) for c in r.iter("copyField"))
     if sorted(copy(s_root) + list(ADDED_COPY_FIELDS)) != copy(l_root):
         raise SchemaError("copyFields changed")
+    for name in _docvalue_fields():
+        el = l_f.get(("field", name))
+        if el is None or el.get("docValues") != "true":
+            raise SchemaError(f"facet field {name} has no docValues")
     types = {t.get("name") for t in l_root.iter() if t.tag.lower() == "fieldtype"}
     if TEXT_ZH not in types:
         raise SchemaError(f"{TEXT_ZH} field type missing")
+
+
+def _docvalue_fields() -> list[str]:
+    return [*DOCVALUES_FIELDS, *(n for n, _, a in ADDED_FIELDS if a.get("docValues") == "true")]
 
 
 # --------------------------------------------------------------------------
