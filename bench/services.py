@@ -160,7 +160,7 @@ def sync_core_conf(side: Side) -> list[str]:
     A core made by an earlier run keeps the schema it was made with; when the generator or
     the configset changed since, the new conf/ is written into the core's instance dir and
     the core RELOADed through CoreAdmin. Returns the files that changed (empty: nothing to do).
-    The index must then be rebuilt from an empty core (``rebuild(side, clear=True)``).
+    A core whose schema changed is emptied (UNLOAD with its index, CREATE): rebuild its index.
     """
     conf = STACK_DIR / "solr" / "home" / side.core / "conf"
     tmp = Path(tempfile.mkdtemp(dir=conf.parent, prefix=".conf-"))
@@ -174,7 +174,18 @@ def sync_core_conf(side: Side) -> list[str]:
             conf.rename(old)
             (tmp / "conf").rename(conf)
             shutil.rmtree(old, ignore_errors=True)
-            _http_json(f"{SOLR}/admin/cores?action=RELOAD&core={side.core}&wt=json", timeout=300)
+            if "schema.xml" in changed:
+                # Lucene refuses documents whose fields changed docValues (or other index
+                # options) against segments written before, and a RELOAD keeps the IndexWriter
+                # that remembers them: the core is emptied and made again (as scripts/solr.sh).
+                _http_json(f"{SOLR}/admin/cores?action=UNLOAD&core={side.core}&deleteIndex=true"
+                           f"&deleteDataDir=true&wt=json", timeout=300)
+                shutil.rmtree(conf.parent / "data", ignore_errors=True)
+                (conf.parent / "core.properties").unlink(missing_ok=True)
+                _http_json(f"{SOLR}/admin/cores?action=CREATE&name={side.core}&instanceDir={side.core}"
+                           f"&property.schema_variant={side.variant}&wt=json", timeout=300)
+            else:
+                _http_json(f"{SOLR}/admin/cores?action=RELOAD&core={side.core}&wt=json", timeout=300)
         return changed
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
