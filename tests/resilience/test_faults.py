@@ -113,6 +113,10 @@ def test_solr_stopped_mid_run(stack, world, drive, tmp_path, request):
 @pytest.fixture
 def private_queue(stack, monkeypatch):
     """E-mail on, to a recording SMTP server; CKAN's job queue on a private Redis."""
+    from urllib.parse import urlparse
+
+    from rq import connections as rq_connections
+
     import ckan.lib.jobs as ckan_jobs
     import ckan.lib.redis as ckan_redis
 
@@ -127,6 +131,12 @@ def private_queue(stack, monkeypatch):
     # an earlier test would still enqueue on the shared Redis, where no private worker looks
     monkeypatch.setattr(ckan_jobs, "_queues", {})
     yield sink
+    # CKAN also pushes every connection it makes on rq's connection stack, where an rq Worker
+    # made without one looks: leave none to the private Redis for the tests that follow
+    private_port = urlparse(stack.redis_url(0)).port
+    while (top := rq_connections.get_current_connection()) is not None \
+            and top.connection_pool.connection_kwargs.get("port") == private_port:
+        rq_connections.pop_connection()
     sink.close()
     if "redis" in stack.running:
         stack.stop("redis")
