@@ -11,6 +11,7 @@ from flask import Blueprint, Response, request
 import ckan.plugins.toolkit as tk
 
 from ..sharing import roles
+from ..web import action_context, call_or_abort
 from . import charts, export, scope
 from . import definitions as d
 
@@ -18,20 +19,8 @@ _ = tk._
 evaluation = Blueprint("liuzhou_evaluation", __name__, url_prefix="/evaluation")
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
-
-
 def _call(action: str, data: dict) -> Any:
-    try:
-        return tk.get_action(action)(_context(), data)
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e) or _("Not authorized to see this page"))
-    except tk.ObjectNotFound as e:
-        return tk.abort(404, str(e) or _("Not found"))
-    except tk.ValidationError as e:
-        msgs = [str(m) for ms in (e.error_dict or {}).values() for m in (ms if isinstance(ms, list) else [ms])]
-        return tk.abort(400, "; ".join(msgs) or _("Invalid request"))
+    return call_or_abort(action, data, invalid_is_400=True)
 
 
 def _period_args() -> dict:
@@ -86,7 +75,7 @@ def ranking():
 def _refused(action: str) -> bool:
     """Whether the auth function of ``action`` refuses the current user."""
     try:
-        tk.check_access(action, _context())
+        tk.check_access(action, action_context())
         return False
     except tk.NotAuthorized:
         return True
