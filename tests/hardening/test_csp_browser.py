@@ -4,19 +4,16 @@ violation the browser reports (``securitypolicyviolation`` events and console er
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import chromium  # noqa: F401  (the headless Chromium fixture)
 from tests.browser.live_server import LiveServer
 from tests.conftest import make_user
 
 from .conftest import AUTHORITY, CONSUMER, OPERATOR, PROVIDER
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("LIUZHOU_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PASSWORD = "Liuzhou@Test2026"
 RECORD = """
 window.__csp = [];
@@ -35,17 +32,6 @@ def server(world, targets, request, tmp_path_factory):
     live.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
 def _pages(targets) -> dict[str, list[str]]:
     v = targets.values
     return {
@@ -59,12 +45,12 @@ def _pages(targets) -> dict[str, list[str]]:
     }
 
 
-def test_the_pages_raise_no_csp_violation(server, browser, targets):
+def test_the_pages_raise_no_csp_violation(server, chromium, targets):
     violations, checked = [], 0
     for org, urls in _pages(targets).items():
         role = "admin" if org in (PROVIDER, AUTHORITY) else "member"
         user = make_user(org, role, password=PASSWORD)["name"]
-        context = browser.new_context(base_url=server.url, locale="zh-CN")
+        context = chromium.new_context(base_url=server.url, locale="zh-CN")
         context.set_default_timeout(60_000)
         context.add_init_script(RECORD)
         page = context.new_page()
