@@ -52,6 +52,44 @@ def test_ckan_download_routes_go_through_the_same_check(app, data, tokens):
         assert allowed.status_code == 200 and allowed.data == CSV, path
 
 
+def test_the_datastore_dump_route_goes_through_the_same_check(app, data, tokens):
+    rid = data.table["conditional"]["resource_id"]
+    for who in ("other_admin", "consumer_member", "county_authority"):
+        refused = app.get(f"/datastore/dump/{rid}", headers=tokens[getattr(data.world, who)])
+        assert refused.status_code in (403, 404) and "张三" not in refused.get_data(as_text=True), who
+    before = len(_audit(resource_id=rid, action="data.read"))
+    allowed = app.get(f"/datastore/dump/{rid}?format=csv", headers=tokens[data.world.consumer_scoped])
+    assert allowed.status_code == 200 and "张三" in allowed.get_data(as_text=True)
+    assert len(_audit(resource_id=rid, action="data.read")) > before
+
+
+def test_the_api_over_http_gives_a_forbidden_user_no_location_and_no_data(app, data, tokens):
+    """What a ckanapi client of another department gets: 200 without a location on the
+    catalog reads, 403 on the data reads."""
+    w, user = data.world, tokens[data.world.other_admin]
+    rid = data.upload["conditional"]["id"]
+    table = data.table["conditional"]["resource_id"]
+    reads = {
+        "package_show": {"id": w.conditional["id"]},
+        "resource_show": {"id": rid},
+        "package_search": {"q": w.conditional["title"], "rows": 100},
+        "current_package_list_with_resources": {"limit": 1000},
+        "resource_search": {"query": "name:样例数据"},
+        "package_activity_list": {"id": w.conditional["id"]},
+        "organization_show": {"id": w.conditional["owner_org"], "include_datasets": True},
+    }
+    for action, params in reads.items():
+        response = app.post(f"/api/3/action/{action}", json=params, headers=user)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200, (action, body[:300])
+        assert LOCATION not in body and f"/data/{rid}" not in body and "/download/" not in body, action
+    for action, params in (("datastore_search", {"resource_id": table}),
+                           ("datastore_info", {"id": table}),
+                           ("datastore_search_sql", {"sql": f'SELECT * FROM "{table}"'})):
+        response = app.post(f"/api/3/action/{action}", json=params, headers=user)
+        assert response.status_code == 403 and "张三" not in response.get_data(as_text=True), action
+
+
 def test_not_shared_data_is_downloaded_by_the_authority_and_the_provider_only(app, data, tokens):
     rid = data.upload["not_shared"]["id"]
     for user, status in ((data.world.authority, 200), (data.world.provider_editor, 200),

@@ -110,6 +110,28 @@ def test_plain_fields_may_be_asked_for(data):
     assert {"id", "name"} <= set(result["results"][0])
 
 
+@pytest.mark.parametrize("fl", ["name", "id,title", "name,owner_org", "id,sharing_type"])
+def test_results_with_chosen_fields_still_say_who_may_read(data, fl):
+    """``fl`` may leave out the fields the rule reads: the answer comes from the database, not
+    from a default (a conditional entry was once marked readable by the unconditional rule)."""
+    w = data.world
+    expected = {w.conditional["name"]: {"readable": False, "via": "request", "share_request_id": None},
+                w.not_shared["name"]: {"readable": False, "via": "request", "share_request_id": None},
+                w.unconditional["name"]: {"readable": True, "via": "unconditional", "share_request_id": None}}
+    for user, grant in ((w.other_admin, None), (w.consumer_scoped, data.grant["id"])):
+        results = _call(user, "package_search", fl=fl, rows=1000, fq="organization:lzsgaj")["results"]
+        ids = {w.conditional["id"]: w.conditional["name"], w.not_shared["id"]: w.not_shared["name"],
+               w.unconditional["id"]: w.unconditional["name"]}
+        seen = {ids.get(p.get("id"), p.get("name")): p["liuzhou_access"] for p in results}
+        want = dict(expected)
+        if grant:
+            want[w.conditional["name"]] = {"readable": True, "via": "grant", "share_request_id": grant}
+        assert {k: seen.get(k) for k in want} == want, (user, fl)
+        assert set(results[0]) <= set(fl.split(",")) | {"liuzhou_access"}  # nothing added
+    provider = _call(w.provider_editor, "package_search", fl=fl, rows=1000, fq="organization:lzsgaj")
+    assert all("liuzhou_access" not in p for p in provider["results"])  # the owner: no redaction
+
+
 def test_access_filter_and_facet_are_computed_from_grants(data):
     w = data.world
     ids = {w.conditional["id"], w.not_shared["id"], w.unconditional["id"]}
@@ -129,6 +151,40 @@ def test_access_filter_and_facet_are_computed_from_grants(data):
 
 
 # --- other CKAN read actions ---------------------------------------------------------------
+
+def test_tag_show_with_its_entries_is_redacted(data):
+    """CKAN's tag_show reads the stored entries straight from Solr (with every location):
+    here its entries come from the chained package_search."""
+    w = data.world
+    _call(w.provider_editor, "package_patch", id=w.conditional["id"], tags=[{"name": "身份核验"}])
+    _call(w.provider_editor, "package_patch", id=w.unconditional["id"], tags=[{"name": "身份核验"}])
+    tag = _call(w.other_admin, "tag_show", id="身份核验", include_datasets=True)
+    by_name = {p["name"]: p for p in tag["packages"]}
+    assert {w.conditional["name"], w.unconditional["name"]} <= set(by_name)
+    assert LOCATION not in _urls(tag)
+    assert all(r["url"] == "" for r in by_name[w.conditional["name"]]["resources"])
+    assert all("/data/" in r["url"] for r in by_name[w.unconditional["name"]]["resources"])
+    scoped = _call(w.consumer_scoped, "tag_show", id="身份核验", include_datasets=True)
+    mine = next(p for p in scoped["packages"] if p["name"] == w.conditional["name"])
+    assert mine["liuzhou_access"]["share_request_id"] == data.grant["id"] and LOCATION not in _urls(scoped)
+    assert "packages" not in _call(w.other_admin, "tag_show", id="身份核验")
+    own = _call(w.provider_editor, "tag_show", id="身份核验", include_datasets=True)
+    assert LOCATION in _urls(own)  # the provider's own users see the real location
+
+
+def test_followed_entries_are_redacted(data):
+    """Anyone may follow an entry; the lists of followed entries are dictized from the database."""
+    w = data.world
+    user = w.county_authority
+    _call(user, "follow_dataset", id=w.conditional["id"])
+    try:
+        for action in ("dataset_followee_list", "followee_list"):
+            listed = _call(user, action, id=user)
+            assert w.conditional["title"] in _urls(listed), action
+            assert LOCATION not in _urls(listed) and "/download/" not in _urls(listed), action
+    finally:
+        _call(user, "unfollow_dataset", id=w.conditional["id"])
+
 
 def test_current_package_list_with_resources_is_redacted(data):
     result = _call(data.world.other_admin, "current_package_list_with_resources", limit=100)
@@ -158,6 +214,42 @@ def test_activity_records_hold_no_locations_or_requests(data):
         assert data.grant["id"] not in text and "社会保障待遇资格认证" not in text
     with pytest.raises(tk.NotAuthorized):   # CKAN: only editors see an activity's data
         _call(w.other_admin, "activity_show", id=activities[0]["id"], include_data=True)
+
+
+def test_every_activity_stream_of_a_forbidden_user_holds_no_location_or_request(data):
+    """The streams a user of another department may read (their records carry the entry's copy,
+    cleaned on write); the records' full data and diffs stay with the entry's editors."""
+    w = data.world
+    _call(w.provider_editor, "package_patch", id=w.conditional["id"], notes="核验接口说明（活动流）。")
+    user = w.other_admin
+    streams = {
+        "package_activity_list": {"id": w.conditional["id"]},
+        "organization_activity_list": {"id": w.conditional["owner_org"]},
+        "recently_changed_packages_activity_list": {},
+        "user_activity_list": {"id": w.provider_editor},
+        "dashboard_activity_list": {},
+    }
+    package_activity = None
+    for action, params in streams.items():
+        activities = _call(user, action, **params)
+        text = _urls(activities)
+        assert LOCATION not in text, action
+        assert data.grant["id"] not in text and "社会保障待遇资格认证" not in text, action
+        if action == "package_activity_list":
+            assert activities, action
+            package_activity = activities[0]["id"]
+    for action, params in (("activity_show", {"include_data": True}), ("activity_data_show", {}),
+                           ("activity_diff", {"object_type": "package"})):
+        with pytest.raises(tk.NotAuthorized):
+            _call(user, action, id=package_activity, **params)
+
+
+def test_the_default_schema_and_organization_pages_of_the_api_are_redacted(data):
+    w = data.world
+    pkg = _call(w.other_admin, "package_show", id=w.conditional["id"], use_default_schema=True)
+    assert LOCATION not in _urls(pkg) and all(r["url"] == "" for r in pkg["resources"])
+    org = _call(w.other_admin, "organization_show", id=w.conditional["owner_org"], include_datasets=True)
+    assert org["packages"] and LOCATION not in _urls(org)
 
 
 def test_requests_and_scopes_are_not_in_solr(data):
@@ -192,6 +284,15 @@ def test_datastore_sql_checks_every_table(data):
         _call(w.other_admin, "datastore_search_sql", sql=sql)
     assert _call(w.other_admin, "datastore_search_sql", sql=f'SELECT xm FROM "{open_}"')["records"]
     assert _call(w.consumer_scoped, "datastore_search_sql", sql=sql)["records"][0]["xm"] == "张三"
+
+
+def test_datastore_info_follows_the_rule(data):
+    w = data.world
+    rid = data.table["conditional"]["resource_id"]
+    for user in (w.other_admin, w.consumer_member, w.county_authority):
+        with pytest.raises(tk.NotAuthorized):
+            _call(user, "datastore_info", id=rid)
+    assert "xm" in {f["id"] for f in _call(w.consumer_scoped, "datastore_info", id=rid)["fields"]}
 
 
 def test_datastore_of_not_shared_data_is_closed_to_the_operator(data):

@@ -5,6 +5,10 @@
 - ``package_show`` / ``resource_show`` are redacted by the plugin's ``after_dataset_show``.
 - ``current_package_list_with_resources`` and ``resource_search`` return resources straight
   from the database: redacted here; ``resource_search`` may not search by location.
+- ``tag_show`` with ``include_datasets`` reads stored entries straight from Solr: its entries
+  come from the chained ``package_search`` instead (redacted, offline entries hidden).
+- ``dataset_followee_list`` and ``followee_list`` dictize the entries a user follows from the
+  database (anyone may follow an entry): redacted here.
 - DataStore reads (when the datastore plugin runs) are checked by the auth chain and each
   successful read is written to the audit log (Art 25).
 """
@@ -70,6 +74,42 @@ def resource_search(original, context, data_dict):
     return result
 
 
+@tk.chained_action
+@tk.side_effect_free
+def tag_show(original, context, data_dict):
+    include = tk.asbool((data_dict or {}).get("include_datasets", False))
+    result = original(context, dict(data_dict or {}, include_datasets=False))
+    if not include:
+        return result
+    field = "tags"
+    if result.get("vocabulary_id"):
+        vocab = model.Vocabulary.get(result["vocabulary_id"])
+        field = f"vocab_{vocab.name}" if vocab else field
+    name = result["name"].replace("\\", "\\\\").replace('"', '\\"')
+    search_context = {k: v for k, v in context.items() if k not in ("schema", "tag", "__auth_audit")}
+    result["packages"] = tk.get_action("package_search")(search_context, {
+        "fq": f'+{field}:"{name}"', "rows": 1000})["results"]
+    return result
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dataset_followee_list(original, context, data_dict):
+    result = original(context, data_dict)
+    if not context.get("ignore_auth"):
+        redact.redact_packages(result, context_reader(context))
+    return result
+
+
+@tk.chained_action
+@tk.side_effect_free
+def followee_list(original, context, data_dict):
+    reader = context_reader(context)  # the caller, before CKAN sets ignore_auth for the lists
+    result = original(context, data_dict)
+    redact.redact_packages([f["dict"] for f in result if f.get("type") == "dataset"], reader)
+    return result
+
+
 def _record_datastore_read(context, resource_ids: list[str]) -> None:
     user = context.get("auth_user_obj") or context.get("user")
     for rid in resource_ids:
@@ -101,6 +141,9 @@ def get_actions() -> dict[str, Any]:
         "package_search": package_search,
         "current_package_list_with_resources": current_package_list_with_resources,
         "resource_search": resource_search,
+        "tag_show": tag_show,
+        "dataset_followee_list": dataset_followee_list,
+        "followee_list": followee_list,
     }
     if plugins.plugin_loaded("datastore"):
         actions["datastore_search"] = datastore_search

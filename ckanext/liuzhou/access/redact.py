@@ -7,8 +7,11 @@ an empty ``url`` when they may not. The entry says which, and why, in ``liuzhou_
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
+import sqlalchemy as sa
+
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .policy import Reader
@@ -16,6 +19,8 @@ from .policy import Reader
 ACCESS_KEY = "liuzhou_access"
 # Resource keys that can carry a location or a copy of the data.
 _LOCATION_KEYS = ("url", "cache_url", "original_url")
+# The fields the rule reads; a search with ``fl`` may leave them out (then read from the database).
+_RULE_FIELDS = {"id", "owner_org", "sharing_type"}
 
 
 def platform_url(resource_id: str) -> str:
@@ -31,11 +36,18 @@ def redact_resource(resource: dict, readable: bool) -> dict:
     return resource
 
 
-def redact_package(pkg_dict: dict, reader: Reader) -> dict:
-    """Redact in place (and return) one entry's dict for this reader."""
-    if not isinstance(pkg_dict, dict) or reader.owns(pkg_dict.get("owner_org")):
+def redact_package(pkg_dict: dict, reader: Reader, facts: Optional[tuple] = None) -> dict:
+    """Redact in place (and return) one entry's dict for this reader.
+
+    ``facts`` = (id, owner_org, sharing_type) from the database, for a dict that lacks the
+    fields the rule reads (a ``package_search`` with ``fl``); without them the dict's own."""
+    if not isinstance(pkg_dict, dict):
         return pkg_dict
-    decision = reader.decide_dict(pkg_dict)
+    pid, owner, sharing = facts or (pkg_dict.get("id"), pkg_dict.get("owner_org"),
+                                    pkg_dict.get("sharing_type"))
+    if reader.owns(owner):
+        return pkg_dict
+    decision = reader.decide(pid, owner, sharing)
     for resource in pkg_dict.get("resources") or []:
         if isinstance(resource, dict):
             redact_resource(resource, decision.readable)
@@ -43,6 +55,27 @@ def redact_package(pkg_dict: dict, reader: Reader) -> dict:
     return pkg_dict
 
 
+def _facts(pkg_dicts: list[dict]) -> dict[int, Optional[tuple]]:
+    """(id, owner_org, sharing_type) of the entries whose dicts lack the rule's fields (one
+    query for the page), keyed by ``id(dict)``; None when the dict names no entry."""
+    partial = [p for p in pkg_dicts if not _RULE_FIELDS <= p.keys()]
+    if not partial:
+        return {}
+    refs = {str(p.get(k)) for p in partial for k in ("id", "name") if p.get(k)}
+    rows = (model.Session.query(model.Package.id, model.Package.name, model.Package.owner_org,
+                                model.PackageExtra.value)
+            .outerjoin(model.PackageExtra, sa.and_(model.PackageExtra.package_id == model.Package.id,
+                                                   model.PackageExtra.key == "sharing_type",
+                                                   model.PackageExtra.state == "active"))
+            .filter(sa.or_(model.Package.id.in_(refs), model.Package.name.in_(refs))).all()) if refs else []
+    by_ref = {ref: (pid, owner, sharing) for pid, name, owner, sharing in rows for ref in (pid, name)}
+    return {id(p): by_ref.get(str(p.get("id") or p.get("name"))) for p in partial}
+
+
 def redact_packages(pkg_dicts: Iterable[Any], reader: Reader) -> None:
-    for pkg_dict in pkg_dicts:
-        redact_package(pkg_dict, reader)
+    dicts = [p for p in pkg_dicts if isinstance(p, dict)]
+    facts = _facts(dicts)
+    for pkg_dict in dicts:
+        if id(pkg_dict) in facts and facts[id(pkg_dict)] is None:
+            continue  # fields that name no entry (no id, no name): no resources, nothing to say
+        redact_package(pkg_dict, reader, facts.get(id(pkg_dict)))
