@@ -37,6 +37,35 @@ def test_decision_deadline_counts_the_adjusted_working_sunday(world, call_as, re
     assert req["deadline_local"] == "2026-01-06T23:59:59+08:00"
 
 
+def test_one_count_across_an_adjusted_working_sunday_and_the_spring_festival(world, call_as, drive, freezer):
+    """2025: Sunday 26 January is a 调休 working day, 28 January – 4 February are off."""
+    freezer.move_to("2025-01-24 02:00:00")  # Friday 24 January 2025, 10:00 CST
+    req = call_as(world.consumer_member, "share_request_create", **request_data_2025(world))
+    # WD1 Sun 26 Jan (调休); WD2 Mon 27; 28 Jan – 4 Feb off; WD3 Wed 5 Feb
+    assert req["deadline_local"] == "2025-02-05T23:59:59+08:00"
+    delivered = drive("delivered")  # delivered on Friday 24 January too
+    assert delivered["deliveries"][0]["quality_window_ends_local"] == "2025-01-27T23:59:59+08:00"
+    freezer.move_to("2025-01-26 06:00:00")  # Sunday 26 January, 14:00 CST: a working day
+    issue = call_as(world.consumer_member, "quality_issue_create", id=delivered["id"], description="字段为空")
+    # fix: WD1 Mon 27 Jan; the festival; WD2 Wed 5 Feb
+    assert issue["quality_issues"][0]["deadline_local"] == "2025-02-05T23:59:59+08:00"
+
+    freezer.move_to("2025-02-04 08:00:00")  # Tuesday 4 February, the last day off: not late
+    late = {r["id"] for r in call_as(world.operator, "share_request_list", overdue=True, limit=1000)["results"]}
+    assert req["id"] not in late and delivered["id"] not in late
+    freezer.move_to("2025-02-05 16:00:00")  # Thursday 6 February, 00:00 CST: both are a day late
+    late = {r["id"] for r in call_as(world.operator, "share_request_list", overdue=True, limit=1000)["results"]}
+    assert {req["id"], delivered["id"]} <= late
+    decided = call_as(world.provider_admin, "share_request_decide", id=req["id"], decision="approve")
+    assert decided["decision_on_time"] is False
+
+
+def request_data_2025(world) -> dict:
+    return {"package_id": world.conditional["name"], "purpose": "春节前后的资格认证",
+            "basis": "《社会保险法》第七十四条", "scope_users": [world.consumer_member],
+            "valid_until": "2027-06-30"}
+
+
 def test_quality_issue_window_and_fix_deadline_around_the_festival(world, call_as, drive, freezer):
     freezer.move_to("2026-02-13 02:00:00")
     late, in_time = drive("delivered")["id"], drive("delivered")["id"]
@@ -123,6 +152,19 @@ def test_access_ends_by_itself_when_the_validity_ends_and_the_run_records_it(wor
     assert f"expired {rid}" in result.output
     req = call_as(world.consumer_member, "share_request_show", id=rid)
     assert req["state"] == "expired" and not req["access_active"]
+
+
+@pytest.mark.ckan_config("ckanext.liuzhou.sharing.expiry_notice_workdays", "2")
+def test_the_expiry_notice_horizon_is_configurable(world, call_as, drive, freezer):
+    freezer.move_to(MONDAY)
+    rid = drive("delivered", valid_until="2026-03-13")["id"]  # valid to Friday 13 March
+    freezer.move_to("2026-03-09 02:00:00")  # Monday: 4 working days left, beyond the 2 configured
+    assert f"expiry notice {rid}" not in CliRunner().invoke(sharing_cli.deadlines, []).output
+    freezer.move_to("2026-03-11 02:00:00")  # Wednesday: 2 working days left (Thursday, Friday)
+    result = CliRunner().invoke(sharing_cli.deadlines, [])
+    assert f"expiry notice {rid} (valid until 2026-03-13, 2 WD left)" in result.output, result.output
+    history = call_as(world.consumer_member, "share_request_history", id=rid)
+    assert history[-1]["event"] == "expiry_notice" and history[-1]["detail"]["workdays_left"] == 2
 
 
 @pytest.mark.freeze_time(MONDAY)
