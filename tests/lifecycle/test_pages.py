@@ -183,3 +183,35 @@ def test_the_duplicates_page(app, world, token, new_entry):
     new_entry(title="页面重复目录", information_items=items)
     body = text(page(app, "/lifecycle/duplicates", token(world.authority)))
     assert "页面重复目录" in body and "页面重复源目录" in body and "企业名称" in body
+
+
+def test_the_filing_export_names_the_departments_and_the_meeting(app, world, token, call_as, drive, new_entry):
+    """Art 20.4: the CSV of the filing records says who used the entry (by department title),
+    and the coordination meeting's date, participants and outcome."""
+    import datetime as dt
+    from .conftest import pdf
+    req = drive("submitted", package_id=new_entry(sharing_type="conditional", title="备案导出测试目录")["name"])
+    application = call_as(world.provider_admin, "catalog_offline_apply", package_id=req["package_id"],
+                          reason="业务调整", attachment_upload=pdf())
+    call_as(world.operator, "catalog_offline_review", id=application["id"], decision="approve")
+    done = call_as(world.operator, "catalog_offline_review", id=application["id"], decision="offline",
+                   meeting_date=dt.date.today().isoformat(), participants=["市公安局张科长", "市人社局李科长"],
+                   notes="协调一致，同意下线")
+    body = app.get("/lifecycle/catalog-offline/filings.csv", headers=token(world.operator)).get_data(as_text=True)
+    row = next(line for line in body.splitlines() if done["filing_number"] in line)
+    assert "柳州市人力资源和社会保障局" in row and "lzsrlzyhshbzj" not in row
+    assert "市公安局张科长、市人社局李科长" in row and "协调一致，同意下线" in row
+    assert body.lstrip("\ufeff").startswith("备案号,")
+    # the CSV is the Operator's and the Authority's archive: a department gets only its own rows
+    other = app.get("/lifecycle/catalog-offline/filings.csv", headers=token(world.other_admin)).get_data(as_text=True)
+    assert done["filing_number"] not in other
+
+
+def test_the_resource_offlining_page_names_the_departments_told(app, world, token, call_as, drive, new_entry):
+    pkg = new_entry(sharing_type="conditional")
+    drive("submitted", package_id=pkg["name"])
+    ro = call_as(world.provider_admin, "resource_offline_apply", package_id=pkg["id"],
+                 resource_id=pkg["resources"][0]["id"], reason="停用", legal_basis="《实施细则》第二十一条")
+    call_as(world.authority, "resource_offline_decide", id=ro["id"], decision="approve")
+    shown = text(page(app, f"/lifecycle/resource-offline/{ro['id']}", token(world.provider_admin)))
+    assert "已通知部门 柳州市人力资源和社会保障局" in shown and "lzsrlzyhshbzj" not in shown

@@ -45,6 +45,22 @@ def test_a_draft_entry_or_the_approved_path_is_not_flagged(call_as, world, new_e
     assert rid not in ids and draft["resources"][0]["id"] not in ids
 
 
+def test_the_platforms_own_updates_are_no_providers_stop(call_as, world, new_entry):
+    """A harvest mirroring a resource the region removed, or a maintenance command, runs as the
+    site user (or a sysadmin): not the provider stopping its service."""
+    from .conftest import site_context
+    pkg = new_entry()
+    first, second = (r["id"] for r in pkg["resources"])
+    tk.get_action("resource_patch")(site_context(), {"id": first, "online_status": "offline"})
+    call_as(world.sysadmin, "resource_delete", id=second)
+    ids = {v["resource_id"] for v in flagged(call_as, world)}
+    assert first not in ids and second not in ids
+    # the provider doing the same is flagged
+    other = new_entry()
+    call_as(world.provider_editor, "resource_delete", id=other["resources"][0]["id"])
+    assert other["resources"][0]["id"] in {v["resource_id"] for v in flagged(call_as, world)}
+
+
 def test_suspending_a_consumer_is_flagged_and_the_authority_reviews_it(call_as, world, new_entry, drive):
     pkg = new_entry(sharing_type="conditional")
     req = drive("suspended", package_id=pkg["name"])

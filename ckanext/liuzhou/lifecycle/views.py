@@ -154,14 +154,15 @@ def catalog_offline_filings():
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Filing number"), _("Filed at"), _("Catalog entry"), _("Provider"), _("Result"),
-                     _("Reason"), _("Departments concerned"), _("Meeting date"), _("Outcome notes"),
-                     _("Applicant"), _("Applied at")])
-    label = tk.h.liuzhou_lifecycle_label
+                     _("Reason"), _("Departments concerned"), _("Meeting date"), _("Participants"),
+                     _("Outcome notes"), _("Applicant"), _("Applied at")])
+    label, titles = tk.h.liuzhou_lifecycle_label, tk.h.liuzhou_lifecycle_org_titles
     for r in rows:
         writer.writerow([r["filing_number"], r["filed_at_local"], r["package_title"], r["provider_org_title"],
                          label("catalog_offline", r["state"]), r["reason"],
-                         "、".join((r.get("users") or {}).get("departments", [])), r["meeting_date"] or "",
-                         r["outcome_notes"] or r["review_notes"] or "", r["applicant"], r["created_local"]])
+                         "、".join(titles((r.get("users") or {}).get("departments", []))), r["meeting_date"] or "",
+                         "、".join(r["participants"]), r["outcome_notes"] or r["review_notes"] or "",
+                         r["applicant"], r["created_local"]])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=catalog-offline-filings.csv"})
 

@@ -3,7 +3,10 @@ permission is flagged for the Authority.
 
 Flagged:
 - a resource set offline, or removed, from a published catalog entry other than by completing
-  an approved Art 21 application (``resource_offline_complete``);
+  an approved Art 21 application (``resource_offline_complete``), by a user of the provider
+  (the platform's own updates — the site user of harvests, maintenance commands and sysadmins
+  — are no provider stopping its service: a harvest mirroring a resource the autonomous region
+  removed, or an operation run for the platform, is not flagged);
 - a consumer suspended or terminated by the provider (Art 31 allows it for a consumer that
   breaks the rules, reported to the Authority, who confirms or dismisses the flag), unless the
   data itself left through the approval path (entry offline under Art 20, or every requested
@@ -53,8 +56,8 @@ def resource_offline_approved(resource_id: str) -> bool:
 def check_resources(pkg: model.Package, before: dict[str, str], after: dict[str, str],
                     actor: Optional[model.User], published: bool) -> list[Violation]:
     """Compare {resource id: online status} before and after an update of a published entry."""
-    if not published:
-        return []
+    if not published or actor is None or actor.sysadmin:
+        return []  # the platform's own updates (site user, sysadmins) are no provider's stop
     flagged = []
     for rid, status in before.items():
         if status == "offline":
