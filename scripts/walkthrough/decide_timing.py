@@ -4,8 +4,9 @@ decision call).
 consumer_admin (人社局) makes N fresh share requests for a conditional entry of 市公安局, then
 provider_admin approves them one after the other; each approval is timed on the client, from
 sending the request to the decoded answer (one client, keep-alive). Prints p50 / p95 / max
-and the load average before and after. The requests are valid until today (Asia/Shanghai),
-so the next ``ckan liuzhou deadlines`` run expires them.
+and the load average before and after. Afterwards the timing requests are given up (the
+consumer asks for coordination, the Operator records the outcome "withdrawn"), so nothing of
+them waits in anyone's 待我处理.
 
     $VENV/bin/python scripts/walkthrough/decide_timing.py [--url http://127.0.0.1:5000] [-n 50]
 """
@@ -46,6 +47,17 @@ def token(user: str, url: str) -> str:
     return t
 
 
+def give_up(url: str, ids: list[str]) -> None:
+    consumer = ckanapi.RemoteCKAN(url, apikey=token("consumer_admin", url))
+    operator = ckanapi.RemoteCKAN(url, apikey=token("operator", url))
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    for rid in ids:
+        consumer.action.share_request_coordination_open(id=rid, reason="决定耗时测量用的申请，不再需要")
+        operator.action.share_request_coordination_close(
+            id=rid, meeting_date=today, participants=["市人社局", "市信息中心"], outcome="withdrawn",
+            notes="测量用申请，申请部门放弃")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
@@ -73,6 +85,7 @@ def main() -> None:
         times.append((time.perf_counter() - start) * 1000)
         assert state == "approved", state
     load_after = os.getloadavg()
+    give_up(args.url, ids)
 
     print(f"share_request_decide (approve) over HTTP on {args.url}, entry {entry['name']}, "
           f"{len(times)} fresh requests, 1 client")
