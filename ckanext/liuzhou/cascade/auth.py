@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -63,6 +65,29 @@ def package_create(next_auth, context, data_dict):
     return next_auth(context, data_dict)
 
 
+def _bulk(name: str):
+    """An organization's bulk actions (its datasets page: make private, public, delete) would
+    change regional entries the Operator's organization owns here: refused for them but to
+    sysadmins, as their single-entry counterparts are."""
+    @tk.chained_auth_function
+    def guard(next_auth, context, data_dict):
+        ids = list((data_dict or {}).get("datasets") or [])
+        if ids and not authz.is_sysadmin(context.get("user")):
+            packages = [r[0] for r in model.Session.query(model.Package.id).filter(
+                sa.or_(model.Package.id.in_(ids), model.Package.name.in_(ids)))]
+            if packages and model.Session.query(CascadeEntry.package_id).filter(
+                    CascadeEntry.package_id.in_(packages)).first():
+                return {"success": False, "msg": _(
+                    "This entry is mirrored from the autonomous-region platform and is read-only here")}
+        return next_auth(context, data_dict)
+
+    guard.__name__ = name
+    return guard
+
+
+BULK = ("bulk_update_private", "bulk_update_public", "bulk_update_delete")
+
+
 def _operations(context) -> dict:
     user = sharing_roles.context_user(context)
     ok = bool(user) and (user.sysadmin or sharing_roles.is_operator(user) or sharing_roles.is_authority(user))
@@ -109,9 +134,28 @@ def _harvest_internals(name: str):
 HARVEST_INTERNALS = ("harvest_source_list", "harvest_object_show", "harvest_object_list")
 
 
+def _job_reads(name: str):
+    """Jobs are watched by the Operator (any member of its organization) on the harvest pages,
+    as by sysadmins; ckanext-harvest lets only those who may update the source read them.
+    Creating and running jobs stays CKAN's rule (an editor of the source's organization)."""
+    @tk.chained_auth_function
+    def guard(next_auth, context, data_dict):
+        if may_manage_harvest(context):
+            return {"success": True}
+        return next_auth(context, data_dict)
+
+    guard.__name__ = name
+    return guard
+
+
+JOB_READS = ("harvest_job_show", "harvest_job_list")
+
+
 def get_auth_functions() -> dict[str, Any]:
     functions: dict[str, Any] = {name: _read_only(name) for name in WRITES}
     functions.update({name: _harvest_internals(name) for name in HARVEST_INTERNALS})
+    functions.update({name: _bulk(name) for name in BULK})
+    functions.update({name: _job_reads(name) for name in JOB_READS})
     for f in (cascade_health, negative_list_flags, negative_list_sync, negative_list_history,
               cascade_entry_show, package_create):
         functions[f.__name__] = f

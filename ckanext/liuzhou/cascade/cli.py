@@ -45,6 +45,24 @@ def health(as_json):
     sys.exit(1 if failed else 0)
 
 
+@cascade.command("run")
+@click.argument("source")
+def run_now(source):
+    """Run a job of SOURCE now, in this process, without the Redis queues (unlike `ckan harvester
+    run-test`, which also queues its job for the consumers); exit 1 when it has errors."""
+    import ckan.plugins.toolkit as tk
+
+    from .harvester import run_now as run
+    job = run(source)
+    report = tk.get_action("harvest_job_report")({"ignore_auth": True}, {"id": job["id"]})
+    errors = [e["message"] for e in report["gather_errors"]] + [
+        e["message"] for o in report["object_errors"].values() for e in o["errors"]]
+    click.echo(f"job {job['id']} {job['status']}: {job['stats']}")
+    for e in errors[:20]:
+        click.echo(f"    {e.strip()[:300]}")
+    sys.exit(1 if errors else 0)
+
+
 @cascade.command("dry-run")
 @click.argument("source")
 def dry_run(source):

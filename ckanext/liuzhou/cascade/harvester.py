@@ -75,13 +75,16 @@ class LiuzhouRegionHarvester(CKANHarvester):
         gone = (model.Session.query(CascadeEntry)
                 .filter(CascadeEntry.source_id == harvest_job.source.id)
                 .filter(~CascadeEntry.remote_id.in_(remote_ids)).all())
+        removals = []
         for entry in gone:
             obj = HarvestObject(guid=entry.remote_id, job=harvest_job, package_id=entry.package_id,
                                 content=json.dumps({"id": entry.remote_id}),
                                 extras=[HarvestObjectExtra(key="status", value="delete")])
             obj.save()
-            ids.append(obj.id)
-        return ids
+            removals.append(obj.id)
+        # removals first: a regional entry deleted and made again under the same name in one
+        # run frees its name here before the new one is imported
+        return removals + ids
 
     def modify_package_dict(self, package_dict, harvest_object):
         remote_modified = package_dict.get("metadata_modified")
@@ -108,10 +111,20 @@ class LiuzhouRegionHarvester(CKANHarvester):
     def import_stage(self, harvest_object):
         if _extra(harvest_object, "status") == "delete":
             return self._delete(harvest_object)
+        remote_id = json.loads(harvest_object.content)["id"]
+        # an entry removed here earlier (deleted or made private at the region) that comes back
+        returning = CascadeEntry.get(remote_id) is None and model.Package.get(remote_id) is not None
         result = super().import_stage(harvest_object)
         if result is True and getattr(harvest_object, "_liuzhou", None):
             remote_name, missing, code, remote_modified = harvest_object._liuzhou
-            package_id = harvest_object.package_id or json.loads(harvest_object.content)["id"]
+            package_id = harvest_object.package_id or remote_id
+            if returning:
+                # the stock harvester updates the entry before it flags its new harvest object
+                # current, and the removal left none current: indexed then, the entry lacked
+                # harvest_source_id, the mark that keeps it from going back up to the region
+                # (upward.search_filters). Indexed again now that its object is current.
+                from ckan.lib.search import rebuild
+                rebuild(package_id)
             entry = CascadeEntry.get(package_id) or CascadeEntry(package_id=package_id)
             entry.source_id = harvest_object.source.id if harvest_object.source else harvest_object.job.source.id
             entry.remote_id = harvest_object.guid
@@ -139,6 +152,29 @@ class LiuzhouRegionHarvester(CKANHarvester):
         model.Session.commit()
         log.info("regional entry %s left the regional catalog: removed", harvest_object.guid)
         return True
+
+
+def run_now(source_id_or_name: str) -> dict:
+    """A job of the source run in this process, without the Redis queues; its harvest_job_show.
+
+    ``ckan harvester run-test`` is not that: it makes its job with ckanext-harvest's
+    ``harvest_job_create``, which also puts the job on the gather queue, so running consumers
+    run the same job at the same time (the second import of each new entry then fails)."""
+    from ckanext.harvest import queue
+    from ckanext.harvest.model import HarvestJob
+    context = {"model": model, "session": model.Session,
+               "user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
+    source = tk.get_action("harvest_source_show")(dict(context), {"id": source_id_or_name})
+    job = tk.get_action("harvest_job_create")(dict(context), {"source_id": source["id"], "run": False})
+    job_obj = HarvestJob.get(job["id"])
+    job_obj.status = "Running"  # what harvest_send_job_to_gather_queue would do
+    job_obj.save()
+    harvester = queue.get_harvester(source["source_type"])
+    for object_id in queue.gather_stage(harvester, job_obj) or []:
+        queue.fetch_and_import_stages(harvester, HarvestObject.get(object_id))
+    tk.get_action("harvest_jobs_run")(dict(context), {"source_id": source["id"]})  # marks it finished
+    model.Session.remove()
+    return tk.get_action("harvest_job_show")(dict(context), {"id": job["id"]})
 
 
 def city_own(remote_ids) -> set[str]:

@@ -7,7 +7,7 @@ that is due, then returns. Cron (or the loop `make serve` starts) calls it every
 |---|---|---|
 | ``harvest`` | ``ckanext.liuzhou.schedule.harvest_minutes`` (5) | ``harvest_jobs_run`` (= ``ckan harvester run``): creates the jobs of sources whose frequency says they are due, marks finished jobs, closes jobs idle past ``ckan.harvest.timeout`` |
 | ``negative_list`` | ``ckanext.liuzhou.schedule.negative_list_hours`` (24) | the negative list sync, when ``ckanext.liuzhou.cascade.negative_list_url`` is set |
-| ``prune`` | ``ckanext.liuzhou.schedule.prune_hours`` (24) | ckanext-harvest's ``clean-harvest-log`` (``ckan.harvest.log_timeframe`` days) and harvest objects and jobs older than ``ckanext.liuzhou.cascade.keep_harvest_days`` (the current and the last object of each entry and the last job of each source are kept) |
+| ``prune`` | ``ckanext.liuzhou.schedule.prune_hours`` (24) | ckanext-harvest's ``clean-harvest-log`` (``ckan.harvest.log_timeframe`` days) and harvest objects and jobs older than ``ckanext.liuzhou.cascade.keep_harvest_days`` (the current and the last object of each entry and the last job of each source are kept); a harvest source's configuration left in old activity records is blanked |
 
 When each task last ran is kept in CKAN's ``system_info`` table, so several web nodes may
 call it: a task runs once per interval whichever node calls first (a row lock decides).
@@ -91,8 +91,11 @@ def prune(now: dt.datetime | None = None) -> dict:
 
 
 def run_prune() -> str:
+    from .redact import scrub_stored_activities
     r = prune()
-    return f"pruned {r['objects']} harvest objects and {r['jobs']} jobs; harvest log cleaned"
+    scrubbed = scrub_stored_activities()
+    return (f"pruned {r['objects']} harvest objects and {r['jobs']} jobs; harvest log cleaned; "
+            f"{scrubbed} activities of harvest sources cleared of their configuration")
 
 
 TASKS = (
