@@ -229,3 +229,12 @@ def test_departments_see_their_own_applications(call_as, world, new_entry):
     assert call_as(world.other_admin, "catalog_offline_list")["count"] == 0
     with pytest.raises(tk.NotAuthorized):
         call_as(world.other_admin, "catalog_offline_show", id=app["id"])
+
+
+def test_the_entry_page_of_an_offline_entry_answers_others_in_chinese(app, call_as, world, new_entry, token):
+    pkg = new_entry()
+    _offline(call_as, world, pkg)
+    res = app.get(f"/catalog/{pkg['name']}", headers=token(world.consumer_member))
+    assert res.status_code == 404
+    body = res.get_data(as_text=True)
+    assert "目录不存在，或您无权查看" in body and pkg["title"] not in body
