@@ -23,12 +23,16 @@ def _audit(**where) -> list[AuditLog]:
 def test_the_scoped_user_downloads_through_the_platform_and_it_is_recorded(app, data, tokens):
     rid = data.upload["conditional"]["id"]
     before = len(_audit(resource_id=rid, action="data.read"))
-    response = app.get(f"/data/{rid}", headers=tokens[data.world.consumer_scoped])
+    response = app.get(f"/data/{rid}", headers=tokens[data.world.consumer_scoped],
+                       environ_base={"REMOTE_ADDR": "10.45.2.17"})  # a desk in 人社局
     assert response.status_code == 200 and response.data == CSV
     rows = _audit(resource_id=rid, action="data.read")
     assert len(rows) == before + 1
     assert rows[-1].actor_name == data.world.consumer_scoped
     assert rows[-1].share_request_id == data.grant["id"] and rows[-1].provider_org == "lzsgaj"
+    # who, for which department, what, under which request (above), when and from where
+    assert rows[-1].actor_org == "lzsrlzyhshbzj" and rows[-1].created is not None
+    assert rows[-1].remote_addr == "10.45.2.17"
 
 
 @pytest.mark.parametrize("who", ["other_admin", "consumer_member", "operator", "county_authority"])

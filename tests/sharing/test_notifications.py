@@ -194,6 +194,22 @@ def test_events_are_mailed_to_the_notified_departments_admins_after_commit(world
     assert all("同意共享" in m["Subject"] for m in sent(mail_server))
 
 
+@pytest.mark.ckan_config("smtp.server", SMTP)
+@pytest.mark.ckan_config("smtp.mail_from", "noreply@data.liuzhou.example")
+@pytest.mark.usefixtures("clean_queues", "with_test_worker")
+def test_the_scheduled_overdue_notice_is_mailed_to_the_responsible_department(world, drive, mail_server):
+    with freeze_time(MONDAY):
+        rid = drive("submitted")["id"]
+    run_worker()
+    mail_server.clear_smtp_messages()
+    with freeze_time("2026-03-06 02:00:00"):  # Friday: the decision was due Thursday
+        assert f"overdue notice {rid}" in CliRunner().invoke(sharing_cli.deadlines, []).output
+        run_worker()
+    notices = [m for m in sent(mail_server) if f"/sharing/request/{rid}" in body(m)]
+    assert notices and all(m["Subject"].startswith("【柳州市数据共享交换平台】逾期提醒") for m in notices)
+    assert {m["To"].addresses[0].addr_spec for m in notices} == admins_with_email(PROVIDER)
+
+
 @pytest.mark.ckan_config("smtp.server", "127.0.0.1:1")  # nothing listens: every mail fails
 @pytest.mark.usefixtures("clean_queues", "with_test_worker")
 def test_a_failing_mail_server_never_breaks_a_transition(world, call_as, drive):

@@ -109,7 +109,7 @@ def test_the_parties_the_operator_and_the_authority_see_the_request(world, submi
 
 
 def test_list_shows_each_user_only_what_they_may_see(world, submitted, call_as):
-    ids = lambda who, **f: {r["id"] for r in call_as(getattr(world, who), "share_request_list", **f)["results"]}
+    ids = lambda who, **f: {r["id"] for r in call_as(getattr(world, who), "share_request_list", limit=1000, **f)["results"]}
     for who in ("consumer_member", "provider_admin", "operator", "authority"):
         assert submitted["id"] in ids(who)
     assert submitted["id"] not in ids("other_admin")
