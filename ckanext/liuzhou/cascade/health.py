@@ -42,9 +42,11 @@ def report() -> dict:
     user = model.User.get(region_user) if region_user else None
     up = {"account": region_user or None,
           "last_active": user.last_active.isoformat() if user and user.last_active else None,
+          # the city's own public entries (regional ones do not go back up)
           "entries_visible": model.Session.query(model.Package).filter(
               model.Package.state == "active", model.Package.type == "catalog",
-              model.Package.private.is_(False)).count()}
+              model.Package.private.is_(False),
+              ~model.Package.id.in_(model.Session.query(CascadeEntry.package_id))).count()}
     version = negative_list.latest()
     return {"down": down, "up": up,
             "negative_list": negative_list.version_dict(version) if version else None,

@@ -60,7 +60,10 @@ def scrub_activity(data):
 
 
 def _before_insert(mapper, connection, target) -> None:
-    target.data = scrub_activity(target.data)
+    package = target.data.get("package") if isinstance(target.data, dict) else None
+    if isinstance(package, dict) and package.get("type") == "harvest":
+        # a copy: the caller's dict (activity_create's data_dict) is left as it was
+        target.data = scrub_activity(copy.deepcopy(target.data))
 
 
 def scrub_stored_activities() -> int:
