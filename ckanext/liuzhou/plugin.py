@@ -21,6 +21,7 @@ class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IAuthenticator, inherit=True)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
     def update_config(self, config):
@@ -48,6 +49,13 @@ class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def authenticate(self, identity):
         return registry.authenticate(identity)
+
+    # IPermissionLabels (CKAN's labels; a user's computed once per transaction)
+    def get_dataset_labels(self, dataset_obj):
+        return registry.get_dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj):
+        return registry.get_user_dataset_labels(user_obj)
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):

@@ -8,6 +8,7 @@ from .access import actions as access_actions
 from .access import activity as access_activity
 from .access import auth as access_auth
 from .access import helpers as access_helpers
+from .access import labels as access_labels
 from .access import policy as access_policy
 from .access import redact as access_redact
 from .access import search as access_search
@@ -114,6 +115,14 @@ def after_dataset_show(context: dict, pkg_dict: dict) -> None:
 def after_dataset_search(search_results: dict, search_params: dict) -> dict:
     cascade_redact.after_search(search_results)  # a harvest source's credentials
     return catalog_search.after_dataset_search(search_results, search_params)
+
+
+def get_dataset_labels(dataset_obj) -> list[str]:
+    return access_labels.get_dataset_labels(dataset_obj)
+
+
+def get_user_dataset_labels(user_obj) -> list[str]:
+    return access_labels.get_user_dataset_labels(user_obj)
 
 
 def dataset_facets(facets_dict, package_type: str):

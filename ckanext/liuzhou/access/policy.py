@@ -14,15 +14,14 @@ The catalog itself (an entry's metadata) is published to every signed-in departm
 Art 13 and 19 make it one catalog for all, and a consumer must find an entry to ask for it
 (Art 26). What this rule guards is the data: resource locations, downloads, the DataStore.
 
-A :class:`Reader` holds everything the rule needs about one user (memberships, roles, grants:
-three queries) so that a page of search results is decided without a query per entry.
+A :class:`Reader` holds everything the rule needs about one user (memberships and roles in
+one query, grants in a second when first needed) so that a page of search results is decided
+without a query per entry.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
-
-import sqlalchemy as sa
+from typing import Any, Callable, Optional
 
 import ckan.model as model
 
@@ -52,8 +51,16 @@ class Reader:
     authority: bool = False
     operator: bool = False                      # a member of the Operator (sees offline entries)
     county: frozenset[str] = frozenset()        # ids of the departments of a county authority
-    grants: dict[str, str] = field(default_factory=dict)   # package id → granting request id
+    # package id → granting request id; None until a decision or the Solr clause needs them
+    # (one query, which a user's own or an unconditional entry never costs)
+    grants: Optional[dict[str, str]] = None
+    load_grants: Optional[Callable[[], dict[str, str]]] = field(default=None, repr=False, compare=False)
     _clause: Optional[str] = field(default=None, init=False, repr=False, compare=False)
+
+    def granted(self) -> dict[str, str]:
+        if self.grants is None:
+            self.grants = self.load_grants() if self.load_grants is not None else {}
+        return self.grants
 
     @property
     def signed_in(self) -> bool:
@@ -75,7 +82,7 @@ class Reader:
             return Decision(bool(self.orgs), "unconditional" if self.orgs else "request")
         if sharing_type == NOT_SHARED and (self.authority or owner_org in self.county):
             return Decision(True, "authority")
-        grant = self.grants.get(package_id)
+        grant = self.granted().get(package_id)
         if grant:
             return Decision(True, "grant", grant)
         return Decision(False, "request")
@@ -108,8 +115,8 @@ class Reader:
         elif self.county:
             parts.append("(sharing_type:not_shared AND owner_org:(%s))"
                          % " OR ".join(_quote(o) for o in sorted(self.county)))
-        if self.grants:
-            parts.append("id:(%s)" % " OR ".join(_quote(p) for p in sorted(self.grants)))
+        if self.granted():
+            parts.append("id:(%s)" % " OR ".join(_quote(p) for p in sorted(self.granted())))
         return "(%s)" % " OR ".join(parts) if parts else "-*:*"
 
 
@@ -124,23 +131,10 @@ def build(user: Any) -> Reader:
     if u.sysadmin:  # what authz.is_sysadmin reads, without looking the user up again
         return Reader(u, sysadmin=True)
     orgs = frozenset(roles.memberships(u))
-    authority, operator = _oversight(orgs)
+    authority, operator = roles.member_of_any(u, (lz_config.authority_org(), lz_config.operator_org()))
     return Reader(u, orgs=orgs, authority=authority, operator=operator,
                   county=frozenset(roles.county_jurisdiction(u)),
-                  grants=grants_of.active_grants(u))
-
-
-def _oversight(orgs: frozenset[str]) -> tuple[bool, bool]:
-    """(a member of the Authority, of the Operator), for a user in the departments ``orgs``:
-    one query for both (none for a user without a department)."""
-    if not orgs:
-        return False, False
-    names = (lz_config.authority_org(), lz_config.operator_org())
-    rows = (model.Session.query(model.Group.id, model.Group.name)
-            .filter(model.Group.id.in_(orgs), model.Group.is_organization.is_(True),
-                    sa.or_(model.Group.name.in_(names), model.Group.id.in_(names))).all())
-    found = {n for gid, name in rows for n in (gid, name)}
-    return names[0] in found, names[1] in found
+                  load_grants=lambda: grants_of.active_grants(u))
 
 
 def reader_for(user: Any) -> Reader:

@@ -10,6 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
 
+from ..sharing import roles
 from . import tree, vocab
 
 _ = tk._
@@ -158,11 +159,11 @@ def liuzhou_department(ref: Optional[str]) -> Optional[dict]:
 
 
 def liuzhou_org_title(name: Optional[str]) -> str:
-    """The title of an organization by name (the name itself when unknown)."""
+    """The title of an organization by name or id (the reference itself when unknown); one
+    query per department and transaction however often a page asks."""
     if not name:
         return ""
-    org = model.Group.get(name)
-    return org.title if org is not None and org.title else name
+    return roles.org_title(name) or name
 
 
 # --- the home page -----------------------------------------------------------------------

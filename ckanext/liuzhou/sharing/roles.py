@@ -75,17 +75,18 @@ def context_user(context) -> Optional[model.User]:
     return user_obj(context.get("auth_user_obj")) or user_obj(context.get("user"))
 
 
-def _member_rows(user_id: str) -> dict[str, tuple[str, bool]]:
-    """group id → (capacity, an active organization?) for every active membership (one query)."""
+def _member_rows(user_id: str) -> dict[str, tuple[str, bool, str]]:
+    """group id → (capacity, an active organization?, group name) for every active membership
+    (one query)."""
     def load():
         rows = (model.Session.query(model.Member.group_id, model.Member.capacity,
-                                    model.Group.is_organization, model.Group.state)
+                                    model.Group.is_organization, model.Group.state, model.Group.name)
                 .join(model.Group, model.Group.id == model.Member.group_id)
                 .filter(model.Member.table_name == "user", model.Member.table_id == user_id,
                         model.Member.state == "active"))
-        out: dict[str, tuple[str, bool]] = {}
-        for gid, cap, is_org, state in rows:
-            out.setdefault(gid, (cap, bool(is_org) and state == "active"))
+        out: dict[str, tuple[str, bool, str]] = {}
+        for gid, cap, is_org, state, name in rows:
+            out.setdefault(gid, (cap, bool(is_org) and state == "active", name))
         return out
     return memoized("members", user_id, load)
 
@@ -95,17 +96,29 @@ def memberships(user: str | model.User | None) -> dict[str, str]:
     u = user_obj(user)
     if u is None:
         return {}
-    return {gid: cap for gid, (cap, active_org) in _member_rows(u.id).items() if active_org}
+    return {gid: cap for gid, (cap, active_org, _name) in _member_rows(u.id).items() if active_org}
 
 
-def _group(name_or_id: str) -> Optional[tuple[str, str, bool]]:
-    """(id, name, is_organization) of a group or organization by id or name, any state."""
+def member_of_any(user: str | model.User | None, refs: tuple[Optional[str], ...]) -> tuple[bool, ...]:
+    """For each department reference (a name or an id) in ``refs``: is the user a member of it
+    (an active organization)? From the user's memberships, with no query of its own."""
+    u = user_obj(user)
+    if u is None:
+        return tuple(False for _ in refs)
+    mine = {k for gid, (_cap, active_org, name) in _member_rows(u.id).items() if active_org
+            for k in (gid, name)}
+    return tuple(bool(ref) and ref in mine for ref in refs)
+
+
+def _group(name_or_id: str) -> Optional[tuple[str, str, bool, str]]:
+    """(id, name, is_organization, title) of a group or organization by id or name, any state."""
     def load():
         # one query for what model.Group.get asks in two (by id, then by name); the id wins
-        rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.is_organization)
+        rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.is_organization,
+                                    model.Group.title)
                 .filter(sa.or_(model.Group.id == name_or_id, model.Group.name == name_or_id)).limit(2).all())
         rows.sort(key=lambda r: r[0] != name_or_id)
-        return (rows[0][0], rows[0][1], bool(rows[0][2])) if rows else None
+        return (rows[0][0], rows[0][1], bool(rows[0][2]), rows[0][3] or "") if rows else None
     return memoized("group", name_or_id, load)
 
 
@@ -119,6 +132,12 @@ def org_id(name_or_id: Optional[str]) -> Optional[str]:
 def org_name(org: Optional[str]) -> Optional[str]:
     group = _group(org) if org else None
     return group[1] if group is not None else None
+
+
+def org_title(name_or_id: Optional[str]) -> Optional[str]:
+    """A group's or department's title (None when there is none or it is unknown)."""
+    group = _group(name_or_id) if name_or_id else None
+    return (group[3] or None) if group is not None else None
 
 
 def role_in(org: Optional[str], user: str | model.User | None) -> Optional[str]:
