@@ -137,3 +137,22 @@ def test_one_audit_row_per_check_lists_every_match(call_as, world, new_entry):
     call_as(world.provider_editor, "package_patch", id=dup["id"], information_items=items("车牌号", "进场时间", "出场时间"))
     cleared = rows()[-1]
     assert len(rows()) == 2 and set(cleared.detail["cleared"]) >= {s["id"] for s in sources}
+
+
+@pytest.mark.ckan_config("ckanext.liuzhou.lifecycle.duplicate_common_providers", "3")
+def test_a_name_is_an_identifier_from_the_configured_number_of_providers_of_published_entries(
+        call_as, world, new_entry):
+    name = "共用编号乙"
+
+    def common() -> list:
+        return call_as(world.provider_editor, "duplicate_check", owner_org="lzsgaj",
+                       information_items=[name, "核验结果乙"])["common"]
+
+    new_entry(org="lzsjyj", title="教育局编号乙一", information_items=items(name, "甲项一"))
+    new_entry(org="lzsjyj", title="教育局编号乙二", information_items=items(name, "甲项二"))
+    new_entry(org="lzsmzj", title="民政局编号乙", information_items=items(name, "乙项"))
+    assert common() == []           # two providers, however many entries
+    new_entry(org="lzsxzspj", title="审批局编号乙", information_items=items(name, "丙项"), private=True)
+    assert common() == []           # a private entry is not published
+    new_entry(org="lzsscjdglj", title="市场监管局编号乙", information_items=items(name, "丁项"))
+    assert common() == [name]       # the third provider

