@@ -190,6 +190,13 @@ def measure(args, sides: dict, workloads: dict, profiler: Profiler) -> tuple[lis
         if n == 0:
             notes.append("no conditional entry of 市公安局 in the catalog: share requests not measured")
             chosen = [o for o in chosen if o not in PROJECT_OPS]
+    if "search_zh_common" in chosen and len(workloads) > 1:
+        hits, common = query_hits(workloads)
+        notes.append("Chinese queries, entries found (" + ", ".join(workloads) + "): " + "; ".join(
+            f"{q} {'/'.join(str(h[k]) for k in workloads)}" for q, h in hits.items())
+            + f"; search_zh_common uses the {len(common)} that find at least 20 on every side")
+        for w in workloads.values():
+            w.common_queries = common or w.common_queries
     for clients in clients_list:
         for op in chosen:
             for key in ([k for k in sides if k in workloads] if op in SHARED_OPS else ["project"]):
@@ -216,6 +223,13 @@ def measure(args, sides: dict, workloads: dict, profiler: Profiler) -> tuple[lis
                     f"p95 {r['p95_ms']} p99 {r['p99_ms']} ms, {r['errors']} errors"
                     + (f" (first: {r['first_error']})" if r["errors"] else ""))
     return results, notes
+
+
+def query_hits(workloads: dict) -> tuple[dict[str, dict[str, int]], list[str]]:
+    """How many entries each Chinese query of the bench finds on each side (as the reader), and
+    the queries that fill a page of 20 on every side."""
+    hits = {q: {k: w.hits(q) for k, w in workloads.items()} for q in corpus.CHINESE_QUERIES}
+    return hits, [q for q, h in hits.items() if min(h.values()) >= 20]
 
 
 def git_head() -> str:

@@ -43,6 +43,7 @@ class Workload:
         self.requests_to_decide: collections.deque[str] = collections.deque()
         self.download_resource: str | None = None
         self.conditional: list[dict] = []
+        self.common_queries: list[str] = list(corpus.CHINESE_QUERIES)
 
     # ------------------------------------------------------------------ helpers
     def name(self, n: int) -> str:
@@ -74,6 +75,17 @@ class Workload:
 
     def search_zh(self, http, n):
         self.search(http, {"q": self.query(n), "rows": 20, "facet": "false"})
+
+    def search_zh_common(self, http, n):
+        """The Chinese queries that find a full page of results on both sides (see query_hits):
+        the same work per request on each, where ``search_zh`` lets stock CKAN answer a third of
+        its queries with no results at all."""
+        q = self.common_queries[n % len(self.common_queries)]
+        self.search(http, {"q": q, "rows": 20, "facet": "false"})
+
+    def hits(self, q: str) -> int:
+        return call(self.side.url, "package_search", {"q": q, "rows": 0, "facet": "false"},
+                    self.token("reader"))["count"]
 
     def search_facets(self, http, n):
         self.search(http, {"q": "", "rows": 20, "facet.field": self.side.facets, "facet.limit": 50})

@@ -80,3 +80,21 @@ def test_runner_counts_requests_errors_and_stops_when_work_runs_out():
 def test_runner_keeps_to_max_requests():
     r = runner.run(lambda http, n: None, clients=3, duration=30, warmup=0, max_requests=25)
     assert r["requests"] == 25 and r["errors"] == 0
+
+
+def test_common_chinese_queries_fill_a_page_on_every_side():
+    from bench import cli, corpus
+
+    class Side:   # what query_hits asks of a side's workload: the entries a query finds
+        def __init__(self, found):
+            self.found = found
+
+        def hits(self, q):
+            return self.found.get(q, 0)
+
+    first, second, third = corpus.CHINESE_QUERIES[:3]
+    hits, common = cli.query_hits({"project": Side({first: 300, second: 25, third: 19}),
+                                   "stock": Side({first: 20, second: 0, third: 400})})
+    assert hits[first] == {"project": 300, "stock": 20}
+    assert common == [first]
+    assert "search_zh_common" in report.SHARED
