@@ -61,3 +61,19 @@ def test_every_action_of_the_extension_has_its_own_auth_function():
                             "current_package_list_with_resources", "resource_search",
                             "datastore_search", "datastore_search_sql", "harvest_source_list",
                             "package_list", "tag_show", "followee_list", "dataset_followee_list"}
+
+
+def test_action_and_auth_tables_are_built_when_the_app_is_made(make_app):
+    """CKAN fills both tables lazily, step by step; a second thread of a fresh worker could take
+    a half-built one (a 500, or a core action in place of the chained one): the app builds
+    them before it serves (ops/startup.py)."""
+    from ckan import authz, logic
+    from ckan.logic.action import get as core_get
+
+    logic.clear_actions_cache()
+    authz.clear_auth_functions_cache()
+    assert not logic._actions and not authz._AuthFunctions._functions
+    make_app()
+    assert "package_delete" in authz._AuthFunctions._functions
+    assert logic._actions["package_search"] is not core_get.package_search  # the chained access search
+    assert logic._actions["share_request_create"]

@@ -22,6 +22,7 @@ class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IAuthenticator, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -29,6 +30,11 @@ class LiuzhouPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "liuzhou")
         registry.install_listeners()
+
+    # IMiddleware (CKAN's action and auth tables built before the worker's threads serve)
+    def make_middleware(self, app, config):
+        registry.app_made()
+        return app
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):

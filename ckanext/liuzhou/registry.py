@@ -36,6 +36,7 @@ from .lifecycle import helpers as lifecycle_helpers
 from .lifecycle import views as lifecycle_views
 from .lifecycle import visibility as lifecycle_visibility
 from .ops import services as ops_services
+from .ops import startup as ops_startup
 from .security import headers as security_headers
 from .security import passwords as security_passwords
 from .security import throttle as security_throttle
@@ -91,6 +92,11 @@ def install_listeners() -> None:
     """Database listeners: activity copies of entries never hold resource locations."""
     access_activity.install()
     ops_services.install_index_guard()  # Solr down: entries still save, `ckan liuzhou reindex` catches up
+
+
+def app_made() -> None:
+    """The web app is made, on one thread: build CKAN's lazy action and auth tables now."""
+    ops_startup.build_tables()
 
 
 def before_dataset_index(pkg_dict: dict) -> dict:
