@@ -57,6 +57,40 @@ def test_user_labels_are_ckans_own(data, who):
     assert any(label.startswith("member-") for label in ours)
 
 
+def test_user_labels_match_ckans_across_groups_deleted_departments_and_roles(data):
+    """Labels from the memberships (no organization_list_for_user) equal CKAN's for a user who is
+    also in a plain group, in a deleted department and an editor elsewhere."""
+    model.Session.rollback()
+    user = factories.User()
+    u = _user(user["name"])
+    editor_of, gone = (model.Session.query(model.Group).filter_by(is_organization=True, state="active")
+                       .order_by(model.Group.name).limit(2).all())
+    group = model.Group(name="liuzhou-test-plain-group", type="group", is_organization=False)
+    model.Session.add(group)
+    model.Session.flush()
+    for g, capacity in ((editor_of, "editor"), (gone, "member"), (group, "member")):
+        model.Session.add(model.Member(table_name="user", table_id=u.id, group=g, capacity=capacity,
+                                       state="active"))
+    gone.state = "deleted"
+    model.Session.flush()
+    ours = lib_plugins.get_permission_labels().get_user_dataset_labels(u)
+    assert sorted(ours) == sorted(DefaultPermissionLabels().get_user_dataset_labels(u))
+    assert f"member-{editor_of.id}" in ours
+    assert f"member-{gone.id}" not in ours and f"member-{group.id}" not in ours
+    model.Session.rollback()
+
+
+def test_a_members_labels_cost_no_query_once_the_memberships_are_read(data):
+    model.Session.rollback()
+    u = _user(data.world.consumer_member)
+    roles.memberships(u)   # every page reads them (roles, notifications)
+    with Statements() as labels_sql:
+        ours = lib_plugins.get_permission_labels().get_user_dataset_labels(u)
+    assert not labels_sql.sql
+    assert sorted(ours) == sorted(DefaultPermissionLabels().get_user_dataset_labels(u))
+    model.Session.rollback()
+
+
 def test_dataset_labels_are_ckans_own(data):
     pkg = model.Package.get(data.world.conditional["id"])
     assert (lib_plugins.get_permission_labels().get_dataset_labels(pkg)
@@ -138,6 +172,8 @@ def test_a_search_page_asks_for_the_labels_once(app, data):
     with Statements() as sql:
         res = app.get("/catalog/?q=人口", headers={"Authorization": token})
     assert res.status_code == 200 and "数据权限" in res.get_data(as_text=True)
-    # the labels' organization_list_for_user: once, not for package_search, the access facet's
-    # count and the header's activity count each
-    assert sql.matching("SELECT member.id", "member.capacity IN") == 1
+    # the labels: worked out once, not for package_search, the access facet's count and the
+    # header's activity count each; for a member from the memberships the page reads anyway
+    # (one query), with no organization_list_for_user
+    assert sql.matching("SELECT member.id", "member.capacity IN") == 0
+    assert sql.matching("SELECT member.group_id", "group_is_organization") == 1

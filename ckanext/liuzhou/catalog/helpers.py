@@ -166,6 +166,13 @@ def liuzhou_org_title(name: Optional[str]) -> str:
     return roles.org_title(name) or name
 
 
+def liuzhou_org_titles(refs: list[Optional[str]]) -> list[str]:
+    """:func:`liuzhou_org_title` of each reference, read in one query (e.g. the footer's
+    Authority and Operator)."""
+    roles.preload_groups([r for r in refs if r])
+    return [liuzhou_org_title(r) for r in refs]
+
+
 # --- the home page -----------------------------------------------------------------------
 
 def liuzhou_home_stats(latest: int = 6) -> dict:
@@ -281,6 +288,7 @@ def get_helpers() -> dict:
         "liuzhou_subclass_parents": liuzhou_subclass_parents,
         "liuzhou_department": liuzhou_department,
         "liuzhou_org_title": liuzhou_org_title,
+        "liuzhou_org_titles": liuzhou_org_titles,
         "liuzhou_home_stats": liuzhou_home_stats,
         "humanize_entity_type": humanize_entity_type,
     }

@@ -65,11 +65,9 @@ def seen_at(user: model.User) -> Optional[dt.datetime]:
 
 
 def department_names(user: model.User) -> list[str]:
-    """Names of the active departments the user is a member of (in any capacity)."""
-    ids = list(roles.memberships(user))
-    if not ids:
-        return []
-    return sorted(name for (name,) in model.Session.query(model.Group.name).filter(model.Group.id.in_(ids)))
+    """Names of the active departments the user is a member of (in any capacity), from the
+    memberships the request has already read (no query of its own)."""
+    return sorted(roles.membership_names(user))
 
 
 def _notifying(column, names: list[str]):

@@ -75,7 +75,7 @@ def context_user(context) -> Optional[model.User]:
     return user_obj(context.get("auth_user_obj")) or user_obj(context.get("user"))
 
 
-def _member_rows(user_id: str) -> dict[str, tuple[str, bool, str]]:
+def member_rows(user_id: str) -> dict[str, tuple[str, bool, str]]:
     """group id → (capacity, an active organization?, group name) for every active membership
     (one query)."""
     def load():
@@ -96,7 +96,15 @@ def memberships(user: str | model.User | None) -> dict[str, str]:
     u = user_obj(user)
     if u is None:
         return {}
-    return {gid: cap for gid, (cap, active_org, _name) in _member_rows(u.id).items() if active_org}
+    return {gid: cap for gid, (cap, active_org, _name) in member_rows(u.id).items() if active_org}
+
+
+def membership_names(user: str | model.User | None) -> list[str]:
+    """Names of the active organizations the user belongs to (in any capacity)."""
+    u = user_obj(user)
+    if u is None:
+        return []
+    return [name for _cap, active_org, name in member_rows(u.id).values() if active_org]
 
 
 def member_of_any(user: str | model.User | None, refs: tuple[Optional[str], ...]) -> tuple[bool, ...]:
@@ -105,7 +113,7 @@ def member_of_any(user: str | model.User | None, refs: tuple[Optional[str], ...]
     u = user_obj(user)
     if u is None:
         return tuple(False for _ in refs)
-    mine = {k for gid, (_cap, active_org, name) in _member_rows(u.id).items() if active_org
+    mine = {k for gid, (_cap, active_org, name) in member_rows(u.id).items() if active_org
             for k in (gid, name)}
     return tuple(bool(ref) and ref in mine for ref in refs)
 
@@ -120,6 +128,24 @@ def _group(name_or_id: str) -> Optional[tuple[str, str, bool, str]]:
         rows.sort(key=lambda r: r[0] != name_or_id)
         return (rows[0][0], rows[0][1], bool(rows[0][2]), rows[0][3] or "") if rows else None
     return memoized("group", name_or_id, load)
+
+
+def preload_groups(refs) -> None:
+    """Read the groups behind several references (names or ids) in one query into the memo
+    that :func:`org_title`, :func:`org_name` and :func:`org_id` use."""
+    session = model.Session()
+    if _changing(session):
+        return
+    memo = session.info.setdefault(_MEMO, {}).setdefault("group", {})
+    wanted = [r for r in dict.fromkeys(refs) if r and r not in memo]
+    if not wanted:
+        return
+    rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.is_organization, model.Group.title)
+            .filter(sa.or_(model.Group.id.in_(wanted), model.Group.name.in_(wanted))).all())
+    for ref in wanted:
+        # the id wins over a name, as in _group
+        hits = sorted((r for r in rows if ref in (r[0], r[1])), key=lambda r: r[0] != ref)
+        memo[ref] = (hits[0][0], hits[0][1], bool(hits[0][2]), hits[0][3] or "") if hits else None
 
 
 def org_id(name_or_id: Optional[str]) -> Optional[str]:
@@ -148,7 +174,7 @@ def role_in(org: Optional[str], user: str | model.User | None) -> Optional[str]:
     group = _group(org)
     if group is None:
         return None
-    row = _member_rows(u.id).get(group[0])
+    row = member_rows(u.id).get(group[0])
     return row[0] if row else None
 
 
