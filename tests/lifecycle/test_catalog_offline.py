@@ -238,3 +238,36 @@ def test_the_entry_page_of_an_offline_entry_answers_others_in_chinese(app, call_
     assert res.status_code == 404
     body = res.get_data(as_text=True)
     assert "目录不存在，或您无权查看" in body and pkg["title"] not in body
+
+
+def test_the_offline_state_is_read_once_per_transaction_and_seen_at_once_when_it_changes(world, new_entry):
+    """package_create asks it for each indexing and for its final package_show: one query; an
+    entry taken offline in the same transaction is offline at once."""
+    import sqlalchemy as sa
+    from ckanext.liuzhou.lifecycle import visibility
+    from ckanext.liuzhou.lifecycle.model import CatalogOffline, OfflineEntry
+
+    asked = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.startswith("SELECT liuzhou_offline_entry.package_id"):
+            asked.append(statement)
+    pkg = new_entry(title="下线状态只读一次")
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
+    try:
+        new_entry(title="下线状态只读一次乙")
+        assert len(asked) == 1
+        model.Session.rollback()
+        assert visibility.is_offline(pkg["id"]) is False
+        application = CatalogOffline(package_id=pkg["id"], provider_org_id=pkg["owner_org"], applicant_id="t",
+                                     reason="测试", attachment="a.pdf", attachment_name="a.pdf",
+                                     state="offline", state_changed_by="t")
+        model.Session.add(application)
+        model.Session.flush()
+        model.Session.add(OfflineEntry(package_id=pkg["id"], application_id=application.id, offline_by="t"))
+        model.Session.flush()
+        assert visibility.is_offline(pkg["id"]) is True   # the memo went with the flush
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
+        model.Session.rollback()
+    assert visibility.is_offline(pkg["id"]) is False

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from typing import Optional
 
+import sqlalchemy as sa
+from sqlalchemy import event
+
 import ckan.model as model
 
 from ..sharing import roles
@@ -22,10 +25,40 @@ from .model import OfflineEntry
 FIELD = "lifecycle_state"
 
 
+_MEMO = "liuzhou_offline_memo"
+
+
+def _touching(session) -> bool:
+    return any(isinstance(o, OfflineEntry) for o in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(sa.orm.Session, "before_flush")
+def _forget_on_change(session, flush_context, instances) -> None:
+    if _MEMO in session.info and _touching(session):
+        session.info.pop(_MEMO, None)
+
+
+@event.listens_for(sa.orm.Session, "after_transaction_end")
+def _forget_at_end(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_MEMO, None)
+
+
 def is_offline(package_id: Optional[str]) -> bool:
+    """Is the entry offline (Art 20)? Remembered for the transaction: a package_create asks it
+    for each of its two indexings and for its final package_show. An entry taken offline in
+    the session is seen at once."""
     if not package_id:
         return False
-    return model.Session.query(OfflineEntry.package_id).filter_by(package_id=package_id).first() is not None
+    session = model.Session()
+    if _touching(session):
+        session.info.pop(_MEMO, None)
+        return session.query(OfflineEntry.package_id).filter_by(package_id=package_id).first() is not None
+    memo = session.info.setdefault(_MEMO, {})
+    if package_id not in memo:
+        memo[package_id] = session.query(OfflineEntry.package_id).filter_by(
+            package_id=package_id).first() is not None
+    return memo[package_id]
 
 
 def offline_record(package_id: Optional[str]) -> Optional[OfflineEntry]:
