@@ -47,7 +47,7 @@ def _forget_at_end(session, transaction) -> None:
 def is_offline(package_id: Optional[str]) -> bool:
     """Is the entry offline (Art 20)? Remembered for the transaction: a package_create asks it
     for each of its two indexings and for its final package_show. An entry taken offline in
-    the session is seen at once."""
+    the session is seen once it is flushed (CKAN's session does not autoflush)."""
     if not package_id:
         return False
     session = model.Session()
