@@ -14,7 +14,7 @@
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import ckan.model as model
 import ckan.plugins as plugins
@@ -32,13 +32,23 @@ def package_search(original, context, data_dict):
     return search.run(original, context, data_dict)
 
 
-@tk.chained_action
-@tk.side_effect_free
-def current_package_list_with_resources(original, context, data_dict):
-    result = original(context, data_dict)
-    if not context.get("ignore_auth"):
-        redact.redact_packages(result, context_reader(context))
-    return result
+def _redacting(name: str, entries: Callable[[Any], list] = lambda result: result):
+    """A chained action that returns the original's result with its entries redacted for the
+    caller (not for an ``ignore_auth`` call). The caller and ``ignore_auth`` are read before the
+    original runs: CKAN's ``followee_list`` sets ``ignore_auth`` for the lists it calls."""
+    def action(original, context, data_dict):
+        reader = None if context.get("ignore_auth") else context_reader(context)
+        result = original(context, data_dict)
+        if reader is not None:
+            redact.redact_packages(entries(result), reader)
+        return result
+    action.__name__ = action.__qualname__ = name
+    return tk.chained_action(tk.side_effect_free(action))
+
+
+current_package_list_with_resources = _redacting("current_package_list_with_resources")
+dataset_followee_list = _redacting("dataset_followee_list")
+followee_list = _redacting("followee_list", lambda result: [f["dict"] for f in result if f.get("type") == "dataset"])
 
 
 def _names_location(query: Any) -> bool:
@@ -89,24 +99,6 @@ def tag_show(original, context, data_dict):
     search_context = {k: v for k, v in context.items() if k not in ("schema", "tag", "__auth_audit")}
     result["packages"] = tk.get_action("package_search")(search_context, {
         "fq": f'+{field}:"{name}"', "rows": 1000})["results"]
-    return result
-
-
-@tk.chained_action
-@tk.side_effect_free
-def dataset_followee_list(original, context, data_dict):
-    result = original(context, data_dict)
-    if not context.get("ignore_auth"):
-        redact.redact_packages(result, context_reader(context))
-    return result
-
-
-@tk.chained_action
-@tk.side_effect_free
-def followee_list(original, context, data_dict):
-    reader = context_reader(context)  # the caller, before CKAN sets ignore_auth for the lists
-    result = original(context, data_dict)
-    redact.redact_packages([f["dict"] for f in result if f.get("type") == "dataset"], reader)
     return result
 
 

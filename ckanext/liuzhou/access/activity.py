@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
-
+from ..activity_hooks import before_activity_insert
 from .redact import redact_resource
-
-_installed = False
 
 
 def scrub(data: Any) -> Any:
@@ -35,14 +32,6 @@ def _before_insert(mapper, connection, target) -> None:
     target.data = scrub(target.data)
 
 
-def install() -> None:
+def install() -> bool:
     """Listen on the activity model (once; nothing to do without the activity plugin)."""
-    global _installed
-    if _installed:
-        return
-    try:
-        from ckanext.activity.model.activity import Activity
-    except ImportError:  # pragma: no cover - the activity plugin is not installed
-        return
-    event.listen(Activity, "before_insert", _before_insert)
-    _installed = True
+    return before_activity_insert(_before_insert)

@@ -8,10 +8,9 @@ from __future__ import annotations
 import copy
 import json
 
-from sqlalchemy import event
-
 import ckan.plugins.toolkit as tk
 
+from ..activity_hooks import before_activity_insert
 from ..sharing import roles
 
 HIDDEN = ("config",)
@@ -88,20 +87,9 @@ def scrub_stored_activities() -> int:
     return changed
 
 
-_installed = False
-
-
-def install() -> None:
+def install() -> bool:
     """Listen on the activity model (once; nothing to do without the activity plugin)."""
-    global _installed
-    if _installed:
-        return
-    try:
-        from ckanext.activity.model.activity import Activity
-    except ImportError:  # pragma: no cover - the activity plugin is not installed
-        return
-    event.listen(Activity, "before_insert", _before_insert)
-    _installed = True
+    return before_activity_insert(_before_insert)
 
 
 # installed when the plugin's registry imports this module (every web, worker and CLI process)
