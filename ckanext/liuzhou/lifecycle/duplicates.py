@@ -96,7 +96,7 @@ def find(names: dict[str, str], org_id: Optional[str], exclude_package_id: Optio
     rows = query.order_by(shared.desc(), model.Package.title).limit(50).all()
     orgs = {gid: (name, title) for gid, name, title in model.Session.query(
         model.Group.id, model.Group.name, model.Group.title).filter(
-        model.Group.id.in_({r.owner_org for r in rows} or {""}))}
+        model.Group.id.in_({r.owner_org for r in rows}))} if rows else {}
     out = []
     for r in rows:
         org_name, org_title = orgs.get(r.owner_org, (r.owner_org, r.owner_org))
