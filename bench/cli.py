@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import platform
 import shutil
@@ -33,6 +34,9 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--warmup", type=float, default=2, help="seconds of unmeasured requests first (default 2)")
     p.add_argument("--keep", action="store_true", help="reuse the databases and indexes of an earlier run: "
                    "load only the entries that are missing")
+    p.add_argument("--repeat", type=int, default=1, help="rounds of every measurement (default 1); each "
+                   "round measures the two sides of an operation one after the other, the first side "
+                   "alternating; the table gives the medians and the median of the rounds' p95 ratios")
     p.add_argument("--seed", type=int, default=2026, help="which generated catalog (default 2026)")
     p.add_argument("--load-workers", type=int, default=8, help="parallel API clients while loading (default 8)")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers per portal (default 2, as make serve)")
@@ -197,31 +201,35 @@ def measure(args, sides: dict, workloads: dict, profiler: Profiler) -> tuple[lis
             + f"; search_zh_common uses the {len(common)} that find at least 20 on every side")
         for w in workloads.values():
             w.common_queries = common or w.common_queries
-    for clients in clients_list:
-        for op in chosen:
-            for key in ([k for k in sides if k in workloads] if op in SHARED_OPS else ["project"]):
-                if key not in workloads:
-                    continue
-                w = workloads[key]
-                base = {"op": op, "side": key, "clients": clients}
-                if op == "share_request_decide":
-                    ready = w.fill_requests(args.decide_pool)
-                    base["pool"] = ready
-                why = w.probe(op)
-                if why:
-                    results.append(dict(base, skipped=True, note=why))
-                    if f"{op}: {why}" not in notes:
-                        notes.append(f"{op}: {why}")
-                    say(f"{op:<22} {key:<7} {clients} clients: skipped ({why})")
-                    continue
-                profiler.start(sides[key], f"{op}-{clients}")
-                r = runner.run(w.op(op), clients, args.duration, args.warmup,
-                               max_requests=base.get("pool"))
-                profiler.stop()
-                results.append(dict(base, **r))
-                say(f"{op:<22} {key:<7} {clients} clients: {r['throughput']} req/s, p50 {r['p50_ms']} "
-                    f"p95 {r['p95_ms']} p99 {r['p99_ms']} ms, {r['errors']} errors"
-                    + (f" (first: {r['first_error']})" if r["errors"] else ""))
+    rounds = max(1, args.repeat)
+    for clients, rnd, op in itertools.product(clients_list, range(rounds), chosen):
+        keys = [k for k in sides if k in workloads] if op in SHARED_OPS else ["project"]
+        for key in (keys if rnd % 2 == 0 else keys[::-1]):   # the first side alternates by round
+            if key not in workloads:
+                continue
+            w = workloads[key]
+            base = {"op": op, "side": key, "clients": clients}
+            if rounds > 1:
+                base["round"] = rnd
+            if op == "share_request_decide":
+                ready = w.fill_requests(args.decide_pool)
+                base["pool"] = ready
+            why = w.probe(op)
+            if why:
+                results.append(dict(base, skipped=True, note=why))
+                if f"{op}: {why}" not in notes:
+                    notes.append(f"{op}: {why}")
+                say(f"{op:<22} {key:<7} {clients} clients: skipped ({why})")
+                continue
+            profiler.start(sides[key], f"{op}-{clients}" + (f"-r{rnd}" if rounds > 1 else ""))
+            r = runner.run(w.op(op), clients, args.duration, args.warmup,
+                           max_requests=base.get("pool"))
+            profiler.stop()
+            results.append(dict(base, **r))
+            say(f"{op:<22} {key:<7} {clients} clients: {r['throughput']} req/s, p50 {r['p50_ms']} "
+                f"p95 {r['p95_ms']} p99 {r['p99_ms']} ms, {r['errors']} errors"
+                + (f" (first: {r['first_error']})" if r["errors"] else "")
+                + (f" [round {rnd + 1}/{rounds}]" if rounds > 1 else ""))
     return results, notes
 
 
@@ -261,7 +269,7 @@ def main(argv=None) -> int:
     sides = {k: all_sides[k] for k in keys}
     doc: dict = {
         "issue": 9, "date": dt.date.today().isoformat(), "git": git_head(), "git_uncommitted": git_changes(), "scale": args.scale,
-        "seed": args.seed, "clients": args.clients, "duration_s": args.duration, "warmup_s": args.warmup,
+        "seed": args.seed, "repeat": args.repeat, "clients": args.clients, "duration_s": args.duration, "warmup_s": args.warmup,
         "gunicorn": {"workers": args.workers, "threads": args.threads},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "loadavg_at_start": _load(None), "uptime_at_start": uptime(),

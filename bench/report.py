@@ -44,23 +44,68 @@ def ratio(project: float | None, stock: float | None) -> float | None:
     return round(project / stock, 2)
 
 
+def _median(values: list) -> float | None:
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else round((values[mid - 1] + values[mid]) / 2, 2)
+
+
+def _all(results: list[dict], op: str, side: str, clients: int) -> list[dict]:
+    return [r for r in results if r["op"] == op and r["side"] == side and r["clients"] == clients]
+
+
+def _merge(rounds: list[dict]) -> dict:
+    """Several rounds of one measurement (``--repeat``): the median of each figure, errors added."""
+    measured = [r for r in rounds if not r.get("skipped")]
+    if not measured:
+        return rounds[0]
+    out = {k: rounds[0][k] for k in ("op", "side", "clients")}
+    for k in ("throughput", "p50_ms", "p95_ms", "p99_ms", "mean_ms"):
+        out[k] = _median([r.get(k) for r in measured])
+    out["errors"] = sum(r.get("errors", 0) for r in measured)
+    out["requests"] = sum(r.get("requests", 0) for r in measured)
+    out["rounds"] = len(measured)
+    out["p95_ms_rounds"] = [r.get("p95_ms") for r in measured]
+    return out
+
+
 def _find(results: list[dict], op: str, side: str, clients: int) -> dict | None:
-    for r in results:
-        if r["op"] == op and r["side"] == side and r["clients"] == clients:
-            return r
-    return None
+    found = _all(results, op, side, clients)
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else _merge(found)
+
+
+def _round_ratios(results: list[dict], op: str, clients: int) -> list[float]:
+    """The p95 ratio of each round in which both sides were measured (one after the other)."""
+    stock = {r.get("round", 0): r for r in _all(results, op, "stock", clients) if not r.get("skipped")}
+    out = []
+    for p in _all(results, op, "project", clients):
+        s = stock.get(p.get("round", 0))
+        r = ratio(p.get("p95_ms"), (s or {}).get("p95_ms")) if not p.get("skipped") else None
+        if r is not None:
+            out.append(r)
+    return out
 
 
 def rows(results: list[dict]) -> list[dict]:
-    """One row per operation and client count, project beside stock, with the p95 ratio."""
+    """One row per operation and client count, project beside stock, with the p95 ratio (with
+    ``--repeat``: the medians of the rounds, and the median of the rounds' ratios)."""
     out = []
     for clients in sorted({r["clients"] for r in results}):
         for op in SHARED + PROJECT_ONLY:
             p, s = _find(results, op, "project", clients), _find(results, op, "stock", clients)
             if p is None and s is None:
                 continue
-            out.append({"op": op, "clients": clients, "project": p, "stock": s,
-                        "p95_ratio": ratio((p or {}).get("p95_ms"), (s or {}).get("p95_ms"))})
+            ratios = _round_ratios(results, op, clients)
+            row = {"op": op, "clients": clients, "project": p, "stock": s,
+                   "p95_ratio": _median(ratios) if len(ratios) > 1
+                   else ratio((p or {}).get("p95_ms"), (s or {}).get("p95_ms"))}
+            if len(ratios) > 1:
+                row["p95_ratio_rounds"] = ratios
+            out.append(row)
     return out
 
 
@@ -84,6 +129,8 @@ def table(results: list[dict]) -> str:
         mark = "" if r is None else ("  !" if r > RATIO_TARGET else "")
         errors = sum((x or {}).get("errors", 0) for x in (row["project"], row["stock"]))
         note = f"  ({errors} errors)" if errors else ""
+        if row.get("p95_ratio_rounds"):
+            note += "  rounds " + "/".join(f"{x:.2f}" for x in row["p95_ratio_rounds"])
         lines.append(f"{row['op']:<22} {row['clients']:>2} | {_cell(row['project'])} | {_cell(row['stock'])} | "
                      f"{'' if r is None else f'{r:.2f}':>5}{mark}{note}")
     return "\n".join(lines)
@@ -94,8 +141,9 @@ def targets(results: list[dict], clients: int = 8) -> dict:
     out: dict = {"ratio_p95_max": RATIO_TARGET, "shared": {}}
     for row in rows(results):
         if row["op"] in SHARED and row["p95_ratio"] is not None:
-            out["shared"][f"{row['op']}@{row['clients']}"] = {"p95_ratio": row["p95_ratio"],
-                                                              "met": row["p95_ratio"] <= RATIO_TARGET}
+            out["shared"][f"{row['op']}@{row['clients']}"] = dict(
+                {"p95_ratio": row["p95_ratio"], "met": row["p95_ratio"] <= RATIO_TARGET},
+                **({"rounds": row["p95_ratio_rounds"]} if "p95_ratio_rounds" in row else {}))
     facets = _find(results, "search_facets", "project", clients)
     decide = _find(results, "share_request_decide", "project", clients)
     out["search_facets_p95_ms"] = {"target": FACETS_P95_MS, "measured": (facets or {}).get("p95_ms"),

@@ -54,6 +54,27 @@ def test_targets_of_issue_9():
     assert not report.targets(results)["all_shared_met"]
 
 
+def test_rounds_give_the_median_of_each_rounds_ratio_and_of_each_figure():
+    """--repeat: each round pairs the two sides measured one after the other; a noisy round
+    does not decide the verdict."""
+    results = []
+    for rnd, (p95_project, p95_stock) in enumerate([(130, 100), (300, 120), (110, 100)]):
+        results += [row("search_zh", "project", 8, p95_project, round=rnd),
+                    row("search_zh", "stock", 8, p95_stock, round=rnd)]
+    results.append(row("share_request_decide", "project", 8, 40, round=0))
+    results.append(row("share_request_decide", "project", 8, 80, round=1))
+    results.append(row("share_request_decide", "project", 8, 45, round=2))
+    r = {x["op"]: x for x in report.rows(results)}["search_zh"]
+    assert r["p95_ratio_rounds"] == [1.3, 2.5, 1.1]
+    assert r["p95_ratio"] == 1.3                      # the middle round, not the noisy 2.5
+    assert r["project"]["p95_ms"] == 130 and r["stock"]["p95_ms"] == 100 and r["project"]["rounds"] == 3
+    t = report.targets(results)
+    assert t["shared"]["search_zh@8"] == {"p95_ratio": 1.3, "met": False, "rounds": [1.3, 2.5, 1.1]}
+    assert t["share_request_decide_p95_ms"]["measured"] == 45
+    line = next(x for x in report.table(results).splitlines() if x.startswith("search_zh"))
+    assert "rounds 1.30/2.50/1.10" in line
+
+
 def test_json_is_written_in_utf8(tmp_path):
     path = report.write_json(tmp_path / "results" / "x.json", {"note": "不予共享"})
     assert json.loads(path.read_text("utf-8")) == {"note": "不予共享"}
