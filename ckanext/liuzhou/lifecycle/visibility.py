@@ -13,35 +13,17 @@ from __future__ import annotations
 
 from typing import Optional
 
-import sqlalchemy as sa
-from sqlalchemy import event
-
 import ckan.model as model
 
 from ..sharing import roles
+from ..txmemo import TransactionMemo
 from . import who
 from .model import OfflineEntry
 
 FIELD = "lifecycle_state"
 
 
-_MEMO = "liuzhou_offline_memo"
-
-
-def _touching(session) -> bool:
-    return any(isinstance(o, OfflineEntry) for o in (*session.new, *session.dirty, *session.deleted))
-
-
-@event.listens_for(sa.orm.Session, "before_flush")
-def _forget_on_change(session, flush_context, instances) -> None:
-    if _MEMO in session.info and _touching(session):
-        session.info.pop(_MEMO, None)
-
-
-@event.listens_for(sa.orm.Session, "after_transaction_end")
-def _forget_at_end(session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_MEMO, None)
+_MEMO = TransactionMemo("liuzhou_offline_memo", (OfflineEntry,))
 
 
 def is_offline(package_id: Optional[str]) -> bool:
@@ -50,15 +32,8 @@ def is_offline(package_id: Optional[str]) -> bool:
     the session is seen once it is flushed (CKAN's session does not autoflush)."""
     if not package_id:
         return False
-    session = model.Session()
-    if _touching(session):
-        session.info.pop(_MEMO, None)
-        return session.query(OfflineEntry.package_id).filter_by(package_id=package_id).first() is not None
-    memo = session.info.setdefault(_MEMO, {})
-    if package_id not in memo:
-        memo[package_id] = session.query(OfflineEntry.package_id).filter_by(
-            package_id=package_id).first() is not None
-    return memo[package_id]
+    return _MEMO.get(package_id, lambda: model.Session.query(OfflineEntry.package_id).filter_by(
+        package_id=package_id).first() is not None)
 
 
 def offline_record(package_id: Optional[str]) -> Optional[OfflineEntry]:

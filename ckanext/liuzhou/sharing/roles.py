@@ -19,46 +19,21 @@ import json
 from typing import Any, Optional
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 import ckan.model as model
 
 from .. import config as lz_config
 from ..catalog import tree
+from ..txmemo import TransactionMemo
 
 
-_MEMO = "liuzhou_roles_memo"
-_WATCHED = (model.Member, model.Group, model.GroupExtra, model.User)
-
-
-def _changing(session) -> bool:
-    """A membership, department or user changed in the session and not flushed yet."""
-    return any(isinstance(o, _WATCHED) for o in (*session.new, *session.dirty, *session.deleted))
-
-
-@event.listens_for(sa.orm.Session, "before_flush")
-def _forget_on_change(session, flush_context, instances) -> None:
-    if _MEMO in session.info and _changing(session):
-        session.info.pop(_MEMO, None)
-
-
-@event.listens_for(sa.orm.Session, "after_transaction_end")
-def _forget_at_end(session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_MEMO, None)
+_MEMO = TransactionMemo("liuzhou_roles_memo", (model.Member, model.Group, model.GroupExtra, model.User))
 
 
 def memoized(kind: str, key: Any, load):
     """``load()``, remembered under (kind, key) until the transaction ends or a membership,
     department or user changes in the session."""
-    session = model.Session()
-    if _changing(session):
-        session.info.pop(_MEMO, None)
-        return load()
-    memo = session.info.setdefault(_MEMO, {}).setdefault(kind, {})
-    if key not in memo:
-        memo[key] = load()
-    return memo[key]
+    return _MEMO.get((kind, key), load)
 
 
 def user_obj(user) -> Optional[model.User]:
@@ -133,11 +108,10 @@ def _group(name_or_id: str) -> Optional[tuple[str, str, bool, str]]:
 def preload_groups(refs) -> None:
     """Read the groups behind several references (names or ids) in one query into the memo
     that :func:`org_title`, :func:`org_name` and :func:`org_id` use."""
-    session = model.Session()
-    if _changing(session):
+    memo = _MEMO.store()
+    if memo is None:
         return
-    memo = session.info.setdefault(_MEMO, {}).setdefault("group", {})
-    wanted = [r for r in dict.fromkeys(refs) if r and r not in memo]
+    wanted = [r for r in dict.fromkeys(refs) if r and ("group", r) not in memo]
     if not wanted:
         return
     rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.is_organization, model.Group.title)
@@ -145,7 +119,7 @@ def preload_groups(refs) -> None:
     for ref in wanted:
         # the id wins over a name, as in _group
         hits = sorted((r for r in rows if ref in (r[0], r[1])), key=lambda r: r[0] != ref)
-        memo[ref] = (hits[0][0], hits[0][1], bool(hits[0][2]), hits[0][3] or "") if hits else None
+        memo[("group", ref)] = (hits[0][0], hits[0][1], bool(hits[0][2]), hits[0][3] or "") if hits else None
 
 
 def org_id(name_or_id: Optional[str]) -> Optional[str]:
