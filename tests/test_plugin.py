@@ -77,3 +77,9 @@ def test_action_and_auth_tables_are_built_when_the_app_is_made(make_app):
     assert "package_delete" in authz._AuthFunctions._functions
     assert logic._actions["package_search"] is not core_get.package_search  # the chained access search
     assert logic._actions["share_request_create"]
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_sign_in_form_is_in_chinese(app):
+    body = app.get("/user/login").body
+    assert "用户名或电子邮箱" in body and "Username or Email" not in body
