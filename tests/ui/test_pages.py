@@ -43,6 +43,11 @@ def test_footer_names_the_authority_and_the_operator(app, ui_data):
     assert "运营单位 柳州市信息化建设管理中心" in footer
 
 
+def test_about_page_names_the_authority_and_the_operator(app, ui_data):
+    roles = soup(app.get("/about", headers=ui_data["auth"])).select_one(".liuzhou-about-roles").get_text(" ", strip=True)
+    assert "柳州市大数据发展局 —" in roles and "柳州市信息化建设管理中心 —" in roles
+
+
 def test_nav_speaks_of_the_catalog_and_departments(app, ui_data):
     home = soup(app.get("/", headers=ui_data["auth"]))
     labels = nav_labels(home)
