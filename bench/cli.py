@@ -66,7 +66,10 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--redis-stock", type=int, default=6)
     p.add_argument("--port-project", type=int, default=5101)
     p.add_argument("--port-stock", type=int, default=5102)
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.repeat < 1:
+        p.error("--repeat: at least 1 round")
+    return args
 
 
 def say(msg: str) -> None:
@@ -201,7 +204,7 @@ def measure(args, sides: dict, workloads: dict, profiler: Profiler) -> tuple[lis
             + f"; search_zh_common uses the {len(common)} that find at least 20 on every side")
         for w in workloads.values():
             w.common_queries = common or w.common_queries
-    rounds = max(1, args.repeat)
+    rounds = args.repeat
     for clients, rnd, op in itertools.product(clients_list, range(rounds), chosen):
         keys = [k for k in sides if k in workloads] if op in SHARED_OPS else ["project"]
         for key in (keys if rnd % 2 == 0 else keys[::-1]):   # the first side alternates by round

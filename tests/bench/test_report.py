@@ -119,3 +119,12 @@ def test_common_chinese_queries_fill_a_page_on_every_side():
     assert hits[first] == {"project": 300, "stock": 20}
     assert common == [first]
     assert "search_zh_common" in report.SHARED
+
+
+def test_repeat_must_be_at_least_one_round(capsys):
+    import pytest
+    from bench import cli
+    with pytest.raises(SystemExit):
+        cli.parse(["--repeat", "0"])
+    assert "--repeat" in capsys.readouterr().err
+    assert cli.parse(["--repeat", "3"]).repeat == 3

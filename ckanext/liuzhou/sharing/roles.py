@@ -93,16 +93,22 @@ def member_of_any(user: str | model.User | None, refs: tuple[Optional[str], ...]
     return tuple(bool(ref) and ref in mine for ref in refs)
 
 
+def _read_groups(refs: list[str]) -> dict[str, Optional[tuple[str, str, bool, str]]]:
+    """ref → (id, name, is_organization, title) of the group or organization each reference
+    (an id or a name, any state) names, None when none does; one query for all of them (what
+    model.Group.get asks in two per reference). An id wins over a name."""
+    rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.is_organization, model.Group.title)
+            .filter(sa.or_(model.Group.id.in_(refs), model.Group.name.in_(refs))).all())
+    out: dict[str, Optional[tuple[str, str, bool, str]]] = {}
+    for ref in refs:
+        hits = sorted((r for r in rows if ref in (r[0], r[1])), key=lambda r: r[0] != ref)
+        out[ref] = (hits[0][0], hits[0][1], bool(hits[0][2]), hits[0][3] or "") if hits else None
+    return out
+
+
 def _group(name_or_id: str) -> Optional[tuple[str, str, bool, str]]:
     """(id, name, is_organization, title) of a group or organization by id or name, any state."""
-    def load():
-        # one query for what model.Group.get asks in two (by id, then by name); the id wins
-        rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.is_organization,
-                                    model.Group.title)
-                .filter(sa.or_(model.Group.id == name_or_id, model.Group.name == name_or_id)).limit(2).all())
-        rows.sort(key=lambda r: r[0] != name_or_id)
-        return (rows[0][0], rows[0][1], bool(rows[0][2]), rows[0][3] or "") if rows else None
-    return memoized("group", name_or_id, load)
+    return memoized("group", name_or_id, lambda: _read_groups([name_or_id])[name_or_id])
 
 
 def preload_groups(refs) -> None:
@@ -112,14 +118,8 @@ def preload_groups(refs) -> None:
     if memo is None:
         return
     wanted = [r for r in dict.fromkeys(refs) if r and ("group", r) not in memo]
-    if not wanted:
-        return
-    rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.is_organization, model.Group.title)
-            .filter(sa.or_(model.Group.id.in_(wanted), model.Group.name.in_(wanted))).all())
-    for ref in wanted:
-        # the id wins over a name, as in _group
-        hits = sorted((r for r in rows if ref in (r[0], r[1])), key=lambda r: r[0] != ref)
-        memo[("group", ref)] = (hits[0][0], hits[0][1], bool(hits[0][2]), hits[0][3] or "") if hits else None
+    if wanted:
+        memo.update({("group", ref): group for ref, group in _read_groups(wanted).items()})
 
 
 def org_id(name_or_id: Optional[str]) -> Optional[str]:
