@@ -264,6 +264,11 @@ def main(argv=None):
         print("short names of more than one core (a search for them means all): "
               + "; ".join(f"{s} → {', '.join(c)}" for s, c in sorted(shared.items())))
 
+    both_files = sorted({t for g in groups for t in g} & {w for c, s in depts for w in [c, *s]})
+    if both_files:
+        print("in synonyms.txt and department_abbreviations.txt both (the same equivalence in each): "
+              + ", ".join(both_files))
+
     known = {core for core, _ in depts} | set(short_owner)
     top = core_counts.most_common(TOP_CORES + 1)
     top = [(c, n) for c, n in top if c][:TOP_CORES]
