@@ -68,9 +68,10 @@ def search(original: Callable, context: dict, data_dict: dict, reader, rerun_cou
 
 
 def _run(original: Callable, context: dict, data_dict: dict) -> dict:
-    """``original``, with Solr's syntax errors (a query typed with an unclosed bracket or quote)
-    answered as a validation error on ``q``: CKAN's own message would show the whole Solr
-    request, filters and permission labels included."""
+    """``original``, with the search errors of a query (an unclosed bracket or quote, local
+    parameters) raised again with a plain message: CKAN's own message shows the whole Solr
+    request, filters and permission labels included. The search page shows it as its search
+    error, the API as a 409 "Search error"."""
     try:
         return original(context, data_dict)
     except SearchError as e:
@@ -78,8 +79,8 @@ def _run(original: Callable, context: dict, data_dict: dict) -> dict:
         if message.startswith("SOLR returned an error") and "SyntaxError" not in message:
             raise  # Solr trouble, not the query's: CKAN answers it as usual
         log.info("search refused for %r: %s", data_dict.get("q"), message[:200])
-        raise tk.ValidationError({"q": [tk._("The search could not be understood: check its "
-                                             "quotes, brackets and operators, or search for the words alone")]})
+        raise SearchError(tk._("The search could not be understood: check its quotes, brackets "
+                               "and operators, or search for the words alone"))
 
 
 def _remember(q: Any, result: dict) -> None:
