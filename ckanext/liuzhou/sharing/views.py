@@ -23,7 +23,6 @@ from ckan.common import request
 
 from ..calendar import store as cal
 from ..web import action_context, call_or_abort
-from ..calendar.workdays import UnknownCalendarYear
 from . import overdue as overdue_rules
 from . import states
 from .helpers import N_
@@ -375,10 +374,7 @@ def _renewable(req: dict, history: list[dict]) -> bool:
     if any(e["event"] == "expiry_notice" for e in history):
         return True
     until = dt.date.fromisoformat(req["valid_until"])
-    try:
-        left = cal.load().workdays_between(cal.utcnow(), dt.datetime.combine(until, dt.time(4)))
-    except UnknownCalendarYear:
-        left = (until - _today()).days
+    left = cal.load().workdays_between(cal.utcnow(), dt.datetime.combine(until, dt.time(4)))
     return left <= overdue_rules.expiry_notice_workdays()
 
 
