@@ -117,3 +117,22 @@ def test_every_calendar_change_is_in_the_audit_log(people, call_as):
     assert (row.action, row.actor_name, row.actor_org, row.object_id) == (
         "calendar.override_set", people["operator"], OPERATOR, "2028-01-01")
     assert row.detail["workday"] is False
+
+
+def test_evaluation_and_the_demo_history_count_on_the_workflows_calendar(people):
+    """Art 34 on-time rates count the same working days as the deadlines: in an unknown year the
+    statutory holidays, not plain weekdays."""
+    import random
+
+    from ckanext.liuzhou.demo.workflow_history import _History
+    from ckanext.liuzhou.evaluation.queries import calendar_arrays
+
+    arrays = calendar_arrays(dt.date(2027, 2, 4), dt.date(2027, 2, 10))
+    work = dict(zip(arrays["cal_days"], arrays["cal_work"]))
+    calendar = store.load()
+    assert work == {d: calendar.is_workday(d) for d in work}
+    # Thu 4 on; 除夕 Fri 5 to 初三 Mon 8 off by law (weekdays would count 5 and 8); Tue 9, Wed 10 on
+    assert [d.day for d, w in work.items() if w] == [4, 9, 10]
+    history = _History(random.Random(1), calendar, dt.date(2027, 3, 1))
+    assert not history.workday(dt.date(2027, 2, 8)) and history.workday(dt.date(2027, 2, 9))
+    assert dt.date(2027, 2, 5) not in history.days and dt.date(2027, 2, 4) in history.days
