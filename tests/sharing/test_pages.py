@@ -449,6 +449,7 @@ def test_the_operator_pastes_the_notice_checks_the_months_and_confirms(app, worl
     assert len(grid.select("table.liuzhou-month")) == 12
     assert grid.select_one("td[data-day='2027-01-31']")["data-kind"] == "adjusted_workday"
     assert grid.select_one("td[data-day='2027-02-10']")["data-kind"] == "holiday"
+    assert soup.select_one("#field-notice-text").get_text().startswith("国务院办公厅关于2027年")  # kept to correct
     assert call_as(world.operator, "holiday_override_list", year=2027) == []  # a preview saves nothing
 
     missing = "\n".join(line for line in NOTICE_2027.splitlines() if "国庆节：" not in line)

@@ -486,6 +486,9 @@ def _calendar_page(errors: Optional[dict] = None, data: Optional[dict] = None, f
         "year": year if year.isdigit() else "", "errors": errors or {}, "form": form,
         "error_summary": _error_summary(errors or {}), "data": data or {}, "active_tab": "calendar",
         "preview": preview, "grid": grid, "grid_year": grid_year,
+        # the template imports the form macros as ``form``: the notice form gets its own names
+        "notice_data": (data or {}) if form == "notice" else {},
+        "notice_errors": (errors or {}) if form == "notice" else {},
         "grid_status": next((y for y in years if str(y["year"]) == str(grid_year)), None),
     })
 
