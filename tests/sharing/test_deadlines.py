@@ -209,3 +209,23 @@ def test_a_renewal_is_a_new_request_linked_to_the_old_one(world, call_as, drive,
     with pytest.raises(tk.ValidationError) as err:
         call_as(world.consumer_member, "share_request_create", **request_data(renews=other["id"]))
     assert "renews" in err.value.error_dict
+
+
+def test_a_day_changed_in_a_known_year_moves_the_open_deadlines_it_reaches(world, call_as, request_data, freezer):
+    freezer.move_to(MONDAY)  # Monday 2 March 2026
+    req = call_as(world.consumer_member, "share_request_create", **request_data())
+    other = call_as(world.consumer_member, "share_request_create", **request_data())
+    call_as(world.provider_admin, "share_request_decide", id=other["id"], decision="approve")
+    assert req["deadline_local"][:10] == "2026-03-05"
+    try:
+        call_as(world.operator, "holiday_override_set", day="2026-03-04", workday=False, note="临时放假（测试）")
+        shown = call_as(world.provider_admin, "share_request_show", id=req["id"])
+        assert shown["deadline_local"][:10] == "2026-03-06" and shown["deadline_provisional"] is False
+        events = [e for e in call_as(world.consumer_member, "share_request_history", id=req["id"])
+                  if e["event"] == "deadline_recount"]
+        assert len(events) == 1 and events[0]["detail"]["reason"] == "override"
+        decided = call_as(world.consumer_member, "share_request_history", id=other["id"])
+        assert [e for e in decided if e["event"] == "deadline_recount"] == []  # no open deadline
+    finally:
+        call_as(world.operator, "holiday_override_delete", day="2026-03-04")
+    assert call_as(world.provider_admin, "share_request_show", id=req["id"])["deadline_local"][:10] == "2026-03-05"

@@ -69,10 +69,21 @@ def holiday_override_set(context, data_dict) -> dict:
     row.set_by, row.set_at = actor.id, store.utcnow()
     model.Session.add(row)
     model.Session.flush()
+    counted = _recount_known(day, actor)
     audit.record("calendar.override_set", actor, object_type="holiday_override", object_id=day.isoformat(),
-                 detail={"day": day, "workday": row.workday, "before": before, "note": row.note})
+                 detail={"day": day, "workday": row.workday, "before": before, "note": row.note,
+                         "recounted": counted})
     _commit(context)
     return _override_dict(row)
+
+
+def _recount_known(day: dt.date, actor: model.User) -> dict[str, int] | None:
+    """A day changed in a year whose calendar is in force (chinesecalendar's or confirmed): the
+    open deadlines it moves are counted again. In a year not confirmed yet the overrides wait
+    for the confirmation (deadlines there are provisional on the statutory holidays)."""
+    if not store.load().knows(day.year):
+        return None
+    return recount.recount_open_deadlines(day.year, actor, True, "override")
 
 
 def holiday_override_delete(context, data_dict) -> dict:
@@ -86,8 +97,10 @@ def holiday_override_delete(context, data_dict) -> dict:
         raise tk.ObjectNotFound(_("No override for this day"))
     gone = _override_dict(row)
     model.Session.delete(row)
+    model.Session.flush()
+    counted = _recount_known(day, _actor(context))
     audit.record("calendar.override_delete", _actor(context), object_type="holiday_override",
-                 object_id=day.isoformat(), detail={"day": day, "workday": row.workday})
+                 object_id=day.isoformat(), detail={"day": day, "workday": row.workday, "recounted": counted})
     _commit(context)
     return gone
 
@@ -147,7 +160,8 @@ def calendar_year_confirm(context, data_dict) -> dict:
     elif row is not None:
         model.Session.delete(row)
     model.Session.flush()
-    counted = recount.recount_open_deadlines(year, actor, data["confirmed"])
+    counted = recount.recount_open_deadlines(year, actor, data["confirmed"],
+                                             "confirm" if data["confirmed"] else "unconfirm")
     audit.record("calendar.year_confirm" if data["confirmed"] else "calendar.year_unconfirm", actor,
                  object_type="calendar_year", object_id=str(year),
                  detail={"year": year, "confirmed": data["confirmed"], "note": data.get("note"),

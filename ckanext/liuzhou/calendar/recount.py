@@ -13,15 +13,20 @@ from ..sharing import roles
 from . import store
 
 
-def recount_open_deadlines(year: int, actor: model.User, confirmed: bool) -> dict[str, int]:
+def recount_open_deadlines(year: int, actor: model.User, confirmed: bool,
+                           reason: str = "confirm") -> dict[str, int]:
+    """Count again the open deadlines reaching ``year``. ``reason``: ``confirm`` / ``unconfirm``
+    (every item reaching the year gets an event) or ``override`` (a single day of a known year
+    changed: only the items whose deadline moved get one)."""
     from ..lifecycle import recount as lifecycle_recount
     from ..sharing import recount as sharing_recount
 
     calendar = store.load()
     now = store.utcnow()
     org = roles.org_id(lz_config.operator_org())
-    return {"share_requests": sharing_recount.recount(year, calendar, actor, org, confirmed, now),
-            "lifecycle": lifecycle_recount.recount(year, calendar, actor, org, confirmed, now)}
+    how = {"confirmed": confirmed, "reason": reason, "only_changed": reason == "override"}
+    return {"share_requests": sharing_recount.recount(year, calendar, actor, org, now=now, **how),
+            "lifecycle": lifecycle_recount.recount(year, calendar, actor, org, now=now, **how)}
 
 
 def unknown_years_ahead(today: dt.date, days: int, calendar=None) -> list[int]:

@@ -15,19 +15,21 @@ from . import events, states
 from .model import AccountRequest, ResourceOffline, UpkeepNotice, UpkeepTarget
 
 
-def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str, confirmed: bool,
-            now: dt.datetime) -> int:
+def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str, *, confirmed: bool,
+            now: dt.datetime, reason: str = "confirm", only_changed: bool = False) -> int:
     since = dt.datetime(year - 1, 12, 31, 16, 0)  # 1 January, 00:00 in Shanghai
     touched = 0
 
     def log(kind: str, obj, field: str, before: dt.datetime, after: dt.datetime, **ids) -> None:
         nonlocal touched
+        if only_changed and before == after:
+            return
         touched += 1
         setattr(obj, field, after)
         events.record(kind, obj, "deadline_recount", actor, "operator", actor_org_id=actor_org_id,
                       from_state=getattr(obj, "state", None), to_state=getattr(obj, "state", None),
                       now=now, deadline=after, notify=[],
-                      detail={"year": year, "confirmed": confirmed, "field": field,
+                      detail={"year": year, "confirmed": confirmed, "reason": reason, "field": field,
                               "before": before, "after": after, "changed": before != after,
                               "provisional": cal.provisional(after, calendar.confirmed_years)}, **ids)
 

@@ -22,8 +22,8 @@ def _from(year: int) -> dt.datetime:
     return dt.datetime(year - 1, 12, 31, 16, 0)
 
 
-def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str, confirmed: bool,
-            now: dt.datetime) -> int:
+def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str, *, confirmed: bool,
+            now: dt.datetime, reason: str = "confirm", only_changed: bool = False) -> int:
     """Count again every open deadline from ``year`` on; returns the requests touched."""
     since = _from(year)
     changes: dict[str, list[dict]] = {}
@@ -46,7 +46,11 @@ def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str,
         note(delivery.share_request_id, "quality_window", delivery.quality_window_ends, after)
         delivery.quality_window_ends = after
 
+    touched = 0
     for req_id, items in changes.items():
+        if only_changed and all(i["before"] == i["after"] for i in items):
+            continue
+        touched += 1
         req = workflow.load(req_id, lock=True)
         decision = next((i for i in items if i["what"] == "decision"), None)
         issue = next((i for i in items if i["what"] == "quality_issue"), None)
@@ -59,7 +63,7 @@ def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str,
         workflow.record_event(
             req, "deadline_recount", actor, "operator", actor_org_id=actor_org_id, from_state=req.state,
             to_state=req.state, now=now, notify=[n for n in notify if n],
-            detail={"year": year, "confirmed": confirmed, "changed": changed,
+            detail={"year": year, "confirmed": confirmed, "reason": reason, "changed": changed,
                     "provisional": cal.provisional(req.deadline, calendar.confirmed_years),
                     "changes": [{"what": i["what"], "before": i["before"], "after": i["after"]} for i in items]})
-    return len(changes)
+    return touched
