@@ -1,8 +1,6 @@
 """Deadlines in Chinese working days: weekends and holidays off, 调休 weekends on, day 0 = submission."""
 import datetime as dt
 
-import pytest
-
 from ckanext.liuzhou.calendar.workdays import TZ, Calendar, local_date
 
 cal = Calendar()

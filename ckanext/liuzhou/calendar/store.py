@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Optional
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from .model import CalendarYear, HolidayOverride
 from .workdays import Calendar, UnknownCalendarYear, _package_years, local_date  # noqa: F401 (re-exported)
