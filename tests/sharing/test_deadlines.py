@@ -229,3 +229,29 @@ def test_a_day_changed_in_a_known_year_moves_the_open_deadlines_it_reaches(world
     finally:
         call_as(world.operator, "holiday_override_delete", day="2026-03-04")
     assert call_as(world.provider_admin, "share_request_show", id=req["id"])["deadline_local"][:10] == "2026-03-05"
+
+
+def test_an_open_quality_issue_in_2027_is_counted_again_with_its_request(world, call_as, drive, freezer, unknown_year):
+    """Art 26: 2 WD to fix a quality issue, provisional in 2027 until the Operator confirms it."""
+    unknown_year(2027)
+    freezer.move_to("2027-02-02 02:00:00")  # Tuesday 2 February 2027
+    rid = drive("delivered")["id"]
+    freezer.move_to("2027-02-03 02:00:00")  # Wednesday
+    call_as(world.consumer_member, "quality_issue_create", id=rid, description="身份证号字段为空")
+    req = call_as(world.provider_admin, "share_request_show", id=rid)
+    issue = req["quality_issues"][0]
+    # Thu 4 (WD1); 除夕 Fri 5 – 初三 Mon 8 off by law; Tue 9 (WD2)
+    assert (req["state"], req["deadline_local"][:10], req["deadline_provisional"]) == ("quality_issue", "2027-02-09", True)
+    assert (issue["deadline_local"][:10], issue["deadline_provisional"]) == ("2027-02-09", True)
+    assert req["deliveries"][0]["quality_window_ends_provisional"] is True
+
+    call_as(world.operator, "calendar_notice_apply", text=NOTICE_2027, confirm=True)
+    req = call_as(world.provider_admin, "share_request_show", id=rid)
+    # Thu 4 (WD1); 5–12 Feb off by the notice; Sat 13 (调休, WD2)
+    assert (req["deadline_local"][:10], req["deadline_provisional"]) == ("2027-02-13", False)
+    assert req["quality_issues"][0]["deadline_local"][:10] == "2027-02-13"
+    assert req["deliveries"][0]["quality_window_ends_provisional"] is False
+    recount = [e for e in call_as(world.consumer_member, "share_request_history", id=rid)
+               if e["event"] == "deadline_recount"]
+    assert len(recount) == 1
+    assert {c["what"] for c in recount[0]["detail"]["changes"]} == {"quality_issue", "quality_window"}
