@@ -20,6 +20,11 @@ def doctor_timeout() -> int:
     return tk.config["ckanext.liuzhou.doctor.timeout"]
 
 
+def calendar_warn_days() -> int:
+    """Days ahead of an unknown calendar year from which the platform warns (``ckanext.liuzhou.calendar.warn_days``)."""
+    return tk.config["ckanext.liuzhou.calendar.warn_days"]
+
+
 def lead_departments() -> dict[str, list[str]]:
     """``population:lzsgaj licences:lzsxzspj,lzsdsjfzj`` → {"population": ["lzsgaj"], …}."""
     raw = tk.config.get("ckanext.liuzhou.lead_departments") or ""

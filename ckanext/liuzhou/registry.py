@@ -13,6 +13,7 @@ from .access import policy as access_policy
 from .access import redact as access_redact
 from .access import search as access_search
 from .access import views as access_views
+from .calendar import helpers as calendar_helpers
 from .cascade import actions as cascade_actions
 from .cascade import auth as cascade_auth
 from .cascade import helpers as cascade_helpers
@@ -69,7 +70,8 @@ def auth_functions() -> dict[str, Any]:
 def helpers() -> dict[str, Any]:
     return {**core_helpers.get_helpers(), **catalog_helpers.get_helpers(), **sharing_helpers.get_helpers(),
             **lifecycle_helpers.get_helpers(), **access_helpers.get_helpers(), **cascade_helpers.get_helpers(),
-            **evaluation_helpers.get_helpers(), **search_helpers.get_helpers()}
+            **evaluation_helpers.get_helpers(), **search_helpers.get_helpers(),
+            **calendar_helpers.get_helpers()}
 
 
 def validators() -> dict[str, Any]:

@@ -186,7 +186,7 @@ def share_request_create(context, data_dict) -> dict:
         renews_id = old.id
 
     now = cal.utcnow()
-    deadline = workflow.deadline_for(states.SUBMITTED, now)  # unknown year → error, nothing saved
+    deadline = workflow.deadline_for(states.SUBMITTED, now)  # provisional in a year nobody has entered
     req = ShareRequest(
         kind=kind, package_id=pkg.id, provider_org_id=pkg.owner_org, consumer_org_id=consumer_org_id,
         requester_id=actor.id, resource_ids=resource_ids, information_items=items,
