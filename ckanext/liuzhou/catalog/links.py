@@ -6,7 +6,7 @@ reads the request's parameters again: 49 links on the catalog search page for äº
 page's URL without parameters (from ``h.remove_url_param`` itself) and its current parameters
 less ``page`` are read once per request and page (``extras`` / ``alternative_url``), and each
 link is that URL plus ``urlencode`` of the parameters, encoded as CKAN's ``_url_with_params``
-encodes them. tests/search/test_facet_links.py compares every link with CKAN's helpers.
+encodes them. tests/search/test_facets.py compares the links with CKAN's helpers.
 """
 from __future__ import annotations
 
