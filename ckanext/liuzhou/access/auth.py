@@ -142,12 +142,12 @@ def _datastore_guard(name: str) -> Callable:
             result = resource_data_read(dict(context), {"id": table})
             if not result["success"]:
                 return result
-        if name == "datastore_search_sql" and context.get("connection") is not None:
+        if name == "datastore_search_sql":
             restricted = {t: allowed for t in set(names)
                           if (allowed := columns.restriction(context, t)) is not None}
             if restricted:
                 try:
-                    columns.check_sql(context["connection"], data_dict.get("sql") or "", restricted)
+                    columns.check_sql(data_dict.get("sql") or "", restricted)
                 except tk.NotAuthorized as e:
                     if isinstance(context.get("liuzhou_refusals"), list):
                         context["liuzhou_refusals"].extend(

@@ -106,7 +106,7 @@ def restrict_search(data_dict: dict, allowed: set[str], table_columns: list[str]
         if column not in allowed:
             raise refusal(allowed, column)
     if not fields:
-        data_dict["fields"] = [c for c in table_columns if c in allowed]
+        data_dict["fields"] = [ROW_ID] + [c for c in table_columns if c in allowed and c != ROW_ID]
     filters = data_dict.get("filters")
     if isinstance(filters, str):
         try:
@@ -181,17 +181,30 @@ def table_columns(connection, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def check_sql(connection, sql: str, restricted: dict[str, set[str]]) -> None:
+def _plan(sql: str, tables: Iterable[str]) -> tuple[Any, dict[str, list[str]]]:
+    """The statement's plan and the columns of ``tables``, read on the DataStore's read-only
+    connection (the one CKAN runs the statement on), under the DataStore's statement timeout."""
+    from ckanext.datastore.backend import DatastoreBackend
+    from ckanext.datastore.backend.postgres import _TIMEOUT
+
+    engine = DatastoreBackend.get_active_backend()._get_read_engine()  # noqa: SLF001 (CKAN's own)
+    with engine.connect() as connection, connection.begin():
+        connection.execute(sa.text(f"SET LOCAL statement_timeout TO {int(_TIMEOUT)}"))
+        plan = connection.scalar(sa.text(f"EXPLAIN (VERBOSE, FORMAT JSON) {sql}"))
+        cols = {t: table_columns(connection, t) for t in tables}
+    return (json.loads(plan) if isinstance(plan, str) else plan), cols
+
+
+def check_sql(sql: str, restricted: dict[str, set[str]]) -> None:
     """Refuse (NotAuthorized) a statement whose plan reads a column of a restricted table that
     the grant does not open, or a whole row of one. ``restricted``: table → readable columns."""
+    plan, table_cols = _plan(sql, restricted)
     forbidden: dict[str, set[str]] = {}
     for table, allowed in restricted.items():
-        for column in table_columns(connection, table):
+        for column in table_cols[table]:
             if column not in allowed:
                 forbidden.setdefault(column, allowed)
                 forbidden.setdefault(column.lower(), allowed)
-    plan = connection.scalar(sa.text(f"EXPLAIN (VERBOSE, FORMAT JSON) {sql}"))
-    plan = json.loads(plan) if isinstance(plan, str) else plan
     for node in _nodes(plan[0]["Plan"]):
         allowed = restricted.get(node.get("Relation Name") or "")
         for key, value in node.items():

@@ -104,6 +104,16 @@ def dump_gate(resource_id: str):
                      detail={"path": "datastore.dump", "reason": decision.via})
         model.Session.commit()
         return tk.abort(403, str(e))
+    allowed = columns.restriction(context, resource_id)
+    if allowed is not None:   # Art 25, 26.4: the dump's own fields, filters, q and sort
+        try:
+            columns.restrict_search(flask.request.args.to_dict(), allowed, [])
+        except tk.NotAuthorized as e:
+            audit.record("data.refused", tk.current_user.name, package=resource.package,
+                         resource_id=resource_id, object_type="resource", object_id=resource_id,
+                         detail={"path": "datastore.dump", "reason": "information_items"})
+            model.Session.commit()
+            return tk.abort(403, str(e))
     return None
 
 
