@@ -168,10 +168,50 @@ def _strings(value: Any) -> Iterable[str]:
                 yield v
 
 
-def _nodes(plan: dict) -> Iterable[dict]:
-    yield plan
+def _nodes(plan: dict, parents: tuple = ()) -> Iterable[tuple[dict, tuple]]:
+    """Every node of the plan with its ancestors (nearest first)."""
+    yield plan, parents
     for child in plan.get("Plans") or []:
-        yield from _nodes(child)
+        yield from _nodes(child, (plan, *parents))
+
+
+_JOINS = {"Nested Loop", "Hash Join", "Merge Join"}
+_PASS_THROUGH = {"Hash", "Materialize", "Memoize"}
+_SIMPLE_REF = re.compile(r'^(?:"(?:[^"]|"")*"|[^\W\d][\w$]*)\.(?:"((?:[^"]|"")*)"|([^\W\d][\w$]*))$')
+
+
+def _relation(node: dict) -> Optional[str]:
+    """The relation a scan node reads, or that a pass-through node (Hash, Materialize,
+    Memoize) passes on from its only child."""
+    if node.get("Relation Name"):
+        return node["Relation Name"]
+    children = node.get("Plans") or []
+    if node.get("Node Type") in _PASS_THROUGH and len(children) == 1:
+        return children[0].get("Relation Name")
+    return None
+
+
+def _physical_row(node: dict, parents: tuple, columns_of: dict[str, list[str]]) -> bool:
+    """Is this ``Output`` the whole stored row that PostgreSQL hands to a join for speed (a
+    "physical target list"), rather than columns the statement uses? Only a scan (or a Hash,
+    Materialize or Memoize over one) directly under a join, listing exactly every column of
+    its relation: the join itself then names, in its own ``Output`` and conditions, what the
+    statement takes from it, and those are checked."""
+    relation = _relation(node)
+    if relation is None or not parents:
+        return False
+    parent = parents[0]
+    if parent.get("Node Type") not in _JOINS:
+        if not (parent.get("Node Type") in _PASS_THROUGH and len(parents) > 1
+                and parents[1].get("Node Type") in _JOINS):
+            return False
+    names = []
+    for item in node.get("Output") or []:
+        match = _SIMPLE_REF.match(item.strip()) if isinstance(item, str) else None
+        if match is None:
+            return False
+        names.append(match.group(1).replace('""', '"') if match.group(1) is not None else match.group(2))
+    return names == columns_of.get(relation)
 
 
 def table_columns(connection, table: str) -> list[str]:
@@ -181,9 +221,9 @@ def table_columns(connection, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _plan(sql: str, tables: Iterable[str]) -> tuple[Any, dict[str, list[str]]]:
-    """The statement's plan and the columns of ``tables``, read on the DataStore's read-only
-    connection (the one CKAN runs the statement on), under the DataStore's statement timeout."""
+def _plan(sql: str) -> tuple[dict, dict[str, list[str]]]:
+    """The statement's plan and the columns of every relation in it, read on the DataStore's
+    read-only connection (the one CKAN runs the statement on), under its statement timeout."""
     from ckanext.datastore.backend import DatastoreBackend
     from ckanext.datastore.backend.postgres import _TIMEOUT
 
@@ -191,28 +231,35 @@ def _plan(sql: str, tables: Iterable[str]) -> tuple[Any, dict[str, list[str]]]:
     with engine.connect() as connection, connection.begin():
         connection.execute(sa.text(f"SET LOCAL statement_timeout TO {int(_TIMEOUT)}"))
         plan = connection.scalar(sa.text(f"EXPLAIN (VERBOSE, FORMAT JSON) {sql}"))
-        cols = {t: table_columns(connection, t) for t in tables}
-    return (json.loads(plan) if isinstance(plan, str) else plan), cols
+        plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+        relations = {n.get("Relation Name") for n, _p in _nodes(plan)} - {None}
+        cols = {t: table_columns(connection, t) for t in relations}
+    return plan, cols
 
 
 def check_sql(sql: str, restricted: dict[str, set[str]]) -> None:
     """Refuse (NotAuthorized) a statement whose plan reads a column of a restricted table that
-    the grant does not open, or a whole row of one. ``restricted``: table → readable columns."""
-    plan, table_cols = _plan(sql, restricted)
+    the grant does not open, or a whole row (``alias.*``). ``restricted``: table → readable
+    columns. A forbidden name is looked for in every expression of every node (conditions,
+    sort and group keys, outputs), whatever its qualifier, so that a column renamed by a
+    subquery, a CTE or a column alias is caught where it is first read; only a join's
+    physical target list (:func:`_physical_row`) is passed over."""
+    plan, columns_of = _plan(sql)
     forbidden: dict[str, set[str]] = {}
     for table, allowed in restricted.items():
-        for column in table_cols[table]:
+        for column in columns_of.get(table, []):
             if column not in allowed:
                 forbidden.setdefault(column, allowed)
                 forbidden.setdefault(column.lower(), allowed)
-    for node in _nodes(plan[0]["Plan"]):
-        allowed = restricted.get(node.get("Relation Name") or "")
+    any_allowed = next(iter(restricted.values()))
+    for node, parents in _nodes(plan):
+        physical = _physical_row(node, parents, columns_of)
         for key, value in node.items():
-            if key in _NAME_KEYS:
+            if key in _NAME_KEYS or (key == "Output" and physical):
                 continue
             for text in _strings(value):
+                if _WHOLE_ROW.search(_LITERAL.sub(" ", text)):
+                    raise refusal(any_allowed)
                 hit = next(iter(_identifiers(text) & forbidden.keys()), None)
                 if hit is not None:
                     raise refusal(forbidden[hit], hit)
-                if allowed is not None and key == "Output" and _WHOLE_ROW.search(_LITERAL.sub(" ", text)):
-                    raise refusal(allowed)
