@@ -25,7 +25,7 @@ from ..audit import log as audit
 from ..security import validators as security_validators
 from . import auth as access_auth
 from . import columns, redact, search
-from .policy import Decision, context_reader
+from .policy import context_reader
 
 
 @tk.chained_action
@@ -115,7 +115,10 @@ def _record_datastore_read(context, resource_ids: list[str]) -> None:
 
 
 def _record_refusals(context, name: str, refusals: list) -> None:
-    """Art 25 traceability: a refused DataStore read is recorded like a refused download."""
+    """Art 25 traceability: a DataStore read refused by the access decision (offline, not
+    delivered, no grant) is recorded like a refused download. A request for columns outside
+    the delivered items is refused before anything is read, as an input error: nothing recorded
+    (a refused call changes nothing, see tests/hardening/test_hostile_input.py)."""
     user = context.get("auth_user_obj") or context.get("user")
     recorded = False
     for resource, decision in refusals:
@@ -164,16 +167,12 @@ def datastore_search(original, context, data_dict):
     """A DataStore search (and the DataStore dump) reads only what the user may read: refused
     on an offline entry or resource (Art 20, 21) and on a resource not delivered (Art 25–26);
     projected onto the delivered information items (Art 25, 26.4, :mod:`.columns`)."""
+    security_validators.require_text(data_dict, "resource_id")  # a number could name an alias
     def run():
         rid = _datastore_id(data_dict.get("resource_id"))
         allowed = columns.restriction(context, rid)
-        if allowed is not None:
-            try:
-                columns.restrict_search(data_dict, allowed, _table_columns(rid))
-            except tk.NotAuthorized:
-                context["liuzhou_refusals"].append(
-                    (model.Resource.get(rid), Decision(False, "information_items")))
-                raise
+        if allowed is not None:   # a column outside the items is refused before anything is read
+            columns.restrict_search(data_dict, allowed, _table_columns(rid))
         result = original(context, data_dict)
         _record_datastore_read(context, [result.get("resource_id") or data_dict.get("resource_id")])
         return result
@@ -184,6 +183,7 @@ def datastore_search(original, context, data_dict):
 @tk.side_effect_free
 def datastore_info(original, context, data_dict):
     """A table's columns, only those the user may read (Art 20, 21, 25–26)."""
+    security_validators.require_text(data_dict, "id", "resource_id")  # not CKAN's SQL error
     def run():
         result = original(context, data_dict)
         rid = data_dict.get("id") or data_dict.get("resource_id")
