@@ -40,6 +40,9 @@ def doctor():
     findings = doc.run(tk.config, lz_config.doctor_timeout())
     for f in findings:
         click.secho(f.line(), fg="green" if f.ok else "red")
+    if all(f.ok for f in findings):  # the scheduled tasks' last runs: warnings only
+        for f in doc.check_schedule():
+            click.secho(f.line() if f.ok else f"WARN {f.service:<10} {f.message}", fg="green" if f.ok else "yellow")
     sys.exit(0 if all(f.ok for f in findings) else 1)
 
 
