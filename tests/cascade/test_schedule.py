@@ -195,3 +195,21 @@ def test_the_cascade_page_shows_the_scheduled_tasks(fresh, app):
     row = page.body.split('data-task="deadlines"')[1].split("</tr>")[0]
     assert "正常" in row and "expiry notices" in row
     assert "已超过两个周期未运行" in page.body.split('data-task="prune"')[1].split("</tr>")[0]
+
+
+def test_two_nodes_calling_at_once_run_a_task_once(fresh):
+    import threading
+    outs: list[list[str]] = []
+
+    def node():
+        try:
+            outs.append(ran(schedule.run(now=T0, only=("reminders", "deadlines"))))
+        finally:
+            model.Session.remove()
+
+    threads = [threading.Thread(target=node) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(task for out in outs for task in out) == ["deadlines", "reminders"]
