@@ -182,22 +182,35 @@ def run(now: Optional[dt.datetime] = None) -> dict:
     actor = model.User.get(tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"])
     calendar = cal.load()
     out: dict = {"reminders": 0, "overdue": 0, "sent": [], "errors": []}
+    todo: list[tuple[Due, str]] = []
     for source in SOURCES:
-        for due in list(source()):
+        for due in source():
             if due.deadline < now:
-                kind = OVERDUE
                 if due.object_type == "share_request":
                     continue  # the deadlines task's overdue notice (sharing/overdue.py)
+                todo.append((due, OVERDUE))
             elif reminder_due(due.deadline, now, calendar):
-                kind = REMINDER
-            else:
-                continue
-            try:
-                if send(due, kind, actor, now):
-                    out["reminders" if kind == REMINDER else "overdue"] += 1
-                    out["sent"].append(f"{kind} {due.object_type} {due.object_id} to {', '.join(due.notify)}")
-            except Exception as e:  # one object's failure does not stop the others
-                model.Session.rollback()
-                log.exception("could not send the %s of %s %s", kind, due.object_type, due.object_id)
-                out["errors"].append(f"{due.object_type} {due.object_id}: {type(e).__name__}: {e}")
+                todo.append((due, REMINDER))
+    done = _recorded({d.object_id for d, _k in todo})
+    for due, kind in todo:
+        if (due.object_type, due.object_id, kind, due.deadline) in done:
+            continue  # sent by an earlier run (checked again under the key when sending)
+        try:
+            if send(due, kind, actor, now):
+                out["reminders" if kind == REMINDER else "overdue"] += 1
+                out["sent"].append(f"{kind} {due.object_type} {due.object_id} to {', '.join(due.notify)}")
+        except Exception as e:  # one object's failure does not stop the others
+            model.Session.rollback()
+            log.exception("could not send the %s of %s %s", kind, due.object_type, due.object_id)
+            out["errors"].append(f"{due.object_type} {due.object_id}: {type(e).__name__}: {e}")
+    return out
+
+
+def _recorded(object_ids: set[str]) -> set[tuple]:
+    """(object type, id, kind, deadline) of the notices already sent about these objects."""
+    ids, out = sorted(object_ids), set()
+    for i in range(0, len(ids), 1000):
+        out.update(tuple(r) for r in model.Session.query(
+            DeadlineNotice.object_type, DeadlineNotice.object_id, DeadlineNotice.kind, DeadlineNotice.deadline)
+            .filter(DeadlineNotice.object_id.in_(ids[i:i + 1000])))
     return out
