@@ -185,3 +185,26 @@ def test_reminders_are_mailed_to_the_responsible_admins_once(call_as, world, mai
     schedule.run(now=at("2026-03-13T02:00:00"), only=("mail_retry",), force=True)
     jobs.Worker().work(burst=True)
     assert [m for m in mails(mail_server) if "法规修订后的目录维护" in m["Subject"]] == []
+
+
+def test_two_deadline_runs_at_once_send_a_share_request_s_overdue_notice_once(world, drive):
+    from ckanext.liuzhou.sharing import overdue
+    from ckanext.liuzhou.sharing.model import ShareRequestEvent
+    from .conftest import site_context
+    with freeze_time(CREATED):
+        req = drive("submitted")                                          # due Thu 5 March 2026: long past
+
+    def node():
+        try:
+            overdue.run_deadlines(site_context())
+        finally:
+            model.Session.remove()
+
+    threads = [threading.Thread(target=node) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    model.Session.remove()
+    assert model.Session.query(ShareRequestEvent).filter_by(share_request_id=req["id"],
+                                                            event="overdue_notice").count() == 1
