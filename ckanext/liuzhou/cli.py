@@ -54,6 +54,9 @@ def doctor(on):
             raise click.BadParameter("a date as YYYY-MM-DD", param_hint="--on")
         fine, message = ahead.doctor_line(today)
         click.secho(f"{'OK  ' if fine else 'WARN'} {'calendar':<10} {message}", fg="green" if fine else "yellow")
+    if all(f.ok for f in findings):  # the scheduled tasks' last runs: warnings only
+        for f in doc.check_schedule():
+            click.secho(f.line() if f.ok else f"WARN {f.service:<10} {f.message}", fg="green" if f.ok else "yellow")
     sys.exit(0 if all(f.ok for f in findings) else 1)
 
 

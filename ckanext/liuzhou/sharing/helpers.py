@@ -55,6 +55,7 @@ EVENT_LABELS = {
     "expiry_notice": N_("Validity ending soon"),
     "overdue_notice": N_("Overdue notice"),
     "deadline_recount": N_("Deadline counted again"),
+    "deadline_reminder": N_("Reminder: deadline in one working day"),
     # recorded by the lifecycle rules on the requests they affect (Art 20, 21)
     "resource_offline_notice": N_("Resource going offline: public notice"),
     "resource_offline_completed": N_("Resource taken offline"),

@@ -98,13 +98,16 @@ def run_deadlines(context: dict) -> list[str]:
         report.append(f"expiry notice {req.id} (valid until {req.valid_until}, {left} WD left)")
 
     for req in overdue_requests(now):
+        # locked first, then checked: a second run (another node, cron beside the scheduler)
+        # waits here and then finds the notice already recorded
+        req = workflow.load(req.id, lock=True)
         sent = (model.Session.query(ShareRequestEvent.id)
                 .filter(ShareRequestEvent.share_request_id == req.id,
                         ShareRequestEvent.event == "overdue_notice",
                         ShareRequestEvent.deadline == req.deadline).first())
-        if sent:
+        if sent or req.deadline is None or req.deadline >= now:
+            model.Session.rollback()
             continue
-        workflow.load(req.id, lock=True)
         responsible = [roles.org_name(req.provider_org_id)]
         if req.state == states.QUALITY_ISSUE:
             responsible.append(lz_config.operator_org())
