@@ -41,7 +41,8 @@ def provider_scope(user: Optional[model.User]) -> Optional[set[str]]:
     Art 28 makes the providing department answer for its data, and its admins act for it;
     Art 25 keeps the trace for the Authority, which supervises every department (a county
     authority its county's). Editors and plain members are left out: the rows name other
-    departments' staff and their network addresses (need to know, Art 30)."""
+    departments' staff and their network addresses (need to know; Art 29 protection, Art 31
+    behaviour tracing is the provider's control, exercised by its admins)."""
     if user is None:
         return set()
     if user.sysadmin or roles.is_authority(user):
