@@ -45,3 +45,8 @@ def notification_email() -> bool:
         return False
     server = (tk.config.get("smtp.server") or "").strip()
     return bool(server) and server != "localhost"
+
+
+def audit_csv_max_rows() -> int:
+    """Most rows in one CSV download of the reads of data (Art 25)."""
+    return tk.config["ckanext.liuzhou.audit.csv_max_rows"]
