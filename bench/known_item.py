@@ -490,12 +490,14 @@ def run(args: argparse.Namespace) -> dict:
             _log(f"project: {len(loaded)} entries in {timings['load_project_s']:.0f} s, "
                  f"{len(entries) - len(loaded)} refused")
             # the stock side holds exactly what the project accepted
-            stock = [(i, stock_package(i, e, depts[e["department"].strip()]))
-                     for i, e in enumerate(entries) if i in loaded]
-            with solr_core(stock_core_url):
-                stock_loaded, stock_errors, timings["load_stock_s"] = _load(stock, "stock")
-            _commit(stock_core_url)
-            _log(f"stock: {len(stock_loaded)} entries in {timings['load_stock_s']:.0f} s")
+            stock_loaded, stock_errors = loaded, []
+            if "stock" in args.sides:
+                stock = [(i, stock_package(i, e, depts[e["department"].strip()]))
+                         for i, e in enumerate(entries) if i in loaded]
+                with solr_core(stock_core_url):
+                    stock_loaded, stock_errors, timings["load_stock_s"] = _load(stock, "stock")
+                _commit(stock_core_url)
+                _log(f"stock: {len(stock_loaded)} entries in {timings['load_stock_s']:.0f} s")
             both = sorted(loaded & stock_loaded)
             titles = [_clean(entries[i]["title"]) for i in both]
             queries = build_queries(titles, args.queries, args.seed)
@@ -503,15 +505,17 @@ def run(args: argparse.Namespace) -> dict:
             for i in both:
                 by_title[_clean(entries[i]["title"])].add(i)
             t0 = time.perf_counter()
-            outcomes = {"project": [], "stock": []}
-            with solr_core(core_url):
-                for kq in queries:
-                    known = {f"{PROJECT_PREFIX}{i}" for i in by_title[kq.title]}
-                    outcomes["project"].append(_search_project(kq, known))
-            with solr_core(stock_core_url):
-                for kq in queries:
-                    known = {f"{STOCK_PREFIX}{i}" for i in by_title[kq.title]}
-                    outcomes["stock"].append(_search_stock(kq, known))
+            outcomes = {side: [] for side in args.sides}
+            if "project" in args.sides:
+                with solr_core(core_url):
+                    for kq in queries:
+                        known = {f"{PROJECT_PREFIX}{i}" for i in by_title[kq.title]}
+                        outcomes["project"].append(_search_project(kq, known))
+            if "stock" in args.sides:
+                with solr_core(stock_core_url):
+                    for kq in queries:
+                        known = {f"{STOCK_PREFIX}{i}" for i in by_title[kq.title]}
+                        outcomes["stock"].append(_search_stock(kq, known))
             timings["queries_s"] = time.perf_counter() - t0
     finally:
         if not args.keep:
@@ -526,7 +530,7 @@ def run(args: argparse.Namespace) -> dict:
         "seed": args.seed,
         "sampled": len(entries),
         "departments": len(depts),
-        "loaded": {"project": len(loaded), "stock": len(stock_loaded)},
+        "loaded": {"project": len(loaded), "stock": len(stock_loaded) if "stock" in args.sides else 0},
         "refused": {"project": errors, "stock": stock_errors},
         "unmapped": dict(unmapped.most_common()),
         "queries": len(queries),
@@ -535,8 +539,8 @@ def run(args: argparse.Namespace) -> dict:
         "spaced": sum(q.spaced for q in queries),
         "timings_s": {k: round(v, 1) for k, v in timings.items()},
         "sides": {side: split(o) for side, o in outcomes.items()},
-        "per_query": [dict(asdict(kq), project=asdict(p), stock=asdict(s))
-                      for kq, p, s in zip(queries, outcomes["project"], outcomes["stock"])],
+        "per_query": [dict(asdict(kq), **{side: asdict(o[k]) for side, o in outcomes.items()})
+                      for k, kq in enumerate(queries)],
     }
 
 
@@ -562,8 +566,14 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--core-url", help="project core (default: the configured solr_url)")
     p.add_argument("--stock-core-url", help="stock-schema core (default: its pair, ckan_test → ckan_stock_test)")
     p.add_argument("--out", help="JSON file (default: bench/results/<date>-known-item-<entries>.json)")
+    p.add_argument("--sides", default="project,stock",
+                   help="project,stock (default) or one of them; the stock side is the same before "
+                        "and after a change of the project's search")
     p.add_argument("--keep", action="store_true", help="leave the packages and documents in place")
     args = p.parse_args(argv)
+    args.sides = [s for s in args.sides.split(",") if s]
+    if not args.sides or set(args.sides) - {"project", "stock"}:
+        p.error("--sides: project, stock or both")
     if args.entries < 1 or args.queries < 1:
         p.error("--entries and --queries must be at least 1")
     return args
