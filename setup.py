@@ -12,6 +12,7 @@ setup(
         "config_declaration.yaml", "schemas/*.yaml", "schemas/*.json", "templates/**/*",
         "public/**/*", "assets/**/*", "i18n/*/LC_MESSAGES/*", "demo/*.json", "demo/*.csv",
         "migration/liuzhou/*.ini", "migration/liuzhou/*.mako", "migration/liuzhou/versions/*.py",
+        "search/data/*.txt",
     ]},
     entry_points={
         "ckan.plugins": [

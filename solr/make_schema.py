@@ -78,6 +78,17 @@ ADDED_FIELDS: list[tuple[str, str, dict[str, str]]] = [
     ("provider_level", "string", {"indexed": "true", "stored": "true", "multiValued": "false"}),
     # the provider and every department above it: fq=provider_ancestors:NAME is a subtree
     ("provider_ancestors", "string", {"indexed": "true", "stored": "true", "multiValued": "true"}),
+    # the titles of the provider and of every department above it: 公安局 and 柳江区 find the
+    # entries of 柳江区公安局 (searched by the catalog's query, ckanext/liuzhou/search/query.py)
+    ("provider_text", "text_zh", {"indexed": "true", "stored": "false", "multiValued": "true"}),
+    # the title and keywords as toneless pinyin syllables (ren kou) and initials (r k):
+    # renkou, gongjijin and rk find 人口, 公积金
+    ("title_py", "text_py", {"indexed": "true", "stored": "false", "multiValued": "true"}),
+    ("title_py_initials", "text_py", {"indexed": "true", "stored": "false", "multiValued": "true"}),
+    # the title's words keyed by their pinyin (huji|户籍): "did you mean" counts them with
+    # facet.prefix within what the user may see
+    ("vocab_py", "string", {"indexed": "true", "stored": "false", "multiValued": "true",
+                            "docValues": "true", "useDocValuesAsStored": "false"}),
 ]
 ADDED_COPY_FIELDS: list[tuple[str, str]] = [
     ("information_item_names", "text"),
@@ -103,6 +114,17 @@ for _i, (_name, _type, _attrs) in enumerate(ADDED_FIELDS):
         ADDED_FIELDS[_i] = (_name, _type, {**_attrs, **_DOCVALUES})
 
 TEXT_ZH = "text_zh"
+TEXT_PY = "text_py"
+# Pinyin syllables or initials separated by spaces (search/indexing.py writes them).
+TEXT_PY_FIELDTYPE = f"""
+    <!-- ckanext-liuzhou: toneless pinyin syllables separated by spaces -->
+    <fieldType name="{TEXT_PY}" class="solr.TextField" positionIncrementGap="100">
+      <analyzer>
+        <tokenizer class="solr.WhitespaceTokenizerFactory"/>
+        <filter class="solr.LowerCaseFilterFactory"/>
+      </analyzer>
+    </fieldType>
+"""
 
 # --------------------------------------------------------------------------
 # Chinese analysis chains for text_zh, selectable with --chain. Each is the
@@ -254,7 +276,8 @@ def make_liuzhou(stock: str, chain: str, source: str) -> str:
 
     # 1. the text_zh field type, at the end of <types>
     end_types = _one(r"</types>", out, "</types>")
-    out = out[:end_types.start()] + text_zh_fieldtype(chain).lstrip("\n") + "\n" + out[end_types.start():]
+    out = (out[:end_types.start()] + text_zh_fieldtype(chain).lstrip("\n") + TEXT_PY_FIELDTYPE.lstrip("\n")
+           + "\n" + out[end_types.start():])
 
     # 2. field -> type changes
     for field, old, new, _why in FIELD_TYPE_CHANGES:
@@ -346,8 +369,9 @@ def check(stock: str, liuzhou: str) -> None:
         if el is None or el.get("docValues") != "true":
             raise SchemaError(f"facet field {name} has no docValues")
     types = {t.get("name") for t in l_root.iter() if t.tag.lower() == "fieldtype"}
-    if TEXT_ZH not in types:
-        raise SchemaError(f"{TEXT_ZH} field type missing")
+    for name in (TEXT_ZH, TEXT_PY):
+        if name not in types:
+            raise SchemaError(f"{name} field type missing")
 
 
 def _docvalue_fields() -> list[str]:

@@ -37,6 +37,10 @@ from .lifecycle import views as lifecycle_views
 from .lifecycle import visibility as lifecycle_visibility
 from .ops import services as ops_services
 from .ops import startup as ops_startup
+from .search import actions as search_actions
+from .search import auth as search_auth
+from .search import helpers as search_helpers
+from .search import views as search_views
 from .security import headers as security_headers
 from .security import passwords as security_passwords
 from .security import throttle as security_throttle
@@ -51,19 +55,20 @@ from .sharing import views as sharing_views
 def actions() -> dict[str, Any]:
     return {**catalog_actions.get_actions(), **sharing_actions.get_actions(), **notifications.get_actions(),
             **access_actions.get_actions(), **lifecycle_actions.get_actions(), **cascade_actions.get_actions(),
-            **evaluation_actions.get_actions()}
+            **evaluation_actions.get_actions(), **search_actions.get_actions()}
 
 
 def auth_functions() -> dict[str, Any]:
     return {**catalog_auth.get_auth_functions(), **sharing_auth.get_auth_functions(), **notification_auth.get_auth_functions(),
             **lifecycle_auth.get_auth_functions(), **access_auth.get_auth_functions(),
-            **cascade_auth.get_auth_functions(), **evaluation_auth.get_auth_functions()}
+            **cascade_auth.get_auth_functions(), **evaluation_auth.get_auth_functions(),
+            **search_auth.get_auth_functions()}
 
 
 def helpers() -> dict[str, Any]:
     return {**core_helpers.get_helpers(), **catalog_helpers.get_helpers(), **sharing_helpers.get_helpers(),
             **lifecycle_helpers.get_helpers(), **access_helpers.get_helpers(), **cascade_helpers.get_helpers(),
-            **evaluation_helpers.get_helpers()}
+            **evaluation_helpers.get_helpers(), **search_helpers.get_helpers()}
 
 
 def validators() -> dict[str, Any]:
@@ -74,6 +79,7 @@ def validators() -> dict[str, Any]:
 def blueprints() -> list:
     return [*catalog_views.get_blueprints(), *sharing_views.get_blueprints(), *access_views.get_blueprints(),
             *lifecycle_views.get_blueprints(), *cascade_views.get_blueprints(), *evaluation_views.get_blueprints(),
+            *search_views.get_blueprints(),
             security_headers.blueprint(),
             *ops_services.get_blueprints()]
 

@@ -15,12 +15,17 @@ def test_full_width_punctuation_never_becomes_query_syntax():
     assert search.normalize_query("地区生产总值（GDP）") == "地区生产总值 GDP"
 
 
-def test_a_text_query_is_parsed_with_edismax_over_the_catalog_fields():
+def test_a_query_as_typed_becomes_its_required_words_over_the_catalog_fields(departments):
     params = search.before_dataset_search({"q": "５Ｇ基站"})
-    assert params["q"] == "5G基站"
+    assert params["q"] == '+("5G") +("基站")'
     assert params["defType"] == "edismax"
-    assert params["mm"] == "1"
-    assert "information_item_names" in params["qf"]
+    assert "information_item_names" in params["qf"] and "provider_text" in params["qf"]
+
+
+def test_a_query_with_solr_syntax_keeps_every_word_required(departments):
+    params = search.before_dataset_search({"q": "人口 OR 法人"})
+    assert params["q"] == "人口 OR 法人"
+    assert params["defType"] == "edismax" and params["mm"] == "1"
 
 
 def test_explicit_parameters_and_fielded_queries_are_left_to_the_caller():

@@ -31,6 +31,7 @@ import ckan.plugins.toolkit as tk
 
 from ..cascade import upward as cascade_upward
 from ..lifecycle import visibility
+from ..search import hooks as search_hooks
 from ..security import search as security_search
 from . import redact
 from .policy import Reader, context_reader
@@ -122,7 +123,13 @@ def run(original, context: dict, data_dict: dict) -> dict:
                                 "+" + reader.solr_readable_clause()]
 
     counting = copy.deepcopy(data_dict) if want_access_facet else None
-    result = original(context, data_dict)
+
+    def counted(params: dict) -> None:  # the relaxed query's parameters, when it answered
+        nonlocal counting
+        if counting is not None:
+            counting = copy.deepcopy(params)
+
+    result = search_hooks.search(original, context, data_dict, reader, counted)
     security_search.strip_stored_copies(result.get("results") or [])  # issue 10: use_default_schema
     redact.redact_packages(result.get("results") or [], reader)
     if counting is not None:

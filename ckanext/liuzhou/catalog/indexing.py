@@ -5,11 +5,15 @@
 - ``provider_level``: the provider department's level (市 / 县区 / 乡镇 / 村), a facet.
 - ``provider_ancestors``: the provider and every department above it, so that
   ``fq=provider_ancestors:ljq`` selects a department's whole subtree.
+- ``provider_text``: the titles of the provider and of every department above it, searched by
+  text queries (公安局, 柳江区 find the entries of 柳江区公安局).
+- the pinyin and vocabulary fields of :mod:`..search.indexing`.
 """
 from __future__ import annotations
 
 import json
 
+from ..search import indexing as search_indexing
 from . import tree
 
 
@@ -38,4 +42,6 @@ def before_dataset_index(pkg_dict: dict) -> dict:
         if chain:
             pkg_dict["provider_level"] = chain[0]["level"] or ""
             pkg_dict["provider_ancestors"] = [d["name"] for d in chain]
+            pkg_dict["provider_text"] = [d["title"] for d in chain if d["title"]]
+    pkg_dict.update(search_indexing.index_fields(pkg_dict))
     return pkg_dict

@@ -2,13 +2,16 @@
 and by a department's subtree.
 
 Text queries
-    A query without field syntax is normalised (NFKC: full-width ＧＤＰ / ５Ｇ / ＰＭ２．５ and the
-    ideographic space become GDP / 5G / PM2.5 / a space) and parsed with ``edismax`` over
-    ``TEXT_QF``. CKAN forces ``q.op=AND``; with edismax that makes every CJK bigram of a word
-    required (人口 finds 柳州市常住人口基础信息, 号牌号码 no longer finds every entry with a
-    号码), whereas CKAN's default ``dismax`` ORs them. ``AND`` / ``OR`` / ``-`` / quotes work. The measurements behind this choice are
-    in ``ckan liuzhou relevance`` (catalog/relevance.py). Explicit ``defType`` / ``qf`` / ``mm``
-    from an API caller are kept; fielded queries (``title:人口``) keep CKAN's handling.
+    A query is normalised (NFKC: full-width ＧＤＰ / ５Ｇ / ＰＭ２．５ and the ideographic space
+    become GDP / 5G / PM2.5 / a space; traditional characters become simplified). A query as
+    people type it (no Solr syntax) is understood by :mod:`..search.query` (words, filler words,
+    synonyms, departments' short names, pinyin) and sent as ``edismax`` over ``TEXT_QF``; the
+    chained ``package_search`` falls back to partial matches when it finds nothing
+    (:mod:`..search.hooks`). A query with Solr syntax (``AND`` / ``OR`` / ``-`` / quotes /
+    groups) is parsed by ``edismax`` over ``TEXT_QF`` with CKAN's ``q.op=AND``, which makes every
+    CJK bigram of a word required. Explicit ``defType`` / ``qf`` / ``mm`` from an API caller are
+    kept; fielded queries (``title:人口``) keep CKAN's handling. The measurements are in
+    ``ckan liuzhou relevance`` (catalog/relevance.py) and docs/search.md.
 
 Filters
     ``provider_level`` (a facet: ``?provider_level=county``) and a department's subtree:
@@ -22,10 +25,12 @@ Facet labels
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+
+from ..search import hooks as search_hooks
+from ..search import text as search_text
 
 _ = tk._
 
@@ -33,24 +38,21 @@ _ = tk._
 # "name^4 title^4 tags^2 groups^2 text"; `text` (the catch-all) already holds the abstract,
 # tags and information item names, analysed as Chinese. information_item_names gets its own
 # weight so that an entry whose item is named by the query ranks above one that only
-# mentions the words in passing.
-TEXT_QF = "name^4 title^4 tags^2 groups^2 information_item_names^2 text"
-# CKAN's q.op=AND already makes every word (and every bigram of it) required; mm only counts
-# what a user joined with OR, and one of those is enough (CKAN's "2<-1 5<80%" would turn
-# 医保 OR 公积金 into 医保 AND 公积金).
+# mentions the words in passing; provider_text holds the titles of the provider and the
+# departments above it.
+TEXT_QF = "name^4 title^4 tags^2 groups^2 information_item_names^2 provider_text^2 text"
+# For queries with Solr syntax: CKAN's q.op=AND already makes every word (and every bigram of
+# it) required; mm only counts what a user joined with OR, and one of those is enough (CKAN's
+# "2<-1 5<80%" would turn 医保 OR 公积金 into 医保 AND 公积金).
 TEXT_QUERY_PARAMS = {"defType": "edismax", "qf": TEXT_QF, "mm": "1"}
 
-# Full-width characters that NFKC would turn into Solr query syntax: typed in Chinese input
-# they are punctuation, not operators (柳州：人口 must not become a fielded query).
-_FULLWIDTH_SYNTAX = str.maketrans({c: " " for c in "：＋－！（）｛｝［］＾＂～＊？＼／＆｜"})
-_SPACES = re.compile(r"\s+")
 _DEPARTMENT_FQ = re.compile(r'(?<![\w.-])department:("?)([A-Za-z0-9_-]+)\1')
 
 
 def normalize_query(q: str) -> str:
-    """NFKC (full-width letters, digits, spaces → ASCII), full-width syntax → space."""
-    q = unicodedata.normalize("NFKC", q.translate(_FULLWIDTH_SYNTAX))
-    return _SPACES.sub(" ", q).strip()
+    """NFKC (full-width letters, digits, spaces → ASCII), full-width syntax → space,
+    traditional → simplified."""
+    return search_text.normalize(q)
 
 
 def _is_text_query(q: str) -> bool:
@@ -64,8 +66,13 @@ def before_dataset_search(search_params: dict) -> dict:
         q = normalize_query(q)
         search_params["q"] = q
         if _is_text_query(q) and "defType" not in search_params:
-            for key, value in TEXT_QUERY_PARAMS.items():
-                search_params.setdefault(key, value)
+            natural = search_hooks.text_query_params(q, search_params.get("qf") or TEXT_QF,
+                                                     relaxed=search_hooks.wants_relaxed(search_params))
+            if natural is not None:
+                search_params.update(natural)
+            else:
+                for key, value in TEXT_QUERY_PARAMS.items():
+                    search_params.setdefault(key, value)
     fq = search_params.get("fq")
     if isinstance(fq, str) and "department:" in fq:
         search_params["fq"] = _DEPARTMENT_FQ.sub(r'provider_ancestors:"\2"', fq)

@@ -23,6 +23,11 @@ def _departments() -> dict[str, dict]:
     return out
 
 
+def departments() -> dict[str, dict]:
+    """name → {id, name, title, level, parent} for every active department."""
+    return _departments()
+
+
 def ancestry(org_ref: str) -> list[dict]:
     """The department (by id or name) followed by its parents up to the top."""
     depts = _departments()
