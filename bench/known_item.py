@@ -382,14 +382,20 @@ def _create_departments(names: dict[str, str]) -> None:
             })
 
 
-def _load(packages: list[tuple[int, dict]], label: str) -> tuple[set[int], list[str], float]:
+def _load(packages: list[tuple[int, dict]], label: str,
+          resume: bool = False) -> tuple[set[int], list[str], float]:
     """package_create each; the indexes that made it, the first errors, seconds taken."""
     import ckan.plugins.toolkit as tk
     from ckanext.liuzhou.catalog.relevance import _context
 
+    import ckan.model as model
+
     ok, errors, t0 = set(), [], time.perf_counter()
     ctx = _context()
     for n, (i, data) in enumerate(packages, 1):
+        if resume and model.Package.get(data["name"]) is not None:
+            ok.add(i)  # loaded by the interrupted run
+            continue
         try:
             tk.get_action("package_create")(dict(ctx), data)
             ok.add(i)
@@ -409,10 +415,20 @@ def _commit(core_url: str) -> None:
         make_connection().commit()
 
 
-def _search_project(kq: KnownItemQuery, known: set[str]) -> Outcome:
+def _reader_context() -> dict:
+    """A signed-in user's context (the site user, a sysadmin), auth checked: the search gives
+    its relaxed fallback and suggestions to a signed-in user, not to an ignore_auth call."""
+    import ckan.model as model
+    from ckanext.liuzhou.catalog.relevance import _context
+
+    user = _context()["user"]
+    return {"user": user, "auth_user_obj": model.User.get(user)}
+
+
+def _search_project(kq: KnownItemQuery, known: set[str], context: dict) -> Outcome:
     import ckan.plugins.toolkit as tk
 
-    res = tk.get_action("package_search")({"ignore_auth": True}, {"q": kq.q, "rows": ROWS, "fl": "name"})
+    res = tk.get_action("package_search")(dict(context), {"q": kq.q, "rows": ROWS, "fl": "name"})
     names = [r["name"] for r in res["results"]]
     rank = next((k for k, n in enumerate(names, 1) if n in known), None)
     return Outcome(kq.q, kq.adjacent, rank, res["count"], bool(res.get("relaxed")))
@@ -469,7 +485,7 @@ def run(args: argparse.Namespace) -> dict:
     core_url = args.core_url or tk.config["solr_url"]
     stock_core_url = args.stock_core_url or paired_stock_core(core_url)
     t_start = time.perf_counter()
-    purged = cleanup(core_url, stock_core_url)  # what an interrupted run left
+    purged = 0 if args.resume else cleanup(core_url, stock_core_url)  # what an interrupted run left
     if purged:
         _log(f"purged {purged} packages an earlier run left")
     entries = sample(read_entries(Path(args.data)), args.entries, args.seed)
@@ -485,7 +501,7 @@ def run(args: argparse.Namespace) -> dict:
             project = [(i, project_package(i, e, depts[e["department"].strip()], unmapped))
                        for i, e in enumerate(entries)]
             with solr_core(core_url):
-                loaded, errors, timings["load_project_s"] = _load(project, "project")
+                loaded, errors, timings["load_project_s"] = _load(project, "project", args.resume)
             _commit(core_url)
             _log(f"project: {len(loaded)} entries in {timings['load_project_s']:.0f} s, "
                  f"{len(entries) - len(loaded)} refused")
@@ -495,7 +511,7 @@ def run(args: argparse.Namespace) -> dict:
                 stock = [(i, stock_package(i, e, depts[e["department"].strip()]))
                          for i, e in enumerate(entries) if i in loaded]
                 with solr_core(stock_core_url):
-                    stock_loaded, stock_errors, timings["load_stock_s"] = _load(stock, "stock")
+                    stock_loaded, stock_errors, timings["load_stock_s"] = _load(stock, "stock", args.resume)
                 _commit(stock_core_url)
                 _log(f"stock: {len(stock_loaded)} entries in {timings['load_stock_s']:.0f} s")
             both = sorted(loaded & stock_loaded)
@@ -508,20 +524,31 @@ def run(args: argparse.Namespace) -> dict:
             outcomes = {side: [] for side in args.sides}
             if "project" in args.sides:
                 with solr_core(core_url):
+                    reader = _reader_context()
                     for kq in queries:
                         known = {f"{PROJECT_PREFIX}{i}" for i in by_title[kq.title]}
-                        outcomes["project"].append(_search_project(kq, known))
+                        outcomes["project"].append(_search_project(kq, known, reader))
             if "stock" in args.sides:
                 with solr_core(stock_core_url):
                     for kq in queries:
                         known = {f"{STOCK_PREFIX}{i}" for i in by_title[kq.title]}
                         outcomes["stock"].append(_search_stock(kq, known))
             timings["queries_s"] = time.perf_counter() - t0
+        result = _result(args, entries, depts, loaded, stock_loaded, errors, stock_errors, unmapped,
+                         queries, timings, outcomes, t_start)
+        _write(args, result)  # the figures, before the purge (which takes minutes)
     finally:
         if not args.keep:
             t0 = time.perf_counter()
             cleanup(core_url, stock_core_url)
             timings["purge_s"] = time.perf_counter() - t0
+    timings["total_s"] = time.perf_counter() - t_start
+    result["timings_s"] = {k: round(v, 1) for k, v in timings.items()}
+    return result
+
+
+def _result(args, entries, depts, loaded, stock_loaded, errors, stock_errors, unmapped, queries,
+            timings, outcomes, t_start) -> dict:
     timings["total_s"] = time.perf_counter() - t_start
     return {
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -542,6 +569,16 @@ def run(args: argparse.Namespace) -> dict:
         "per_query": [dict(asdict(kq), **{side: asdict(o[k]) for side, o in outcomes.items()})
                       for k, kq in enumerate(queries)],
     }
+
+
+def _out_path(args) -> Path:
+    return Path(args.out or RESULTS / f"{dt.date.today():%Y-%m-%d}-known-item-{args.entries}.json")
+
+
+def _write(args, result: dict) -> None:
+    out = _out_path(args)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
 
 
 def _git_head() -> str:
@@ -570,6 +607,9 @@ def parse(argv=None) -> argparse.Namespace:
                    help="project,stock (default) or one of them; the stock side is the same before "
                         "and after a change of the project's search")
     p.add_argument("--keep", action="store_true", help="leave the packages and documents in place")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run of the same code and arguments: keep the "
+                        "entries it loaded (load times then cover only the rest)")
     args = p.parse_args(argv)
     args.sides = [s for s in args.sides.split(",") if s]
     if not args.sides or set(args.sides) - {"project", "stock"}:
@@ -588,9 +628,8 @@ def main(argv=None) -> int:
     app = make_app(load_config(args.config))
     with app._wsgi_app.test_request_context():
         result = run(args)
-    out = Path(args.out or RESULTS / f"{dt.date.today():%Y-%m-%d}-known-item-{args.entries}.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+    _write(args, result)
+    out = _out_path(args)
     print(f"{result['sampled']} entries sampled (seed {result['seed']}), {result['departments']} departments, "
           f"loaded project {result['loaded']['project']} / stock {result['loaded']['stock']}; "
           f"{result['queries']} queries ({result['adjacent']} adjacent, {result['swapped']} swapped, "

@@ -147,6 +147,12 @@ class QueryResult:
     returned: list[str]  # entry keys, best first
     relaxed: bool = False  # answered by the search's fallback to partial matches
     did_you_mean: str | None = None
+    suggested: list[str] | None = None  # what the did_you_mean query returns, when followed
+
+    @property
+    def suggestion_complete(self) -> bool:
+        """The suggestion, followed, finds every relevant entry."""
+        return self.suggested is not None and set(self.query.relevant) <= set(self.suggested)
 
     @property
     def hits(self) -> int:
@@ -193,6 +199,8 @@ class Scores:
     violations: int
     complete: int  # queries that found every relevant entry
     relaxed: int = 0  # queries answered by the relaxed fallback
+    suggested: int = 0  # queries given a did_you_mean
+    suggestion_complete: int = 0  # … whose suggestion, followed, finds every relevant entry
 
 
 def score(results: list[QueryResult]) -> Scores:
@@ -210,6 +218,8 @@ def score(results: list[QueryResult]) -> Scores:
         violations=sum(len(r.violations) for r in results),
         complete=sum(1 for r in results if not r.missed),
         relaxed=sum(1 for r in results if r.relaxed),
+        suggested=sum(1 for r in results if r.did_you_mean),
+        suggestion_complete=sum(1 for r in results if r.suggestion_complete),
     )
 
 
@@ -450,11 +460,16 @@ def project_search(q: str, params: dict | None = None) -> list[str]:
 
 
 def project_answer(q: str, params: dict | None = None) -> dict:
-    """What the real package_search answers: the names, and whether the answer is the relaxed
-    fallback (``relaxed``) and a ``did_you_mean`` when the search gives them."""
+    """What the real package_search answers a signed-in user (the site user): the names, and
+    whether the answer is the relaxed fallback (``relaxed``) and a ``did_you_mean`` when the
+    search gives them (a suggestion is only made to a signed-in user)."""
     data = {"q": q, "rows": ROWS, "fl": "name"}
     data.update(params or {})
-    result = tk.get_action("package_search")({"ignore_auth": True}, data)
+    # as a request of a signed-in user (the site user, a sysadmin) carries it, auth checked:
+    # the search reads the user from it (with ignore_auth it makes no suggestion)
+    user = _context()["user"]
+    context = {"user": user, "auth_user_obj": model.User.get(user)}
+    result = tk.get_action("package_search")(context, data)
     return {"names": [r["name"] for r in result["results"]],
             "relaxed": bool(result.get("relaxed")),
             "did_you_mean": result.get("did_you_mean") or None}
@@ -488,7 +503,13 @@ def _evaluate(name: str, queries: list[Query], searcher: Callable[[str], list[st
         if not isinstance(answer, dict):
             answer = {"names": answer}
         keys = [n[len(prefix):].replace("-", "_") for n in answer["names"] if n.startswith(prefix)]
-        results.append(QueryResult(qr, keys, bool(answer.get("relaxed")), answer.get("did_you_mean")))
+        suggested = None
+        if answer.get("did_you_mean"):  # the user follows the suggestion
+            followed = searcher(answer["did_you_mean"])
+            names = followed["names"] if isinstance(followed, dict) else followed
+            suggested = [n[len(prefix):].replace("-", "_") for n in names if n.startswith(prefix)]
+        results.append(QueryResult(qr, keys, bool(answer.get("relaxed")), answer.get("did_you_mean"),
+                                   suggested))
     return SetupResult(name, results)
 
 
@@ -616,6 +637,8 @@ def format_report(report: Report, details: bool = False) -> str:
         ("must_not violations", lambda s: str(s.violations)),
         ("queries complete", lambda s: f"{s.complete}/{s.queries}"),
         ("answered relaxed", lambda s: str(s.relaxed)),
+        ("did_you_mean given", lambda s: str(s.suggested)),
+        ("... followed, complete", lambda s: str(s.suggestion_complete)),
     ]
     overall = [s.overall for s in setups]
     for label, fmt in rows:
@@ -629,7 +652,8 @@ def format_report(report: Report, details: bool = False) -> str:
         label = {"base": "base (old queries)", "clerk": "clerk (as typed)"}.get(name, name)
         lines.append(f"  {label:22}" + "   ".join(f"{c:>28}" for c in cells))
     lines.append("")
-    lines.append("by kind (micro P, micro R, must_not violations, complete queries, answered relaxed), "
+    lines.append("by kind (micro P, micro R, must_not violations, complete queries, answered relaxed r, "
+                 "did_you_mean given d), "
                  + " | ".join(s.name for s in setups) + ":")
     kinds = [s.by_kind() for s in setups]
     for kind in kinds[0]:
@@ -637,8 +661,9 @@ def format_report(report: Report, details: bool = False) -> str:
         for k in kinds:
             sc = k[kind]
             cells.append(f"{_pct(sc.micro_precision)} {_pct(sc.micro_recall)} "
-                         f"{sc.violations:>2} {sc.complete:>2}/{sc.queries:<2} r{sc.relaxed:<2}")
-        lines.append(f"  {kind:22}" + "   ".join(f"{c:>32}" for c in cells))
+                         f"{sc.violations:>2} {sc.complete:>2}/{sc.queries:<2} r{sc.relaxed:<2}"
+                         f" d{sc.suggested:<2}")
+        lines.append(f"  {kind:22}" + "   ".join(f"{c:>36}" for c in cells))
     if details:
         lines.append("")
         lines.append("per query (P R | missed | must_not returned | other returned), "
@@ -647,7 +672,8 @@ def format_report(report: Report, details: bool = False) -> str:
             for s in setups:
                 x = s.results[i]
                 flags = (" [relaxed]" if x.relaxed else "") + (
-                    f" -> {x.did_you_mean}" if x.did_you_mean else "")
+                    f" -> {x.did_you_mean} ({'complete' if x.suggestion_complete else 'incomplete'}"
+                    f" when followed)" if x.did_you_mean else "")
                 lines.append(
                     f"  {s.name:11} {x.query.q:12} {_pct(x.precision)} {_pct(x.recall)} | "
                     f"{','.join(x.missed) or '-'} | {','.join(x.violations) or '-'} | "
@@ -669,7 +695,8 @@ def report_json(report: Report) -> dict:
                 "queries": [{"q": r.query.q, "kind": r.query.kind, "set": r.query.set,
                              "returned": r.returned, "missed": r.missed,
                              "violations": r.violations, "relaxed": r.relaxed,
-                             "did_you_mean": r.did_you_mean} for r in s.results],
+                             "did_you_mean": r.did_you_mean, "suggested": r.suggested}
+                            for r in s.results],
             } for s in report.setups
         },
     }
