@@ -21,7 +21,7 @@ from .operations import Workload
 from .services import REPO, STATE
 
 SHARED_OPS = report.SHARED
-PROJECT_OPS = ["share_request_create", "share_request_decide", "download", "evaluation_page"]
+PROJECT_OPS = ["share_request_create", "share_request_decide", "download", "evaluation_page", "search_suggest"]
 
 
 def parse(argv=None) -> argparse.Namespace:

@@ -177,6 +177,13 @@ class Workload:
         if r.status_code != 200 or not r.content:
             raise Check(f"GET /data/…: HTTP {r.status_code}")
 
+    def search_suggest(self, http, n):
+        """Suggestions while typing: the prefixes of the Chinese queries as a user types them
+        (one character more each time), as the reader."""
+        q = self.query(n // 4)
+        call(self.side.url, "search_suggest", {"q": q[: 1 + n % max(len(q), 1)], "limit": 8},
+             self.token("reader"), http=http)
+
     def evaluation_page(self, http, n):
         """The Authority's ranking of every department (the evaluation's main page)."""
         _get(http, f"{self.side.url}/evaluation/", self.token("authority"))

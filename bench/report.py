@@ -8,7 +8,7 @@ from pathlib import Path
 # Operations both portals serve (the table's ratio column), then the project's own.
 SHARED = ["search_plain", "search_zh", "search_zh_common", "search_facets", "package_show", "package_create",
           "page_dataset", "page_search"]
-PROJECT_ONLY = ["share_request_create", "share_request_decide", "download", "evaluation_page"]
+PROJECT_ONLY = ["share_request_create", "share_request_decide", "download", "evaluation_page", "search_suggest"]
 RATIO_TARGET = 1.25          # every shared operation within 1.25x of stock at p95
 FACETS_P95_MS = 200          # search with all facets, 8 clients
 DECIDE_P95_MS = 50           # share_request_decide, 8 clients

@@ -105,10 +105,12 @@ def page_notes(q: str | None) -> dict:
 
 
 # --------------------------------------------------------------------------- did you mean
-def _visibility_fq(context: dict, reader) -> list[str] | None:
+def visibility_fq(user, reader) -> list[str] | None:
+    """The filters package_search applies for ``user``: this site, active catalog entries,
+    the user's permission labels, offline entries (Art 20) kept from those who may not see
+    them. None for anonymous users."""
     from ..lifecycle import visibility
 
-    user = context.get("auth_user_obj") or reader.user
     if user is None or getattr(user, "name", None) is None:
         return None
     labels = lib_plugins.get_permission_labels().get_user_dataset_labels(user)
@@ -133,7 +135,7 @@ def did_you_mean(p: ParsedQuery, context: dict, reader) -> str | None:
             keys[term.text] = "".join(term.pinyin)
     if not keys:
         return None
-    fq = _visibility_fq(context, reader)
+    fq = visibility_fq(context.get("auth_user_obj") or reader.user, reader)
     if fq is None:
         return None
     params: dict[str, Any] = {"rows": 0, "fq": fq, "facet": "true", "facet.mincount": 1,

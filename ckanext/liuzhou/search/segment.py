@@ -38,6 +38,12 @@ def tokenizer():
     return _tokenizer
 
 
+def warm() -> None:
+    """Load the dictionary on a background thread, so a worker's first search does not wait."""
+    if _tokenizer is None:
+        threading.Thread(target=tokenizer, name="liuzhou-jieba-warm", daemon=True).start()
+
+
 def add_words(words: Iterable[str]) -> None:
     """Words to keep whole (synonym terms, departments' short names)."""
     new = {w for w in words if w and w not in _added and len(w) > 1}

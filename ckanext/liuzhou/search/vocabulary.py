@@ -72,6 +72,7 @@ class Vocabulary:
     overridden: frozenset[str]  # departments whose short names the Operator set
     fillers: frozenset[str]
     group_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # department name -> title
 
     def synonyms_of(self, term: str) -> tuple[str, ...]:
         """The other terms of ``term``'s group (empty when it has none)."""
@@ -111,7 +112,8 @@ def build(stored: dict[str, object], departments: list[dict]) -> Vocabulary:
             aliases[short] = aliases.get(short, ()) + (name,)
     return Vocabulary(synonyms=synonyms, aliases=aliases, department_aliases=effective,
                       overridden=frozenset(n for n in overrides if n in effective),
-                      fillers=filler_words(), group_of=group_of)
+                      fillers=filler_words(), group_of=group_of,
+                      titles={d["name"]: d["title"] or d["name"] for d in departments})
 
 
 # --------------------------------------------------------------------------- the process cache
