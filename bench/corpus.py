@@ -356,9 +356,12 @@ class Catalog:
             "tags": rng.sample(domain.tags, k=min(len(domain.tags), rng.randint(1, 3))),
             "resources": self._resources(rng, subject, method_type, i),
         }
-        if cls in ("base", "theme"):
-            data["lead_department"] = dept.name if cls == "base" or rng.random() < 0.7 else rng.choice(
-                self.by_level["city"]).name
+        if cls == "base":
+            data["lead_department"] = dept.name
+        elif cls == "theme":  # Art 15: the theme's lead department, whoever provides the entry
+            leads = [n for n in vocab.DEFAULT_THEME_LEAD_DEPARTMENTS.get(data["subclass"], [])
+                     if n in self.by_name] or [dept.name]
+            data["lead_department"] = rng.choice(leads)
         if sharing == "conditional":
             data["sharing_conditions"] = rng.choice(CONDITIONS)
             data["legal_basis"] = rng.choice(LAWS)

@@ -75,8 +75,10 @@ start_bg worker "$CKAN" -c "$INI" jobs worker
 # ckanext-harvest's Redis consumers (jobs from the harvest pages and the schedule run through them)
 start_bg harvest-gather "$CKAN" -c "$INI" harvester gather-consumer
 start_bg harvest-fetch "$CKAN" -c "$INI" harvester fetch-consumer
-# what is due every SCHEDULE_SECONDS (300): harvest runs, negative list sync, pruning (README, 级联)
-start_bg schedule bash -c 'while :; do "$0" -c "$1" liuzhou schedule run; sleep "${SCHEDULE_SECONDS:-300}"; done' "$CKAN" "$INI"
+# the scheduler (docs/scheduler.md): every SCHEDULE_SECONDS (300) what is due — harvest runs,
+# negative list sync, pruning, expiry and overdue notices, deadline reminders, mail retries;
+# one process calling `schedule run` in a loop, restarted by the shell if it ever exits
+start_bg schedule bash -c 'while :; do "$0" -c "$1" liuzhou schedule loop --every "${SCHEDULE_SECONDS:-300}"; sleep 10; done' "$CKAN" "$INI"
 start_bg web env CKAN_INI="$INI" "$VENV/bin/gunicorn" --chdir "$REPO" -w "${WEB_WORKERS:-2}" --threads "${WEB_THREADS:-4}" \
   -b "127.0.0.1:$CKAN_PORT" --timeout 120 --keep-alive "${WEB_KEEPALIVE:-30}" deploy.wsgi:application
 wait_port "$CKAN_PORT" 60 || { tail -30 "$STACK_DIR/log/web.log"; die "the web server did not start"; }

@@ -31,8 +31,13 @@ def _add_capability_commands():
 
 
 @liuzhou.command()
-def doctor():
-    """Check PostgreSQL, Solr and Redis; one line each, with how to fix what is wrong."""
+@click.option("--on", "on", default=None, metavar="YYYY-MM-DD",
+              help="Judge the calendar as on this day (default: today in Beijing)")
+def doctor(on):
+    """Check PostgreSQL, Solr and Redis; one line each, with how to fix what is wrong. Then warn
+    (without failing) when a year within ckanext.liuzhou.calendar.warn_days is not known."""
+    import datetime as dt
+
     import ckan.plugins.toolkit as tk
 
     from . import doctor as doc
@@ -40,6 +45,18 @@ def doctor():
     findings = doc.run(tk.config, lz_config.doctor_timeout())
     for f in findings:
         click.secho(f.line(), fg="green" if f.ok else "red")
+    if findings[0].ok:
+        from .calendar import ahead
+
+        try:
+            today = dt.date.fromisoformat(on) if on else None
+        except ValueError:
+            raise click.BadParameter("a date as YYYY-MM-DD", param_hint="--on")
+        fine, message = ahead.doctor_line(today)
+        click.secho(f"{'OK  ' if fine else 'WARN'} {'calendar':<10} {message}", fg="green" if fine else "yellow")
+    if all(f.ok for f in findings):  # the scheduled tasks' last runs: warnings only
+        for f in doc.check_schedule():
+            click.secho(f.line() if f.ok else f"WARN {f.service:<10} {f.message}", fg="green" if f.ok else "yellow")
     sys.exit(0 if all(f.ok for f in findings) else 1)
 
 

@@ -20,6 +20,11 @@ def doctor_timeout() -> int:
     return tk.config["ckanext.liuzhou.doctor.timeout"]
 
 
+def calendar_warn_days() -> int:
+    """Days ahead of an unknown calendar year from which the platform warns (``ckanext.liuzhou.calendar.warn_days``)."""
+    return tk.config["ckanext.liuzhou.calendar.warn_days"]
+
+
 def lead_departments() -> dict[str, list[str]]:
     """``population:lzsgaj licences:lzsxzspj,lzsdsjfzj`` → {"population": ["lzsgaj"], …}."""
     raw = tk.config.get("ckanext.liuzhou.lead_departments") or ""
@@ -40,3 +45,8 @@ def notification_email() -> bool:
         return False
     server = (tk.config.get("smtp.server") or "").strip()
     return bool(server) and server != "localhost"
+
+
+def audit_csv_max_rows() -> int:
+    """Most rows in one CSV download of the reads of data (Art 25)."""
+    return tk.config["ckanext.liuzhou.audit.csv_max_rows"]

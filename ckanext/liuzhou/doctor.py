@@ -123,6 +123,27 @@ def run(config: Mapping[str, Any], timeout: float = 3.0, services_only: bool = F
     return [check(config, timeout, services_only) for check in CHECKS]
 
 
+# ---------------------------------------------------------------- the scheduler (needs CKAN)
+
+def check_schedule(now=None) -> list[Finding]:
+    """One line per scheduled task (``cascade/schedule.py``): its last run and how it went;
+    ``WARN`` when it has not run for more than twice its interval (nobody runs the scheduler:
+    see docs/scheduler.md) or its last run failed. Warnings do not fail ``doctor``."""
+    from .cascade import schedule
+
+    out = []
+    for s in schedule.status(now):
+        last = s["last_run"] or "never"
+        message = f"{s['task']:<13} every {s['every']}, last run {last}"
+        if s["summary"]:
+            message += f": {'ok' if s['ok'] else 'FAILED'} — {s['summary'][:160]}"
+        if s["late"]:
+            message += (" — has not run for more than twice its interval: is `ckan liuzhou schedule loop` "
+                        "(make serve, the scheduler service) or the cron line running?")
+        out.append(Finding("schedule", not s["late"] and s["ok"] is not False, message))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the checks from an ini file without starting CKAN."""
     import argparse

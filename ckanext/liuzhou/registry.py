@@ -13,6 +13,9 @@ from .access import policy as access_policy
 from .access import redact as access_redact
 from .access import search as access_search
 from .access import views as access_views
+from .audit import helpers as audit_helpers
+from .audit import views as audit_views
+from .calendar import helpers as calendar_helpers
 from .cascade import actions as cascade_actions
 from .cascade import auth as cascade_auth
 from .cascade import helpers as cascade_helpers
@@ -69,7 +72,8 @@ def auth_functions() -> dict[str, Any]:
 def helpers() -> dict[str, Any]:
     return {**core_helpers.get_helpers(), **catalog_helpers.get_helpers(), **sharing_helpers.get_helpers(),
             **lifecycle_helpers.get_helpers(), **access_helpers.get_helpers(), **cascade_helpers.get_helpers(),
-            **evaluation_helpers.get_helpers(), **search_helpers.get_helpers()}
+            **evaluation_helpers.get_helpers(), **search_helpers.get_helpers(),
+            **calendar_helpers.get_helpers(), **audit_helpers.get_helpers()}
 
 
 def validators() -> dict[str, Any]:
@@ -80,7 +84,7 @@ def validators() -> dict[str, Any]:
 def blueprints() -> list:
     return [*catalog_views.get_blueprints(), *sharing_views.get_blueprints(), *access_views.get_blueprints(),
             *lifecycle_views.get_blueprints(), *cascade_views.get_blueprints(), *evaluation_views.get_blueprints(),
-            *search_views.get_blueprints(),
+            *search_views.get_blueprints(), *audit_views.get_blueprints(),
             security_headers.blueprint(),
             *ops_services.get_blueprints()]
 

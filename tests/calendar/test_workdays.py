@@ -1,9 +1,7 @@
 """Deadlines in Chinese working days: weekends and holidays off, 调休 weekends on, day 0 = submission."""
 import datetime as dt
 
-import pytest
-
-from ckanext.liuzhou.calendar.workdays import TZ, Calendar, UnknownCalendarYear, local_date
+from ckanext.liuzhou.calendar.workdays import TZ, Calendar, local_date
 
 cal = Calendar()
 
@@ -42,10 +40,14 @@ def test_late_evening_utc_is_the_next_day_in_shanghai():
     assert local_date(dt.datetime(2026, 11, 20, 17, 0)) == dt.date(2026, 11, 21)
 
 
-def test_unknown_year_is_an_error_not_a_guess():
-    with pytest.raises(UnknownCalendarYear) as e:
-        cal.add_workdays(at(2026, 12, 30), 5)
-    assert e.value.year == 2027
+def test_unknown_year_is_counted_on_its_statutory_holidays_not_refused():
+    # WD1 Thu 31 Dec; 1 Jan 2027 (元旦) off by law; 2–3 weekend; WD2–5 Mon 4 – Thu 7 Jan
+    deadline = cal.add_workdays(at(2026, 12, 30), 5)
+    assert deadline.date() == dt.date(2027, 1, 7)
+    assert cal.provisional(at(2026, 12, 30), deadline)
+    assert not cal.provisional(at(2026, 12, 1), cal.add_workdays(at(2026, 12, 1), 5))
+    # 2027's Spring Festival by law: 除夕 Fri 5 Feb to 初三 Mon 8 Feb; nothing else is guessed
+    assert [d.day for d in (dt.date(2027, 2, i) for i in range(4, 10)) if cal.is_workday(d)] == [4, 9]
 
 
 def test_operator_overrides_and_confirmed_year():

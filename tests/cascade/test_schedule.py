@@ -32,11 +32,13 @@ def ran(results) -> list[str]:
 
 
 def test_each_task_runs_when_due_and_once(fresh):
-    assert ran(schedule.run(now=T0)) == ["harvest", "negative_list", "prune"]  # never ran: all due
+    everything = ["harvest", "negative_list", "prune", "deadlines", "reminders", "mail_retry"]
+    assert ran(schedule.run(now=T0)) == everything  # never ran: all due
     assert schedule.run(now=T0 + dt.timedelta(minutes=1)) == []
     assert ran(schedule.run(now=T0 + dt.timedelta(minutes=5))) == ["harvest"]
     assert ran(schedule.run(now=T0 + dt.timedelta(minutes=7))) == []
-    assert ran(schedule.run(now=T0 + dt.timedelta(hours=24))) == ["harvest", "negative_list", "prune"]
+    assert ran(schedule.run(now=T0 + dt.timedelta(minutes=10))) == ["harvest", "mail_retry"]
+    assert ran(schedule.run(now=T0 + dt.timedelta(hours=24))) == everything
     status = {s["task"]: s for s in schedule.status(now=T0 + dt.timedelta(hours=24, minutes=1))}
     assert not status["prune"]["due"] and status["prune"]["last_run"] == (T0 + dt.timedelta(hours=24)).isoformat()
 
@@ -44,8 +46,8 @@ def test_each_task_runs_when_due_and_once(fresh):
 @pytest.mark.ckan_config("ckanext.liuzhou.schedule.harvest_minutes", "60")
 def test_intervals_come_from_the_configuration(fresh):
     schedule.run(now=T0)
-    assert schedule.run(now=T0 + dt.timedelta(minutes=30)) == []
-    assert ran(schedule.run(now=T0 + dt.timedelta(minutes=60))) == ["harvest"]
+    assert "harvest" not in ran(schedule.run(now=T0 + dt.timedelta(minutes=30)))
+    assert "harvest" in ran(schedule.run(now=T0 + dt.timedelta(minutes=60)))
 
 
 @pytest.mark.ckan_config("ckanext.liuzhou.cascade.negative_list_url", "http://127.0.0.1:9/negative-list.json")
@@ -127,3 +129,87 @@ def test_cli_runs_what_is_due(fresh, cli):
     assert "harvest" in first.output and "prune" in first.output
     again = cli.invoke(ckan_cli, ["liuzhou", "schedule", "run"])
     assert "nothing due" in again.output
+
+
+# ---------------------------------------------------------------- the last runs: scheduler_status, doctor, the page
+
+def status_as(user: str) -> dict:
+    return {s["name"]: s for s in tk.get_action("scheduler_status")({"user": user}, {})}
+
+
+def token_of(user: str) -> dict:
+    return {"Authorization": tk.get_action("api_token_create")(
+        {"ignore_auth": True, "user": user}, {"user": user, "name": "t"})["token"]}
+
+
+def test_scheduler_status_for_the_operator_and_the_authority_only(fresh):
+    from tests.conftest import make_user
+    operator, authority = make_user(OPERATOR)["name"], make_user("lzsdsjfzj", role="admin")["name"]
+    provider = make_user("lzsgaj", role="admin")["name"]
+    before = status_as(operator)
+    assert set(before) == set(schedule.NAMES)
+    assert before["reminders"]["last_run"] is None and before["reminders"]["late"]
+    schedule.run(now=T0, only=("mail_retry",))
+    after = status_as(authority)["mail_retry"]
+    assert after["last_run"] == T0.isoformat() and after["ok"] is True and after["summary"]
+    assert after["interval_seconds"] == 600 and after["next_due"] == (T0 + dt.timedelta(minutes=10)).isoformat()
+    with pytest.raises(tk.NotAuthorized):
+        status_as(provider)
+
+
+def test_a_task_not_run_for_twice_its_interval_is_late(fresh):
+    from ckanext.liuzhou import doctor
+    schedule.run(now=T0, only=("reminders",))
+    by_task = {s["task"]: s for s in schedule.status(now=T0 + dt.timedelta(minutes=60))}
+    assert not by_task["reminders"]["late"] and by_task["reminders"]["due"]
+    by_task = {s["task"]: s for s in schedule.status(now=T0 + dt.timedelta(minutes=61))}
+    assert by_task["reminders"]["late"]
+    lines = {f.message.split()[0]: f for f in doctor.check_schedule(now=T0 + dt.timedelta(minutes=61))}
+    assert set(lines) == set(schedule.NAMES)
+    assert not lines["reminders"].ok and "twice its interval" in lines["reminders"].message
+    lines = {f.message.split()[0]: f for f in doctor.check_schedule(now=T0 + dt.timedelta(minutes=1))}
+    assert lines["reminders"].ok and f"last run {T0.isoformat()}" in lines["reminders"].message
+    assert not lines["harvest"].ok and "last run never" in lines["harvest"].message
+
+
+def test_doctor_prints_each_task_s_last_run(fresh, cli):
+    from ckanext.liuzhou.cli import liuzhou
+    schedule.run(only=("deadlines",))
+    result = cli.invoke(liuzhou, ["doctor"])
+    assert result.exit_code == 0, result.output  # warnings do not fail it
+    lines = result.output.strip().splitlines()
+    assert [line.split()[1] for line in lines[:3]] == ["postgres", "solr", "redis"]
+    schedule_lines = [line for line in lines if line.split()[1] == "schedule"]
+    assert len(schedule_lines) == len(schedule.NAMES)
+    deadlines = next(line for line in schedule_lines if line.split()[2] == "deadlines")
+    assert deadlines.startswith("OK") and "expiry notices" in deadlines
+    assert next(line for line in schedule_lines if line.split()[2] == "prune").startswith("WARN")
+
+
+def test_the_cascade_page_shows_the_scheduled_tasks(fresh, app):
+    from tests.conftest import make_user
+    schedule.run(only=("deadlines",))
+    page = app.get("/cascade/", headers=token_of(make_user(OPERATOR)["name"]))
+    assert page.status_code == 200
+    assert "定时任务" in page.body and 'data-task="deadlines"' in page.body and 'data-task="mail_retry"' in page.body
+    row = page.body.split('data-task="deadlines"')[1].split("</tr>")[0]
+    assert "正常" in row and "expiry notices" in row
+    assert "已超过两个周期未运行" in page.body.split('data-task="prune"')[1].split("</tr>")[0]
+
+
+def test_two_nodes_calling_at_once_run_a_task_once(fresh):
+    import threading
+    outs: list[list[str]] = []
+
+    def node():
+        try:
+            outs.append(ran(schedule.run(now=T0, only=("reminders", "deadlines"))))
+        finally:
+            model.Session.remove()
+
+    threads = [threading.Thread(target=node) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(task for out in outs for task in out) == ["deadlines", "reminders"]

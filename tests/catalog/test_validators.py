@@ -139,6 +139,23 @@ class TestLeadDepartmentArt15:
             owner_org="lzsrlzyhshbzj", classification="theme", subclass="health", lead_department="lzswsjkwyh"))
         assert created["lead_department"] == "lzswsjkwyh"
 
+    def test_a_theme_led_by_another_department_is_refused(self, refused, people):
+        # Art 15: the 健康保障 theme is led by 市卫生健康委员会, whoever provides the entry
+        messages = refused(people.hr_editor, "package_create", "lead_department", **entry(
+            owner_org="lzsrlzyhshbzj", classification="theme", subclass="health",
+            lead_department="lzsrlzyhshbzj"))
+        assert any("柳州市卫生健康委员会" in m for m in messages)
+
+    @pytest.mark.ckan_config("ckanext.liuzhou.lead_departments", "health:lzsrlzyhshbzj")
+    def test_a_themes_lead_is_configurable_like_a_base_catalogs(self, call_as, refused, people):
+        created = call_as(people.hr_editor, "package_create", **entry(
+            owner_org="lzsrlzyhshbzj", classification="theme", subclass="health",
+            lead_department="lzsrlzyhshbzj"))
+        assert created["lead_department"] == "lzsrlzyhshbzj"
+        refused(people.hr_editor, "package_create", "lead_department", **entry(
+            owner_org="lzsrlzyhshbzj", classification="theme", subclass="health",
+            lead_department="lzswsjkwyh"))
+
     def test_a_department_entry_has_no_lead(self, call_as, refused, people):
         refused(people.hr_editor, "package_create", "lead_department",
                 **department_entry("lzsrlzyhshbzj", lead_department="lzsrlzyhshbzj"))

@@ -85,6 +85,15 @@ def targets(world) -> Targets:
     }
     site = site_context()
     create = lambda d: tk.get_action("package_create")(dict(site), d)  # noqa: E731
+    # the tables exist before the requests: a request opens the resources it asked for and
+    # was delivered (Art 26.4), so consumer_in reads these tables
+    table = tk.get_action("datastore_create")(dict(site), {
+        "resource": {"package_id": world.conditional["id"], "name": "核验结果表", "resource_type": "database"},
+        "fields": [{"id": "gmsfhm", "type": "text"}, {"id": "xm", "type": "text"}],
+        "records": [{"gmsfhm": "450200199001010011", "xm": "张三"}], "force": True})
+    county_table = tk.get_action("datastore_create")(dict(site), {
+        "resource": {"package_id": world.county_conditional["id"], "name": "救助表", "resource_type": "database"},
+        "fields": [{"id": "xm", "type": "text"}], "records": [{"xm": "李四"}], "force": True})
     with freeze_time(MONDAY):
         scope = [world.consumer_member, world.consumer_scoped]
         city_req = _request(world, world.conditional, world.provider_admin, scope)
@@ -124,13 +133,6 @@ def targets(world) -> Targets:
     violation = next(v for v in violations if v.get("share_request_id") == suspended["id"])
     county_violation = next(v for v in violations if v.get("share_request_id") == county_susp["id"])
     targets = {t_["org"]: t_["id"] for t_ in notice["targets"]}
-    table = tk.get_action("datastore_create")(dict(site), {
-        "resource": {"package_id": world.conditional["id"], "name": "核验结果表", "resource_type": "database"},
-        "fields": [{"id": "gmsfhm", "type": "text"}, {"id": "xm", "type": "text"}],
-        "records": [{"gmsfhm": "450200199001010011", "xm": "张三"}], "force": True})
-    county_table = tk.get_action("datastore_create")(dict(site), {
-        "resource": {"package_id": world.county_conditional["id"], "name": "救助表", "resource_type": "database"},
-        "fields": [{"id": "xm", "type": "text"}], "records": [{"xm": "李四"}], "force": True})
     cond = tk.get_action("package_show")(dict(site), {"id": world.conditional["id"]})
     county_cond = tk.get_action("package_show")(dict(site), {"id": world.county_conditional["id"]})
 
@@ -144,7 +146,7 @@ def targets(world) -> Targets:
         "upkeep_target": targets[PROVIDER], "account_request": account["id"],
         "information_system": system["id"], "violation": violation["id"],
         "datastore": table["resource_id"], "provider_org": PROVIDER, "consumer_org": CONSUMER,
-        "datastore_sql": f'SELECT * FROM "{table["resource_id"]}"', "harvest_source": "",
+        "datastore_sql": f'SELECT gmsfhm, xm FROM "{table["resource_id"]}"', "harvest_source": "",
         "user": world.consumer_member,
     }
     t.county = {
@@ -156,7 +158,7 @@ def targets(world) -> Targets:
         "upkeep_target": targets[COUNTY_DEPT], "account_request": county_account["id"],
         "information_system": county_system["id"], "violation": county_violation["id"],
         "datastore": county_table["resource_id"], "provider_org": COUNTY_DEPT,
-        "datastore_sql": f'SELECT * FROM "{county_table["resource_id"]}"',
+        "datastore_sql": f'SELECT xm FROM "{county_table["resource_id"]}"',
     }
     activity = tk.get_action("package_activity_list")(dict(site), {"id": cond["id"], "include_hidden_activity": True})[0]
     t.values["activity"] = t.county["activity"] = activity["id"]

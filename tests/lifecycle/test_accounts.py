@@ -108,3 +108,30 @@ def test_departments_see_their_own_requests(call_as, world):
     assert req["id"] not in [r["id"] for r in call_as(world.consumer_admin, "account_request_list")["results"]]
     with pytest.raises(tk.NotAuthorized):
         call_as(world.consumer_admin, "account_request_show", id=req["id"])
+
+
+def test_a_deadline_in_2027_is_provisional_and_counted_again_on_confirmation(call_as, world):
+    """Art 12's 2 WD reaching a year nobody has entered: counted on the statutory holidays, marked
+    provisional, and counted again (on the request's timeline) when the Operator confirms the year."""
+    from pathlib import Path
+
+    from ckanext.liuzhou.calendar import store
+
+    assert 2027 not in store.load().confirmed_years
+    with freeze_time("2027-02-03 02:00:00"):  # Wednesday 3 February 2027
+        req = ask(call_as, world.provider_admin)
+    # Thu 4 (WD1); 除夕 Fri 5 – 初三 Mon 8 off by law; Tue 9 (WD2)
+    assert req["deadline_local"].startswith("2027-02-09") and req["deadline_provisional"] is True
+    text = (Path(__file__).parent.parent / "calendar" / "fixtures" / "notice-2027-test.txt").read_text(encoding="utf-8")
+    with freeze_time("2027-02-03 03:00:00"):
+        call_as(world.operator, "calendar_notice_apply", text=text, confirm=True)
+    try:
+        shown = call_as(world.provider_admin, "account_request_show", id=req["id"])
+        # Thu 4 (WD1); 5–12 Feb off by the notice; Sat 13 (调休, WD2)
+        assert shown["deadline_local"].startswith("2027-02-13") and shown["deadline_provisional"] is False
+        recount = [e for e in shown["events"] if e["event"] == "deadline_recount"]
+        assert len(recount) == 1 and recount[0]["detail"]["before"].startswith("2027-02-09")
+    finally:
+        call_as(world.operator, "calendar_year_confirm", year=2027, confirmed=False)
+        for o in call_as(world.operator, "holiday_override_list", year=2027):
+            call_as(world.operator, "holiday_override_delete", day=o["day"])

@@ -137,3 +137,61 @@ def test_words_joined_by_or_find_either(entries):
 def test_a_chinese_word_finds_the_entry_through_the_search_page(app, entries, signed_in):
     body = app.get("/catalog/", headers=signed_in, query_string={"q": "人口"}).body
     assert "柳州市常住人口基础信息" in body and "拉堡镇农村集体资产信息" not in body
+
+
+# --- facet links: built once per request, the same URLs as CKAN's helpers ------------------
+
+def _facet_links(body):
+    """Every link of the facet lists (items, then "show more / only popular"), in order."""
+    lists = re.findall(r'<ul class="list-unstyled nav nav-simple nav-facet">(.*?)</ul>', body, re.S)
+    footers = re.findall(r'<a href="([^"]*)" class="read-more">', body)
+    return [href for ul in lists for href in re.findall(r'<a href="([^"]*)"', ul)] + footers
+
+
+def _ckan_facet_href(name, item, extras=None, alternative_url=None):
+    # what CKAN's snippets/facet_list.html does for each item
+    if item["active"]:
+        return tk.h.remove_url_param(name, item["name"], extras=extras, alternative_url=alternative_url)
+    return tk.h.add_url_param(new_params={name: item["name"]}, extras=extras, alternative_url=alternative_url)
+
+
+@pytest.mark.parametrize("url", [
+    "/catalog/",
+    "/catalog/?q=人口&sharing_type=unconditional",
+    "/catalog/?q=&sharing_type=unconditional&page=1&_tags_limit=0&_organization_limit=0&sort=title_string+asc",
+    "/catalog/?q=集体资产&ext_note=a+b%26c%2B%25%E4%B8%AD&provider_level=township",
+    "/en/catalog/?classification=base&update_cycle=daily",
+    "/organization/ljqdsjj?q=服务&format_category=api",
+])
+def test_facet_links_are_the_urls_ckans_helpers_give(app, entries, signed_in, monkeypatch, url):
+    cheap = _facet_links(app.get(url, headers=signed_in).body)
+    # the same page with the facet list's links from CKAN's add_url_param / remove_url_param
+    calls = []
+    monkeypatch.setitem(tk.h, "liuzhou_facet_href", lambda *a, **k: calls.append(a) or _ckan_facet_href(*a, **k))
+    monkeypatch.setitem(tk.h, "liuzhou_remove_url_param", tk.h.remove_url_param)
+    ckan = _facet_links(app.get(url, headers=signed_in).body)
+    assert len(cheap) > 5 and len(calls) > 5
+    assert cheap == ckan
+
+
+@pytest.mark.parametrize("query", [
+    "", "q=人口", "q=a+b%26c%2B%25%E4%BA%BA&tags=x&tags=y&page=3", "tags=x&tags=x&sort=title_string+asc",
+    "_tags_limit=0&q=", "q=%20&organization=lzsgaj&organization=ljqdsjj",
+])
+def test_link_helpers_match_ckan_for_any_parameters(app, departments, query):
+    from ckanext.liuzhou.catalog import links
+
+    h = tk.h
+    for path, extras, alternative_url in (("/catalog/", None, None), ("/organization/lzsgaj", {"id": "lzsgaj"}, None),
+                                           ("/catalog/", None, "/harvest/")):
+        with app.flask_app.test_request_context(f"{path}?{query}"):
+            for name, value in (("tags", "x"), ("tags", "人口 统计"), ("organization", "lzsgaj"), ("q", "a&b+c%")):
+                assert links.liuzhou_add_url_param({name: value}, extras, alternative_url) == \
+                    h.add_url_param(new_params={name: value}, extras=extras, alternative_url=alternative_url)
+                assert links.liuzhou_remove_url_param(name, extras=extras, alternative_url=alternative_url) == \
+                    h.remove_url_param(name, extras=extras, alternative_url=alternative_url)
+            assert links.liuzhou_remove_url_param("_tags_limit", replace=0, extras=extras, alternative_url=alternative_url) == \
+                h.remove_url_param("_tags_limit", replace=0, extras=extras, alternative_url=alternative_url)
+            if "tags=x" in query:
+                assert links.liuzhou_remove_url_param("tags", "x", extras=extras, alternative_url=alternative_url) == \
+                    h.remove_url_param("tags", "x", extras=extras, alternative_url=alternative_url)

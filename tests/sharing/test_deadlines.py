@@ -2,6 +2,8 @@
 issue), counted on the statutory calendar with day 0 = the day of the event, in Asia/Shanghai."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -81,22 +83,53 @@ def test_quality_issue_window_and_fix_deadline_around_the_festival(world, call_a
     assert counts() == before
 
 
-def test_a_deadline_in_an_unknown_year_is_refused_until_the_operator_confirms_it(
+NOTICE_2027 = (Path(__file__).parent.parent / "calendar" / "fixtures" / "notice-2027-test.txt").read_text(encoding="utf-8")
+
+
+def test_a_deadline_in_an_unknown_year_is_provisional_and_counted_again_when_the_year_is_confirmed(
         world, call_as, request_data, freezer, unknown_year):
+    """全国年节及纪念日放假办法 Art 2 fixes the holidays; the State Council's notice adds 调休: until the
+    Operator confirms 2027, a deadline in it is counted on the statutory days and marked 暂定."""
     unknown_year(2027)
-    freezer.move_to("2026-12-30 02:00:00")  # Wed 30 Dec 2026; chinesecalendar does not know 2027
-    before = counts()
-    with pytest.raises(tk.ValidationError) as err:
-        call_as(world.consumer_member, "share_request_create", **request_data())
-    assert "2027" in err.value.error_dict["deadline"][0]
-    assert counts() == before, "nothing may be saved"
-    with pytest.raises(tk.NotAuthorized):
-        call_as(world.provider_admin, "calendar_year_confirm", year=2027)
-    call_as(world.operator, "holiday_override_set", day="2027-01-01", workday=False, note="元旦")
-    call_as(world.operator, "calendar_year_confirm", year=2027, note="国务院办公厅2027年节假日安排")
-    req = call_as(world.consumer_member, "share_request_create", **request_data())
-    # WD1 Thu 31 Dec; 1 Jan off (override); 2–3 weekend; WD2 Mon 4; WD3 Tue 5
-    assert req["deadline_local"] == "2027-01-05T23:59:59+08:00"
+    made = {}
+    for when, key in (("2026-12-28 02:00:00", "dec28"), ("2026-12-29 02:00:00", "dec29"),
+                      ("2027-01-05 02:00:00", "jan05"), ("2027-01-29 02:00:00", "jan29"),
+                      ("2027-02-04 02:00:00", "feb04")):
+        freezer.move_to(when)  # 10:00 in Shanghai
+        made[key] = call_as(world.consumer_member, "share_request_create", **request_data())
+    before = {k: (r["deadline_local"][:10], r["deadline_provisional"]) for k, r in made.items()}
+    assert before == {
+        "dec28": ("2026-12-31", False),  # Tue 29, Wed 30, Thu 31: all in 2026
+        "dec29": ("2027-01-04", True),   # Wed 30, Thu 31, (元旦, weekend) Mon 4
+        "jan05": ("2027-01-08", True),   # Wed 6, Thu 7, Fri 8
+        "jan29": ("2027-02-03", True),   # (weekend) Mon 1, Tue 2, Wed 3
+        "feb04": ("2027-02-11", True),   # (除夕 Fri 5 – 初三 Mon 8 by law) Tue 9, Wed 10, Thu 11
+    }
+    shown = call_as(world.provider_admin, "share_request_show", id=made["feb04"]["id"])
+    assert shown["deadline_provisional"] is True
+    listed = {r["id"]: r for r in call_as(world.provider_admin, "share_request_list")["results"]}
+    assert listed[made["dec29"]["id"]]["deadline_provisional"] is True
+    assert listed[made["dec28"]["id"]]["deadline_provisional"] is False
+
+    call_as(world.operator, "calendar_notice_apply", text=NOTICE_2027, confirm=True)
+    after = {k: call_as(world.provider_admin, "share_request_show", id=r["id"]) for k, r in made.items()}
+    assert {k: (r["deadline_local"][:10], r["deadline_provisional"]) for k, r in after.items()} == {
+        "dec28": ("2026-12-31", False),
+        "dec29": ("2027-01-04", False),  # 1–3 Jan off
+        "jan05": ("2027-01-08", False),
+        "jan29": ("2027-02-02", False),  # Sun 31 Jan is an adjusted working day
+        "feb04": ("2027-02-16", False),  # 5–12 Feb off; Sat 13 (调休), Mon 15, Tue 16
+    }
+    for key, changed in (("dec29", False), ("jan05", False), ("jan29", True), ("feb04", True)):
+        history = call_as(world.consumer_member, "share_request_history", id=made[key]["id"])
+        recount = [e for e in history if e["event"] == "deadline_recount"]
+        assert len(recount) == 1, key
+        detail = recount[0]["detail"]
+        assert detail["year"] == 2027 and detail["changed"] is changed and detail["provisional"] is False
+        assert detail["changes"][0]["before"][:10] != detail["changes"][0]["after"][:10] or not changed
+        assert bool(recount[0]["notify"]) is changed
+    history = call_as(world.consumer_member, "share_request_history", id=made["dec28"]["id"])
+    assert [e for e in history if e["event"] == "deadline_recount"] == []  # its deadline never reached 2027
 
 
 def test_overdue_requests_are_listed_marked_and_reported(world, call_as, drive, freezer):
@@ -176,3 +209,49 @@ def test_a_renewal_is_a_new_request_linked_to_the_old_one(world, call_as, drive,
     with pytest.raises(tk.ValidationError) as err:
         call_as(world.consumer_member, "share_request_create", **request_data(renews=other["id"]))
     assert "renews" in err.value.error_dict
+
+
+def test_a_day_changed_in_a_known_year_moves_the_open_deadlines_it_reaches(world, call_as, request_data, freezer):
+    freezer.move_to(MONDAY)  # Monday 2 March 2026
+    req = call_as(world.consumer_member, "share_request_create", **request_data())
+    other = call_as(world.consumer_member, "share_request_create", **request_data())
+    call_as(world.provider_admin, "share_request_decide", id=other["id"], decision="approve")
+    assert req["deadline_local"][:10] == "2026-03-05"
+    try:
+        call_as(world.operator, "holiday_override_set", day="2026-03-04", workday=False, note="临时放假（测试）")
+        shown = call_as(world.provider_admin, "share_request_show", id=req["id"])
+        assert shown["deadline_local"][:10] == "2026-03-06" and shown["deadline_provisional"] is False
+        events = [e for e in call_as(world.consumer_member, "share_request_history", id=req["id"])
+                  if e["event"] == "deadline_recount"]
+        assert len(events) == 1 and events[0]["detail"]["reason"] == "override"
+        decided = call_as(world.consumer_member, "share_request_history", id=other["id"])
+        assert [e for e in decided if e["event"] == "deadline_recount"] == []  # no open deadline
+    finally:
+        call_as(world.operator, "holiday_override_delete", day="2026-03-04")
+    assert call_as(world.provider_admin, "share_request_show", id=req["id"])["deadline_local"][:10] == "2026-03-05"
+
+
+def test_an_open_quality_issue_in_2027_is_counted_again_with_its_request(world, call_as, drive, freezer, unknown_year):
+    """Art 26: 2 WD to fix a quality issue, provisional in 2027 until the Operator confirms it."""
+    unknown_year(2027)
+    freezer.move_to("2027-02-02 02:00:00")  # Tuesday 2 February 2027
+    rid = drive("delivered")["id"]
+    freezer.move_to("2027-02-03 02:00:00")  # Wednesday
+    call_as(world.consumer_member, "quality_issue_create", id=rid, description="身份证号字段为空")
+    req = call_as(world.provider_admin, "share_request_show", id=rid)
+    issue = req["quality_issues"][0]
+    # Thu 4 (WD1); 除夕 Fri 5 – 初三 Mon 8 off by law; Tue 9 (WD2)
+    assert (req["state"], req["deadline_local"][:10], req["deadline_provisional"]) == ("quality_issue", "2027-02-09", True)
+    assert (issue["deadline_local"][:10], issue["deadline_provisional"]) == ("2027-02-09", True)
+    assert req["deliveries"][0]["quality_window_ends_provisional"] is True
+
+    call_as(world.operator, "calendar_notice_apply", text=NOTICE_2027, confirm=True)
+    req = call_as(world.provider_admin, "share_request_show", id=rid)
+    # Thu 4 (WD1); 5–12 Feb off by the notice; Sat 13 (调休, WD2)
+    assert (req["deadline_local"][:10], req["deadline_provisional"]) == ("2027-02-13", False)
+    assert req["quality_issues"][0]["deadline_local"][:10] == "2027-02-13"
+    assert req["deliveries"][0]["quality_window_ends_provisional"] is False
+    recount = [e for e in call_as(world.consumer_member, "share_request_history", id=rid)
+               if e["event"] == "deadline_recount"]
+    assert len(recount) == 1
+    assert {c["what"] for c in recount[0]["detail"]["changes"]} == {"quality_issue", "quality_window"}

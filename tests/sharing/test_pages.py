@@ -9,6 +9,7 @@ requests that must be overdue are created in the past with freezegun, then looke
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 import re
 
 import pytest
@@ -375,16 +376,18 @@ def test_overdue_rows_are_marked_with_the_working_days_late(app, world, auth, ca
         f"tr[data-request='{late['id']}']") is None
 
 
-def test_a_deadline_in_an_unknown_year_is_said_so(app, world, auth, call_as, request_data, unknown_year):
+def test_a_deadline_in_an_unknown_year_is_marked_provisional(app, world, auth, call_as, request_data, unknown_year):
     unknown_year(2027)
     with freeze_time("2026-12-30 02:00:00"):
-        call_as(world.operator, "holiday_override_set", day="2027-01-01", workday=False, note="元旦")
-        call_as(world.operator, "calendar_year_confirm", year=2027)
         rid = call_as(world.consumer_member, "share_request_create", **request_data())["id"]
-    unknown_year(2027)  # the Operator withdraws the year again
     soup = page(app.get(f"/sharing/request/{rid}", headers=auth(world.consumer_member)))
     notice = soup.select_one(".liuzhou-unknown-year-notice")
     assert notice is not None and "2027" in notice.get_text()
+    badge = soup.select_one(".liuzhou-deadline .liuzhou-provisional")
+    assert badge is not None and "暂定" in badge.get_text()
+    mine = page(app.get("/sharing/mine", headers=auth(world.consumer_member)))
+    row = mine.select_one(f"tr[data-request='{rid}']")
+    assert row is not None and row.select_one(".liuzhou-provisional") is not None
 
 
 def test_renewal_link_from_an_expired_request_fills_the_form(app, world, auth, drive):
@@ -403,28 +406,64 @@ def test_renewal_link_from_an_expired_request_fills_the_form(app, world, auth, d
 
 # ---------------------------------------------------------------- the Operator's calendar
 
+NOTICE_2027 = (Path(__file__).parent.parent / "calendar" / "fixtures" / "notice-2027-test.txt").read_text(encoding="utf-8")
+
+
 def test_calendar_page_for_the_operator_only(app, world, auth, call_as, unknown_year):
     year = unknown_year(2031)
     soup = page(app.get("/calendar/", headers=auth(world.operator)))
     assert "工作日日历" in soup.title.get_text()
     for user in (world.consumer_member, world.provider_admin, world.authority):
         assert app.get("/calendar/", headers=auth(user)).status_code == 403, user
+        assert app.post("/calendar/notice", headers=auth(user), data={"text": NOTICE_2027}).status_code == 403
     assert app.post("/calendar/override", headers=auth(world.provider_admin),
                     data={"day": f"{year}-02-01", "workday": "false"}).status_code == 403
 
     refused = page(app.post("/calendar/override", headers=auth(world.operator), data={"day": "not a date"}))
     assert refused.select_one(".liuzhou-form-errors") is not None
     page(app.post("/calendar/override", headers=auth(world.operator),
-                  data={"day": f"{year}-02-01", "workday": "false", "note": "春节"}))
-    assert call_as(world.operator, "holiday_override_list", year=year)[0]["note"] == "春节"
-    page(app.post("/calendar/year", headers=auth(world.operator), data={"year": year, "confirmed": "true"}))
+                  data={"day": f"{year}-01-01", "workday": "false", "note": "元旦"}))
+    assert call_as(world.operator, "holiday_override_list", year=year)[0]["note"] == "元旦"
     soup = page(app.get(f"/calendar/?year={year}", headers=auth(world.operator)))
-    assert soup.select_one(f"tr[data-day='{year}-02-01']") is not None
-    assert "已确认" in text(soup.select_one(f"tr[data-year='{year}']")) or "运营" in text(
-        soup.select_one(f"tr[data-year='{year}']"))
-    page(app.post("/calendar/override_delete", headers=auth(world.operator), data={"day": f"{year}-02-01"}))
+    row = soup.select_one(f"tr[data-year='{year}']")
+    assert "春节" in text(row.select_one(".liuzhou-missing-holidays"))
+    assert row.select_one("button") is None, "no 确认该年度 while holidays are missing"
+    assert soup.select_one(f"td[data-day='{year}-01-01']")["data-kind"] == "holiday"
+    # a hand-made POST is refused with the holidays that are missing
+    refused = page(app.post("/calendar/year", headers=auth(world.operator), data={"year": year, "confirmed": "true"}))
+    assert "春节" in text(refused.select_one(".liuzhou-form-errors"))
+    assert year not in store.load().confirmed_years
+    page(app.post("/calendar/override_delete", headers=auth(world.operator), data={"day": f"{year}-01-01"}))
     assert call_as(world.operator, "holiday_override_list", year=year) == []
     assert app.get("/calendar/override", headers=auth(world.operator)).status_code in (404, 405)
+
+
+def test_the_operator_pastes_the_notice_checks_the_months_and_confirms(app, world, auth, call_as, unknown_year):
+    unknown_year(2027)
+    soup = page(app.post("/calendar/notice", headers=auth(world.operator), data={"text": NOTICE_2027}))
+    preview = soup.select_one(".liuzhou-notice-preview")
+    assert preview is not None and preview["data-year"] == "2027"
+    assert [r["data-holiday"] for r in preview.select("tr[data-holiday]")] == [
+        "new_year", "spring_festival", "qingming", "labour_day", "dragon_boat", "mid_autumn", "national_day"]
+    grid = soup.select_one(".liuzhou-year-grid")
+    assert len(grid.select("table.liuzhou-month")) == 12
+    assert grid.select_one("td[data-day='2027-01-31']")["data-kind"] == "adjusted_workday"
+    assert grid.select_one("td[data-day='2027-02-10']")["data-kind"] == "holiday"
+    assert soup.select_one("#field-notice-text").get_text().startswith("国务院办公厅关于2027年")  # kept to correct
+    assert call_as(world.operator, "holiday_override_list", year=2027) == []  # a preview saves nothing
+
+    missing = "\n".join(line for line in NOTICE_2027.splitlines() if "国庆节：" not in line)
+    soup = page(app.post("/calendar/notice", headers=auth(world.operator), data={"text": missing}))
+    assert "国庆节" in text(soup.select_one(".liuzhou-notice-check"))
+    assert soup.select_one(".liuzhou-notice-confirm") is None
+
+    confirm = page(app.post("/calendar/notice", headers=auth(world.operator), data={"text": NOTICE_2027}))
+    form = confirm.select_one(".liuzhou-notice-confirm").find_parent("form")
+    data = {i["name"]: i["value"] for i in form.select("input[type=hidden]") if i["name"] != "_csrf_token"}
+    done = app.post("/calendar/notice", headers=auth(world.operator), data=data, follow_redirects=False)
+    assert done.status_code == 302 and "year=2027" in done.headers["Location"]
+    assert 2027 in store.load().confirmed_years
+    assert len(call_as(world.operator, "holiday_override_list", year=2027)) == 34
 
 
 # ---------------------------------------------------------------- navigation

@@ -9,12 +9,13 @@
   come from the chained ``package_search`` instead (redacted, offline entries hidden).
 - ``dataset_followee_list`` and ``followee_list`` dictize the entries a user follows from the
   database (anyone may follow an entry): redacted here.
-- DataStore reads (when the datastore plugin runs) are checked by the auth chain and each
-  successful read is written to the audit log (Art 25).
+- DataStore reads (when the datastore plugin runs) are checked by the auth chain, projected
+  onto the delivered information items (:mod:`.columns`), and each read and each refusal is
+  written to the audit log (Art 20, 21, 25–26).
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import ckan.model as model
 import ckan.plugins as plugins
@@ -22,7 +23,8 @@ import ckan.plugins.toolkit as tk
 
 from ..audit import log as audit
 from ..security import validators as security_validators
-from . import redact, search
+from . import auth as access_auth
+from . import columns, redact, search
 from .policy import context_reader
 
 
@@ -79,7 +81,7 @@ def resource_search(original, context, data_dict):
         pid = resource.get("package_id")
         if reader.owns(owners.get(pid)):
             continue
-        decision = reader.decide(pid, owners.get(pid), sharing.get(pid))
+        decision = redact.resource_decision(reader, resource, pid, owners.get(pid), sharing.get(pid))
         redact.redact_resource(resource, decision.readable)
     return result
 
@@ -104,28 +106,104 @@ def tag_show(original, context, data_dict):
 
 def _record_datastore_read(context, resource_ids: list[str]) -> None:
     user = context.get("auth_user_obj") or context.get("user")
-    for rid in resource_ids:
-        resource = model.Resource.get(rid)
+    for rid in dict.fromkeys(resource_ids):
+        resource = model.Resource.get(rid) if rid else None
         if resource is None:
             continue
-        decision = context_reader(context).decide_package(resource.package)
+        decision = access_auth.decision_for(dict(context), resource)
         audit.record_read(user, resource.package, rid, share_request_id=decision.share_request_id)
+
+
+def _record_refusals(context, name: str, refusals: list) -> None:
+    """Art 25 traceability: a DataStore read refused by the access decision (offline, not
+    delivered, no grant) is recorded like a refused download. A request for columns outside
+    the delivered items is refused before anything is read, as an input error: nothing recorded
+    (a refused call changes nothing, see tests/hardening/test_hostile_input.py)."""
+    user = context.get("auth_user_obj") or context.get("user")
+    recorded = False
+    for resource, decision in refusals:
+        if resource is None or decision.via == "missing":
+            continue
+        audit.record("data.refused", user, package=resource.package, resource_id=resource.id,
+                     object_type="resource", object_id=resource.id,
+                     detail={"path": name, "reason": decision.via})
+        recorded = True
+    if recorded:
+        model.Session.commit()
+
+
+def _guarded(name: str, context, data_dict, run: Callable[[], Any]) -> Any:
+    """Run a DataStore read; on a refusal write the audit row, then refuse."""
+    refusals = context.setdefault("liuzhou_refusals", [])
+    try:
+        return run()
+    except tk.NotAuthorized:
+        _record_refusals(context, name, refusals)
+        raise
+
+
+def _datastore_id(rid: Optional[str]) -> Optional[str]:
+    """The real resource id of a DataStore id or alias (as ``datastore_search`` resolves it)."""
+    from ckanext.datastore.backend import DatastoreBackend
+
+    if not rid or model.Resource.get(rid) is not None:
+        return rid
+    try:
+        exists, real = DatastoreBackend.get_active_backend().resource_id_from_alias(rid)
+    except Exception:  # noqa: BLE001  (an unknown id: the action says so)
+        return rid
+    return real or rid
+
+
+def _table_columns(rid: str) -> list[str]:
+    from ckanext.datastore.backend import DatastoreBackend
+
+    return [f["id"] for f in DatastoreBackend.get_active_backend().resource_fields(rid)["fields"]]
 
 
 @tk.chained_action
 @tk.side_effect_free
 def datastore_search(original, context, data_dict):
-    result = original(context, data_dict)
-    _record_datastore_read(context, [result.get("resource_id") or data_dict.get("resource_id")])
-    return result
+    """A DataStore search (and the DataStore dump) reads only what the user may read: refused
+    on an offline entry or resource (Art 20, 21) and on a resource not delivered (Art 25–26);
+    projected onto the delivered information items (Art 25, 26.4, :mod:`.columns`)."""
+    security_validators.require_text(data_dict, "resource_id")  # a number could name an alias
+    def run():
+        rid = _datastore_id(data_dict.get("resource_id"))
+        allowed = columns.restriction(context, rid)
+        if allowed is not None:   # a column outside the items is refused before anything is read
+            columns.restrict_search(data_dict, allowed, _table_columns(rid))
+        result = original(context, data_dict)
+        _record_datastore_read(context, [result.get("resource_id") or data_dict.get("resource_id")])
+        return result
+    return _guarded("datastore_search", context, data_dict, run)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def datastore_info(original, context, data_dict):
+    """A table's columns, only those the user may read (Art 20, 21, 25–26)."""
+    security_validators.require_text(data_dict, "id", "resource_id")  # not CKAN's SQL error
+    def run():
+        result = original(context, data_dict)
+        rid = data_dict.get("id") or data_dict.get("resource_id")
+        allowed = columns.restriction(context, rid)
+        return columns.restrict_info(result, allowed) if allowed is not None else result
+    return _guarded("datastore_info", context, data_dict, run)
 
 
 @tk.chained_action
 @tk.side_effect_free
 def datastore_search_sql(original, context, data_dict):
-    result = original(context, data_dict)
-    _record_datastore_read(context, list(context.get("table_names") or []))
-    return result
+    """SQL on the DataStore: every table must be readable (Art 20, 21, 25–26) and only the
+    delivered information items of a table may be read (Art 25, 26.4, :mod:`.columns`)."""
+    tables = context.setdefault("liuzhou_tables", [])
+
+    def run():
+        result = original(context, data_dict)
+        _record_datastore_read(context, list(tables))
+        return result
+    return _guarded("datastore_search_sql", context, data_dict, run)
 
 
 def get_actions() -> dict[str, Any]:
@@ -139,6 +217,7 @@ def get_actions() -> dict[str, Any]:
     }
     if plugins.plugin_loaded("datastore"):
         actions["datastore_search"] = datastore_search
+        actions["datastore_info"] = datastore_info
         if tk.asbool(tk.config.get("ckan.datastore.sqlsearch.enabled")):
             actions["datastore_search_sql"] = datastore_search_sql
     return actions

@@ -14,7 +14,9 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 
 from ..lifecycle import auth as _lifecycle_auth
+from ..lifecycle import visibility
 from ..sharing import roles
+from . import columns
 from .policy import Decision, context_reader
 
 ANONYMOUS_KEY = "ckanext.liuzhou.anonymous_access"
@@ -64,14 +66,31 @@ def _resource(data_dict: dict) -> Optional[model.Resource]:
     return model.Resource.get(rid) if rid else None
 
 
+def resource_offline(resource: model.Resource) -> bool:
+    """Art 21: the resource's offlining was completed (its online status is offline)."""
+    return (resource.extras or {}).get("online_status") == "offline"
+
+
 def decision_for(context, resource: Optional[model.Resource]) -> Decision:
+    """The decision on one resource's data, for every data path (the platform's download,
+    CKAN's download routes, the DataStore reads and dump):
+
+    - Art 20: an offline catalog entry, and Art 21: a resource whose offlining was completed,
+      are refused to everyone but the provider, the Authority and the Operator (Art 33.1);
+      during the Art 21 public notice the resource is still online and readable;
+    - Art 25–26: a share request opens only the resources it delivered, and of a DataStore
+      table only the approved information items (``Decision.items``, see :mod:`.columns`).
+    """
     reader = context_reader(context)
     package = resource.package if resource is not None else None
     if resource is None or resource.state != "active" or package is None:
         return Decision(False, "missing")
     if (package.state != "active" or package.private) and not reader.owns(package.owner_org):
         return Decision(False, "missing")
-    return reader.decide_package(package)
+    return reader.decide_resource(
+        resource.id, package.id, package.owner_org, package.extras.get("sharing_type"),
+        entry_offline=package.type == "catalog" and visibility.is_offline(package.id),
+        resource_offline=resource_offline(resource))
 
 
 def _data_result(decision: Decision) -> dict:
@@ -81,6 +100,13 @@ def _data_result(decision: Decision) -> dict:
         return {"success": False, "msg": tk._("Please sign in to read data")}
     if decision.via == "missing":
         return {"success": False, "msg": tk._("No such resource")}
+    if decision.via == "offline_entry":
+        return {"success": False, "msg": tk._("This catalog entry is offline: its data can no longer be read")}
+    if decision.via == "offline":
+        return {"success": False, "msg": tk._("This data resource has been taken offline: its data can no longer be read")}
+    if decision.via == "not_delivered":
+        return {"success": False, "msg": tk._("Your share request does not deliver this resource: "
+                                               "only the resources delivered to you can be read")}
     return {"success": False,
             "msg": tk._("You may not read this data: it needs a share request that has been "
                         "delivered to you and is still valid")}
@@ -88,10 +114,15 @@ def _data_result(decision: Decision) -> dict:
 
 @tk.auth_allow_anonymous_access
 def resource_data_read(context, data_dict) -> dict:
-    """May the user read this resource's data (download, DataStore)? (Art 25–26, 28)."""
+    """May the user read this resource's data (download, DataStore)? (Art 20, 21, 25–26, 28).
+
+    A refusal is also appended to ``context["liuzhou_refusals"]`` when the caller put a list
+    there (the DataStore actions, whose context CKAN copies before this check, audit it)."""
     resource = _resource(data_dict)
     decision = decision_for(context, resource)
     context["liuzhou_access_decision"] = decision
+    if not decision.readable and isinstance(context.get("liuzhou_refusals"), list):
+        context["liuzhou_refusals"].append((resource, decision))
     return _data_result(decision)
 
 
@@ -99,14 +130,26 @@ def _datastore_guard(name: str) -> Callable:
     @tk.chained_auth_function
     @tk.auth_allow_anonymous_access
     def guard(next_auth, context, data_dict):
+        """Every table read must pass ``resource_data_read`` (Art 20, 21, 25–26); an SQL
+        statement may read only the columns its grants open of each table (Art 25, 26.4)."""
         if name == "datastore_search_sql":
             names = list(context.get("table_names") or [])
+            if isinstance(context.get("liuzhou_tables"), list):
+                context["liuzhou_tables"].extend(names)   # for the read audit of the action
         else:
             names = [data_dict.get("resource_id") or data_dict.get("id")]
         for table in names:
             result = resource_data_read(dict(context), {"id": table})
             if not result["success"]:
                 return result
+        if name == "datastore_search_sql":
+            restricted = {t: allowed for t in set(names)
+                          if (allowed := columns.restriction(context, t)) is not None}
+            if restricted:
+                try:
+                    columns.check_sql(data_dict.get("sql") or "", restricted)
+                except tk.NotAuthorized as e:
+                    return {"success": False, "msg": str(e)}
         return next_auth(context, data_dict)
 
     guard.__name__ = name

@@ -10,6 +10,13 @@ The rule (Art 25–26, 28, 32; design "Access and trace"):
 - not shared (不予共享): the Authority (a county authority within its county), and users granted
   by a delivered negotiation request.
 
+What a grant opens is exactly what its request delivered (Art 25, 26.4): the resources its
+deliveries named, and of a DataStore table only the columns of the approved information items
+(:meth:`Reader.decide_resource`, :mod:`.columns`). An offline entry (Art 20) and a resource
+whose offlining was completed (Art 21, ``online_status`` offline) are read by nobody but the
+provider, the Authority, the Operator and sysadmins (Art 33.1 tracks a provider who stops a
+service otherwise); during the Art 21 public notice the resource is still online and readable.
+
 The catalog itself (an entry's metadata) is published to every signed-in department user:
 Art 13 and 19 make it one catalog for all, and a consumer must find an entry to ask for it
 (Art 26). What this rule guards is the data: resource locations, downloads, the DataStore.
@@ -35,8 +42,11 @@ UNCONDITIONAL, CONDITIONAL, NOT_SHARED = "unconditional", "conditional", "not_sh
 @dataclass(frozen=True)
 class Decision:
     readable: bool
-    via: str                        # owner, sysadmin, unconditional, authority, grant, request, signin
+    via: str                        # owner, sysadmin, unconditional, authority, grant, request, signin,
+                                    # and for one resource: offline_entry, offline, not_delivered
     share_request_id: Optional[str] = None
+    # for one resource read through a grant: the approved information items (None = all)
+    items: Optional[frozenset[str]] = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"readable": self.readable, "via": self.via,
@@ -54,13 +64,41 @@ class Reader:
     # package id → granting request id; None until a decision or the Solr clause needs them
     # (one query, which a user's own or an unconditional entry never costs)
     grants: Optional[dict[str, str]] = None
-    load_grants: Optional[Callable[[], dict[str, str]]] = field(default=None, repr=False, compare=False)
+    # package id → what the grants delivered (resources, information items), same query
+    delivered: Optional[dict[str, Any]] = None
+    load_grants: Optional[Callable[[], dict[str, Any]]] = field(default=None, repr=False, compare=False)
     _clause: Optional[str] = field(default=None, init=False, repr=False, compare=False)
 
     def granted(self) -> dict[str, str]:
         if self.grants is None:
-            self.grants = self.load_grants() if self.load_grants is not None else {}
+            self.delivered = self.load_grants() if self.load_grants is not None else {}
+            self.grants = {pid: g.share_request_id for pid, g in self.delivered.items()}
         return self.grants
+
+    def exempt_from_offline(self, owner_org: Optional[str]) -> bool:
+        """The provider, the Authority, the Operator and sysadmins still read offline data
+        (Art 20, 21)."""
+        return self.sysadmin or self.authority or self.operator or self.owns(owner_org)
+
+    def decide_resource(self, resource_id: str, package_id: str, owner_org: Optional[str],
+                        sharing_type: Optional[str], *, entry_offline: bool = False,
+                        resource_offline: bool = False) -> Decision:
+        """The rule for one resource's data: offline first (Art 20, 21), then the entry's rule;
+        a grant opens only the resources its request delivered (Art 25, 26.4)."""
+        if self.user is not None and not self.exempt_from_offline(owner_org):
+            if entry_offline:
+                return Decision(False, "offline_entry")
+            if resource_offline:
+                return Decision(False, "offline")
+        decision = self.decide(package_id, owner_org, sharing_type)
+        if decision.via != "grant":
+            return decision
+        self.granted()
+        entry = (self.delivered or {}).get(package_id)
+        grant = entry.resources.get(resource_id) if entry is not None else None
+        if grant is None:
+            return Decision(False, "not_delivered")
+        return Decision(True, "grant", grant.share_request_id, frozenset(grant.items))
 
     @property
     def signed_in(self) -> bool:
@@ -134,7 +172,7 @@ def build(user: Any) -> Reader:
     authority, operator = roles.member_of_any(u, (lz_config.authority_org(), lz_config.operator_org()))
     return Reader(u, orgs=orgs, authority=authority, operator=operator,
                   county=frozenset(roles.county_jurisdiction(u)),
-                  load_grants=lambda: grants_of.active_grants(u))
+                  load_grants=lambda: grants_of.delivered(u))
 
 
 def reader_for(user: Any) -> Reader:

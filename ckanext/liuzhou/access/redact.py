@@ -3,7 +3,10 @@
 A resource's real location (``url``) is shown to the provider's own users and sysadmins only.
 Everyone else gets the platform's download route (``/data/<resource id>``) when they may read
 the data — the platform is the only channel (Art 10–11) and records the read (Art 25) — and
-an empty ``url`` when they may not. The entry says which, and why, in ``liuzhou_access``.
+an empty ``url`` when they may not. The entry says which, and why, in ``liuzhou_access``;
+``liuzhou_access.resources`` says it of each resource: a share request opens only the
+resources it delivered and of those only the approved information items (Art 25, 26.4), and
+a resource taken offline (Art 21) is closed to all but the provider, Authority and Operator.
 """
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .policy import Reader
+from . import columns
+from .policy import Decision, Reader
 
 ACCESS_KEY = "liuzhou_access"
 # Resource keys that can carry a location or a copy of the data.
@@ -48,11 +52,31 @@ def redact_package(pkg_dict: dict, reader: Reader, facts: Optional[tuple] = None
     if reader.owns(owner):
         return pkg_dict
     decision = reader.decide(pid, owner, sharing)
+    opened: dict[str, dict] = {}
     for resource in pkg_dict.get("resources") or []:
         if isinstance(resource, dict):
-            redact_resource(resource, decision.readable)
-    pkg_dict[ACCESS_KEY] = decision.as_dict()
+            one = resource_decision(reader, resource, pid, owner, sharing)
+            redact_resource(resource, one.readable)
+            if resource.get("id"):
+                opened[resource["id"]] = resource_access(one, pkg_dict.get("information_items"))
+    pkg_dict[ACCESS_KEY] = dict(decision.as_dict(), resources=opened)
     return pkg_dict
+
+
+def resource_decision(reader: Reader, resource: dict, pid, owner, sharing) -> Decision:
+    """One resource's decision for a dict of it: a grant opens only the delivered resources
+    (Art 25–26), an offline resource (Art 21) only for the provider, Authority and Operator."""
+    return reader.decide_resource(resource.get("id"), pid, owner, sharing,
+                                  resource_offline=resource.get("online_status") == "offline")
+
+
+def resource_access(decision: Decision, entry_items: Any) -> dict:
+    """What ``liuzhou_access.resources`` says of one resource: readable, why, by which request,
+    and the information items delivered when a grant opens only some (None: all)."""
+    allowed = columns.allowed_columns(entry_items, decision.items) if decision.via == "grant" else None
+    return {"readable": decision.readable, "via": decision.via,
+            "share_request_id": decision.share_request_id,
+            "information_items": sorted(decision.items) if allowed is not None else None}
 
 
 def _facts(pkg_dicts: list[dict]) -> dict[int, Optional[tuple]]:

@@ -8,6 +8,10 @@
   by the same function, so uploads cannot be fetched around the check.
 - Anonymous visitors are sent to the sign-in page (API calls get 403 from the auth chain),
   unless ``ckanext.liuzhou.anonymous_access`` is true.
+- Offline data (Art 20 entry, Art 21 resource) is refused with its reason and an audit row on
+  every route, the DataStore dump included; a grant reads only the resources its request
+  delivered, and a DataStore table only through the dump, projected on the delivered
+  information items (Art 25, 26.4).
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ import ckan.plugins.toolkit as tk
 from ..web import action_context
 from ..audit import log as audit
 from . import auth as access_auth
-from . import fetch
+from . import columns, fetch
 
 access = Blueprint("liuzhou_access", __name__)
 
@@ -50,10 +54,16 @@ def download(resource_id: str, filename: Optional[str] = None):
         if decision is not None and decision.via == "missing":
             return tk.abort(404, tk._("Resource not found"))
         audit.record("data.refused", tk.current_user.name, package=package,
-                     resource_id=resource_id, object_type="resource", object_id=resource_id)
+                     resource_id=resource_id, object_type="resource", object_id=resource_id,
+                     detail={"path": flask.request.endpoint, "reason": decision.via if decision else None})
         model.Session.commit()
         return tk.abort(403, str(e) or tk._("You may not read this data"))
     decision = context.get("liuzhou_access_decision")
+    if (decision is not None and decision.via == "grant" and resource.extras.get("datastore_active")
+            and columns.allowed_columns(package, decision.items) is not None):
+        # Art 25, 26.4: only the delivered information items of a table, i.e. the DataStore
+        # dump (projected and recorded by the chained datastore_search)
+        return tk.redirect_to("datastore.dump", resource_id=resource_id)
     audit.record_read(tk.current_user.name, package, resource_id,
                       share_request_id=decision.share_request_id if decision else None)
     if resource.url_type == "upload":
@@ -75,12 +85,42 @@ def _send_upload(resource: model.Resource, filename: Optional[str]):
     return response
 
 
+def dump_gate(resource_id: str):
+    """The DataStore dump (``/datastore/dump/<id>``) answers a refusal with 404 "not found";
+    here it gets the reason (offline, not delivered) as a 403 and an audit row (Art 20, 21,
+    25–26). What it reads is then projected by the chained ``datastore_search``."""
+    resource = model.Resource.get(resource_id)
+    if resource is None or not tk.current_user.is_authenticated:
+        return None
+    context = action_context()
+    try:
+        tk.check_access("resource_data_read", context, {"id": resource_id})
+    except tk.NotAuthorized as e:
+        decision = context.get("liuzhou_access_decision")
+        if decision is None or decision.via == "missing":
+            return None
+        audit.record("data.refused", tk.current_user.name, package=resource.package,
+                     resource_id=resource_id, object_type="resource", object_id=resource_id,
+                     detail={"path": "datastore.dump", "reason": decision.via})
+        model.Session.commit()
+        return tk.abort(403, str(e))
+    allowed = columns.restriction(context, resource_id)
+    if allowed is not None:   # Art 25, 26.4: the dump's own fields, filters, q and sort
+        try:
+            columns.restrict_search(flask.request.args.to_dict(), allowed, [])
+        except tk.NotAuthorized as e:
+            return tk.abort(403, str(e))   # nothing read: an input error, as in datastore_search
+    return None
+
+
 def gate():
     """Before every request: anonymous visitors sign in first; CKAN's download routes are ours."""
     endpoint = flask.request.endpoint or ""
     if endpoint.endswith("resource.download"):
         args = flask.request.view_args or {}
         return download(args.get("resource_id", ""), args.get("filename"))
+    if endpoint == "datastore.dump":
+        return dump_gate((flask.request.view_args or {}).get("resource_id", ""))
     if tk.current_user.is_authenticated or access_auth.anonymous_allowed():
         return None
     if not endpoint or endpoint in _OPEN_ENDPOINTS or endpoint.endswith(".static") \

@@ -7,8 +7,9 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from .. import config as lz_config
 from ..sharing import roles
-from . import chain
+from . import chain, reads
 from .model import AuditLog
 from ..validation import validate_or_raise as _validate
 
@@ -75,11 +76,74 @@ def audit_log_list(context, data_dict) -> dict:
 
 @tk.side_effect_free
 def audit_log_verify(context, data_dict) -> dict:
-    """Recompute the hash chain (Art 25): ``{ok, rows, broken_id, reason}``."""
+    """Recompute the hash chain (Art 25): ``{ok, rows, broken_id, reason}``.
+
+    The check itself is traced: it appends an ``audit.verify`` row with its result (the only
+    write; the rows checked are never touched), which the Authority's 读取记录 page shows as the
+    time and outcome of the last verification.
+    """
     tk.check_access("audit_log_verify", context, data_dict)
     result = chain.verify()
+    record_verification(result, roles.context_user(context), via="api")
+    if not context.get("defer_commit"):
+        model.Session.commit()
     return {"ok": result.ok, "rows": result.rows, "broken_id": result.broken_id, "reason": result.reason}
 
 
+def record_verification(result: chain.Verification, user=None, *, via: str) -> None:
+    """Append the outcome of a verification to the chain (committed by the caller)."""
+    from .log import record
+
+    record(reads.VERIFY, user, object_type="audit_log",
+           detail={"ok": result.ok, "rows": result.rows, "broken_id": result.broken_id,
+                   "reason": result.reason, "via": via})
+
+
+@tk.side_effect_free
+def audit_read_list(context, data_dict) -> dict:
+    """Who read a department's data, and who was refused (Art 25 追溯体系, Art 28).
+
+    The ``data.read`` / ``data.refused`` rows of the audit log, newest first: who, from which
+    department, when (Asia/Shanghai), which entry and resource, under which share request,
+    from which address. A department's admins see their department's data, a county
+    authority its county's departments', the Authority every department's (with the chain's
+    last verification); with ``mine`` any signed-in user sees their own reads. Read-only.
+
+    :param department: the providing department (name or id); an unknown one is refused
+    :param mine: the caller's own reads instead (default false)
+    :param from: :param to: ISO dates, inclusive, in Asia/Shanghai
+    :param kind: ``read`` or ``refused`` (default both)
+    :param reader_org: the reader's department (name or id)
+    :param package_id: an entry (name or id) :param resource_id:
+    :param limit: (default 50, at most 500) :param offset:
+    :param format: ``csv``: the matching rows (at most ``ckanext.liuzhou.audit.csv_max_rows``)
+        as ``csv``, UTF-8 text with a BOM and headings in the user's language, with ``filename``
+    :returns: ``{count, results, verification?}`` or ``{count, csv, filename, truncated}``
+    """
+    tk.check_access("audit_read_list", context, data_dict)
+    data = _validate(data_dict, reads.schema(), context)
+    user = roles.context_user(context)
+    if user is None:
+        raise tk.NotAuthorized(tk._("Sign in first"))
+    scope = None if data["mine"] else reads.provider_scope(user)
+    if not data["mine"] and data.get("department") and scope is not None and data["department"] not in scope:
+        raise tk.NotAuthorized(tk._("You may not see the reads of this department's data"))
+    query = reads.query(data, user, scope)
+    count = query.count()
+    if data.get("format") == "csv":
+        cap = lz_config.audit_csv_max_rows()
+        rows = reads.dictize(query.limit(cap).all())
+        name = "-".join(filter(None, ["reads", "mine" if data["mine"] else data.get("department"),
+                                      str(data.get("from") or ""), str(data.get("to") or "")]))
+        return {"count": count, "truncated": count > cap, "filename": f"{name}.csv", "csv": reads.to_csv(rows)}
+    rows = query.limit(max(1, int(data["limit"]))).offset(int(data["offset"])).all()
+    out = {"count": count, "limit": int(data["limit"]), "offset": int(data["offset"]),
+           "results": reads.dictize(rows)}
+    if not data["mine"] and reads.sees_chain(user):
+        out["verification"] = reads.last_verification()
+    return out
+
+
 def get_actions() -> dict:
-    return {"audit_log_list": audit_log_list, "audit_log_verify": audit_log_verify}
+    return {"audit_log_list": audit_log_list, "audit_log_verify": audit_log_verify,
+            "audit_read_list": audit_read_list}

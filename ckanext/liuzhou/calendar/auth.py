@@ -23,6 +23,9 @@ holiday_override_delete = tk.auth_disallow_anonymous_access(_operator)
 calendar_year_confirm = tk.auth_disallow_anonymous_access(_operator)
 holiday_override_list = tk.auth_disallow_anonymous_access(_signed_in)
 calendar_year_list = tk.auth_disallow_anonymous_access(_signed_in)
+calendar_notice_parse = tk.auth_disallow_anonymous_access(_operator)
+calendar_notice_apply = tk.auth_disallow_anonymous_access(_operator)
+calendar_unknown_years = tk.auth_disallow_anonymous_access(_signed_in)
 
 
 def get_auth_functions() -> dict:
@@ -32,4 +35,7 @@ def get_auth_functions() -> dict:
         "holiday_override_list": holiday_override_list,
         "calendar_year_confirm": calendar_year_confirm,
         "calendar_year_list": calendar_year_list,
+        "calendar_notice_parse": calendar_notice_parse,
+        "calendar_notice_apply": calendar_notice_apply,
+        "calendar_unknown_years": calendar_unknown_years,
     }

@@ -9,10 +9,9 @@ import datetime as dt
 from typing import Optional
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from .model import CalendarYear, HolidayOverride
-from .workdays import Calendar, UnknownCalendarYear, local_date  # noqa: F401 (re-exported)
+from .workdays import Calendar, UnknownCalendarYear, _package_years, local_date  # noqa: F401 (re-exported)
 
 
 def utcnow() -> dt.datetime:
@@ -37,18 +36,32 @@ def load(session=None) -> Calendar:
 def deadline(start: dt.datetime, workdays: int, calendar: Optional[Calendar] = None) -> dt.datetime:
     """End (Shanghai) of the ``workdays``-th working day after ``start``'s date, as naive UTC.
 
-    Raises :class:`UnknownCalendarYear` when the count reaches a year nobody knows.
+    Never refused: a year nobody knows is counted on its statutory holidays, and the deadline
+    is provisional (暂定, :func:`provisional`) until the Operator confirms that year.
     """
     calendar = calendar or load()
     return to_utc_naive(calendar.add_workdays(start, workdays))
 
 
 def deadline_or_error(start: dt.datetime, workdays: int, field: str = "deadline") -> dt.datetime:
-    """:func:`deadline`, with an unknown year turned into a ValidationError (so nothing is saved)."""
-    try:
-        return deadline(start, workdays)
-    except UnknownCalendarYear as e:
-        raise tk.ValidationError({field: [tk._(
-            "The deadline falls in {year}, whose statutory holidays the platform does not know "
-            "yet: the Operator must enter that year's holidays and confirm the year first"
-        ).format(year=e.year)]})
+    """:func:`deadline` (kept under its old name: an unknown year no longer refuses anything)."""
+    return deadline(start, workdays)
+
+
+def confirmed_years(session=None) -> frozenset[int]:
+    session = session or model.Session
+    return frozenset(y for (y,) in session.query(CalendarYear.year))
+
+
+def provisional(deadline_utc: Optional[dt.datetime], years: Optional[frozenset[int]] = None) -> bool:
+    """Whether a stored (naive UTC) deadline falls in a year whose arrangement is unknown (暂定).
+
+    No query when the year is one chinesecalendar ships; ``years`` (the confirmed years) may be
+    passed by a caller that dictizes many rows.
+    """
+    if deadline_utc is None:
+        return False
+    year = local_date(deadline_utc).year
+    if year in _package_years():
+        return False
+    return year not in (confirmed_years() if years is None else years)

@@ -2,9 +2,11 @@
 
 A working day is a day that is not a weekend or a statutory holiday, plus the adjusted
 working weekends (调休). The source is ``chinesecalendar``; the Operator can override single
-days and declare a year's calendar complete (``liuzhou_holiday_override`` and
-``liuzhou_calendar_year``) for years the package does not know yet. A deadline in a year
-neither knows raises :class:`UnknownCalendarYear` instead of guessing.
+days and confirm a year's calendar (``liuzhou_holiday_override`` and ``liuzhou_calendar_year``)
+for years the package does not know yet. A year neither knows is never refused: it is counted
+provisionally (暂定) on the statutory holidays of :mod:`.statutory` (weekends off, the seven
+holidays off, no 调休); the Operator's overrides of such a year take effect when the year is
+confirmed, and every open deadline is counted again then (:mod:`.recount`).
 
 Counting rule (documented in the README): the day of submission is day 0, whatever its time
 and whether or not it is a working day; the deadline of "N working days" is the end
@@ -20,11 +22,14 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from . import statutory
+
 TZ = ZoneInfo("Asia/Shanghai")
 
 
 class UnknownCalendarYear(Exception):
-    """The holidays of this year are not known to the platform yet."""
+    """The holidays of this year are not known to the platform yet (no longer raised by
+    :class:`Calendar`: unknown years are counted provisionally; kept for callers that catch it)."""
 
     def __init__(self, year: int):
         self.year = year
@@ -45,21 +50,27 @@ class Calendar:
     confirmed_years: frozenset[int] = frozenset()
 
     def is_workday(self, day: dt.date) -> bool:
-        if day in self.overrides:
-            return self.overrides[day]
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            if day.year in self.confirmed_years:
+        if day.year in self.confirmed_years or self._package_knows(day.year):
+            if day in self.overrides:
+                return self.overrides[day]
+            try:
+                return chinese_calendar.is_workday(day)
+            except NotImplementedError:
                 return day.weekday() < 5
-            raise UnknownCalendarYear(day.year) from None
+        return statutory.is_provisional_workday(day)
+
+    @staticmethod
+    def _package_knows(year: int) -> bool:
+        return year in _package_years()
 
     def knows(self, year: int) -> bool:
-        try:
-            self.is_workday(dt.date(year, 7, 1))
-            return True
-        except UnknownCalendarYear:
-            return False
+        """Whether the State Council's arrangement of ``year`` is known (chinesecalendar or confirmed)."""
+        return year in self.confirmed_years or self._package_knows(year)
+
+    def provisional(self, start: dt.datetime, end: dt.datetime) -> bool:
+        """Whether counting from ``start`` to ``end`` crossed a year nobody knows (a 暂定 deadline)."""
+        a, b = local_date(start), local_date(end)
+        return any(not self.knows(y) for y in range(min(a, b).year, max(a, b).year + 1))
 
     def add_workdays(self, start: dt.datetime, n: int) -> dt.datetime:
         """End of the n-th working day after the (Shanghai) date of ``start``."""
@@ -84,6 +95,18 @@ class Calendar:
             if self.is_workday(day):
                 count += 1
         return count
+
+
+_PACKAGE_YEARS: frozenset[int] = frozenset()
+
+
+def _package_years() -> frozenset[int]:
+    """Years chinesecalendar ships the State Council's arrangement of."""
+    global _PACKAGE_YEARS
+    if not _PACKAGE_YEARS:
+        _PACKAGE_YEARS = frozenset({d.year for d in chinese_calendar.holidays}
+                                   | {d.year for d in chinese_calendar.workdays})
+    return _PACKAGE_YEARS
 
 
 def local_date(moment: dt.datetime) -> dt.date:

@@ -72,7 +72,20 @@ def harvest_source_list(original, context, data_dict):
     return original(context, data_dict)
 
 
+@tk.side_effect_free
+def scheduler_status(context, data_dict):
+    """The platform's scheduled tasks (``cascade/schedule.py``: the cascade's, Art 9, 23, and the
+    workflows' deadlines, Art 12, 14, 21, 26): for each, ``name``, ``last_run`` (UTC), ``ok`` and
+    ``summary`` of that run, ``interval`` and ``interval_seconds``, ``next_due``, ``due`` and
+    ``late`` (not run for more than twice its interval). The Operator, the Authority, sysadmins."""
+    tk.check_access("scheduler_status", context, data_dict)
+    from . import schedule
+    return [{"name": s["name"], "last_run": s["last_run"], "ok": s["ok"], "summary": s["summary"],
+             "interval": s["every"], "interval_seconds": s["interval_seconds"], "next_due": s["next_due"],
+             "due": s["due"], "late": s["late"]} for s in schedule.status()]
+
+
 def get_actions() -> dict[str, Any]:
-    return {f.__name__: f for f in (cascade_entry_show, cascade_health, negative_list_sync,
+    return {f.__name__: f for f in (cascade_entry_show, cascade_health, negative_list_sync, scheduler_status,
                                     negative_list_flags, negative_list_history, harvest_source_list,
                                     upward.package_list)}

@@ -112,6 +112,14 @@ def negative_list_history(context, data_dict):
     return _operations(context)
 
 
+def scheduler_status(context, data_dict):
+    """The scheduled tasks' last runs: the Operator, the Authority, sysadmins (they answer for
+    the deadlines, Art 12, 14, 21, 26, and the cascade, Art 9)."""
+    user = sharing_roles.context_user(context)
+    ok = bool(user) and (user.sysadmin or sharing_roles.is_operator(user) or sharing_roles.is_authority(user))
+    return {"success": ok, "msg": "" if ok else _("Only the Authority and the Operator see the scheduled tasks")}
+
+
 def cascade_entry_show(context, data_dict):
     """Whether an entry is regional, and what the region did not provide: anyone signed in."""
     return {"success": bool(context.get("user"))}
@@ -160,6 +168,6 @@ def get_auth_functions() -> dict[str, Any]:
     functions.update({name: _bulk(name) for name in BULK})
     functions.update({name: _job_reads(name) for name in JOB_READS})
     for f in (cascade_health, negative_list_flags, negative_list_sync, negative_list_history,
-              cascade_entry_show, package_create):
+              cascade_entry_show, package_create, scheduler_status):
         functions[f.__name__] = f
     return functions

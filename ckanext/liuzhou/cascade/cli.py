@@ -104,20 +104,25 @@ def flags():
         click.echo(f"{f['name']}\t{f['sharing_type']}\t{','.join(f['reasons'])}\t{f['title']}")
 
 
-@click.group(short_help="Scheduled tasks: harvest runs, negative list sync, pruning")
+@click.group(short_help="Scheduled tasks: harvest, negative list, pruning, deadlines, reminders, mail retries")
 def schedule():
-    """Tasks that run on a schedule (see ckanext/liuzhou/cascade/schedule.py). Cron line:
+    """Tasks that run on a schedule (see ckanext/liuzhou/cascade/schedule.py). `schedule loop`
+    runs them (make serve and docker-compose start it); or a cron line:
 
     */5 * * * *  ckan -c /etc/ckan/ckan.ini liuzhou schedule run
     """
 
 
 @schedule.command("run")
-@click.option("--task", "tasks", multiple=True, help="only this task (harvest, negative_list, prune)")
+@click.option("--task", "tasks", multiple=True,
+              help="only this task (harvest, negative_list, prune, deadlines, reminders, mail_retry)")
 @click.option("--force", is_flag=True, help="run the tasks even when they are not due")
 def schedule_run(tasks, force):
     """Run every task that is due, one line each; exit 1 when one failed."""
     from . import schedule as sched
+    unknown = set(tasks) - set(sched.NAMES)
+    if unknown:
+        raise click.BadParameter(f"no such task: {', '.join(sorted(unknown))} (tasks: {', '.join(sched.NAMES)})")
     results = sched.run(only=tuple(tasks), force=force)
     for r in results:
         click.echo(f"{r['task']:<14}{'ok' if r['ok'] else 'FAILED'}  {r['message']}")
@@ -126,13 +131,36 @@ def schedule_run(tasks, force):
     sys.exit(0 if all(r["ok"] for r in results) else 1)
 
 
+@schedule.command("loop")
+@click.option("--every", default=60, show_default=True, help="seconds between two calls of `schedule run`")
+def schedule_loop(every):
+    """Call `schedule run` forever (the scheduler process). Start it on as many nodes as you
+    like: each task still runs once per interval (a row lock in system_info decides)."""
+    import time
+
+    import ckan.model as model
+
+    from . import schedule as sched
+    while True:
+        try:
+            for r in sched.run():
+                click.echo(f"{r['task']:<14}{'ok' if r['ok'] else 'FAILED'}  {r['message']}")
+        except Exception as e:  # noqa: BLE001 — a database restart must not end the scheduler
+            model.Session.rollback()
+            model.Session.remove()
+            click.echo(f"schedule run failed: {type(e).__name__}: {e}", err=True)
+        time.sleep(max(1, every))
+
+
 @schedule.command("status")
 def schedule_status():
-    """Each task, its interval, when it last ran and whether it is due."""
+    """Each task, its interval, when it last ran, how that went, and whether it is due or late."""
     from . import schedule as sched
     for s in sched.status():
+        mark = "LATE" if s["late"] else ("due" if s["due"] else "")
+        result = "" if s["ok"] is None else ("ok" if s["ok"] else "FAILED")
         click.echo(f"{s['task']:<14}every {s['every']:<10} last run {s['last_run'] or 'never':<28}"
-                   f"{'due' if s['due'] else ''}")
+                   f"{mark:<5}{result:<7}{s['summary'] or ''}")
 
 
 commands = (cascade, negative_list, schedule)

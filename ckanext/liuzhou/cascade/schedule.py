@@ -1,20 +1,29 @@
-"""What the cascade runs on a schedule (Art 9, 23): `ckan liuzhou schedule run` runs each task
-that is due, then returns. Cron (or the loop `make serve` starts) calls it every few minutes::
+"""The platform's scheduler: `ckan liuzhou schedule run` runs each task that is due, then
+returns; `ckan liuzhou schedule loop` calls it every minute (``make serve`` and the
+``scheduler`` service of docker-compose run the loop; cron may call ``run`` instead)::
 
     */5 * * * *  ckan -c /etc/ckan/ckan.ini liuzhou schedule run
+
+The cascade's tasks (Art 9, 23) and the workflows' clock (Art 12, 14, 21, 26) share it, so
+every deadline runs by itself, once per interval however many nodes call it.
 
 | task | every | does |
 |---|---|---|
 | ``harvest`` | ``ckanext.liuzhou.schedule.harvest_minutes`` (5) | ``harvest_jobs_run`` (= ``ckan harvester run``): creates the jobs of sources whose frequency says they are due, marks finished jobs, closes jobs idle past ``ckan.harvest.timeout`` |
 | ``negative_list`` | ``ckanext.liuzhou.schedule.negative_list_hours`` (24) | the negative list sync, when ``ckanext.liuzhou.cascade.negative_list_url`` is set |
 | ``prune`` | ``ckanext.liuzhou.schedule.prune_hours`` (24) | ckanext-harvest's ``clean-harvest-log`` (``ckan.harvest.log_timeframe`` days) and harvest objects and jobs older than ``ckanext.liuzhou.cascade.keep_harvest_days`` (the current and the last object of each entry and the last job of each source are kept); a harvest source's configuration left in old activity records is blanked |
+| ``deadlines`` | ``ckanext.liuzhou.schedule.deadlines_minutes`` (30) | = ``ckan liuzhou deadlines``: share requests whose validity ended expire, expiry notices, overdue notices of share decisions and quality fixes (Art 26) |
+| ``reminders`` | ``ckanext.liuzhou.schedule.reminders_minutes`` (30) | a reminder one working day before every deadline and the overdue notices of the lifecycle deadlines (Art 12, 14, 21, 26; ``ops/reminders.py``) |
+| ``mail_retry`` | ``ckanext.liuzhou.schedule.mail_retry_minutes`` (10) | = ``ckan liuzhou mail-retry``: notices not yet mailed are queued again (``ops/mail_ledger.py``) |
 
-When each task last ran is kept in CKAN's ``system_info`` table, so several web nodes may
-call it: a task runs once per interval whichever node calls first (a row lock decides).
+When each task last ran, and what it reported, is kept in CKAN's ``system_info`` table, so
+several web nodes may call it: a task runs once per interval whichever node calls first (a
+row lock decides). ``scheduler_status``, ``ckan liuzhou doctor`` and the cascade page show it.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass
 from typing import Callable
@@ -26,6 +35,7 @@ import ckan.plugins.toolkit as tk
 
 log = logging.getLogger(__name__)
 KEY = "liuzhou.schedule.{}.last_run"
+RESULT_KEY = "liuzhou.schedule.{}.last_result"
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,7 @@ class Task:
     option: str
     unit: str  # "minutes" / "hours"
     default: int
-    run: Callable[[], str]
+    run: Callable[[dt.datetime], str]
 
     def interval(self) -> dt.timedelta:
         return dt.timedelta(**{self.unit: tk.asint(tk.config.get(self.option) or self.default)})
@@ -45,12 +55,12 @@ def _site_context() -> dict:
             "user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
 
 
-def run_harvest() -> str:
+def run_harvest(now: dt.datetime | None = None) -> str:
     tk.get_action("harvest_jobs_run")(_site_context(), {})
     return "harvest jobs checked"
 
 
-def run_negative_list() -> str:
+def run_negative_list(now: dt.datetime | None = None) -> str:
     from .negative_list import configured_url
     if not configured_url():
         return "no negative list URL configured"
@@ -90,7 +100,7 @@ def prune(now: dt.datetime | None = None) -> dict:
     return {"objects": n_objects, "jobs": n_jobs}
 
 
-def run_prune() -> str:
+def run_prune(now: dt.datetime | None = None) -> str:
     from .redact import scrub_stored_activities
     r = prune()
     scrubbed = scrub_stored_activities()
@@ -98,11 +108,41 @@ def run_prune() -> str:
             f"{scrubbed} activities of harvest sources cleared of their configuration")
 
 
+def run_deadlines(now: dt.datetime | None = None) -> str:
+    """Expiry, expiry notices and overdue notices of share requests (Art 26), as
+    ``ckan liuzhou deadlines`` does (it reads the clock itself: expiry is a real transition)."""
+    from ..sharing import overdue
+    ctx = _site_context()
+    ctx["ignore_auth"] = True
+    report = overdue.run_deadlines(ctx)
+    return report[-1] if report else "nothing to do"
+
+
+def run_reminders(now: dt.datetime | None = None) -> str:
+    from ..ops import reminders
+    r = reminders.run(now)
+    return (f"{r['reminders']} reminders, {r['overdue']} overdue notices"
+            + (f", {len(r['errors'])} could not be sent: {'; '.join(r['errors'][:3])}" if r["errors"] else ""))
+
+
+def run_mail_retry(now: dt.datetime | None = None) -> str:
+    from .. import config as lz_config
+    from ..ops import mail_ledger
+    if not lz_config.notification_email():
+        return "e-mail notices are off (ckanext.liuzhou.notifications.email)"
+    found = mail_ledger.requeue(dt.timedelta(minutes=10), dt.timedelta(hours=72))
+    return f"queued again: {sum(len(v) for v in found.values())} event(s) not yet mailed"
+
+
 TASKS = (
     Task("harvest", "ckanext.liuzhou.schedule.harvest_minutes", "minutes", 5, run_harvest),
     Task("negative_list", "ckanext.liuzhou.schedule.negative_list_hours", "hours", 24, run_negative_list),
     Task("prune", "ckanext.liuzhou.schedule.prune_hours", "hours", 24, run_prune),
+    Task("deadlines", "ckanext.liuzhou.schedule.deadlines_minutes", "minutes", 30, run_deadlines),
+    Task("reminders", "ckanext.liuzhou.schedule.reminders_minutes", "minutes", 30, run_reminders),
+    Task("mail_retry", "ckanext.liuzhou.schedule.mail_retry_minutes", "minutes", 10, run_mail_retry),
 )
+NAMES = tuple(t.name for t in TASKS)
 
 
 def last_run(name: str) -> dt.datetime | None:
@@ -150,21 +190,51 @@ def run(now: dt.datetime | None = None, only: tuple[str, ...] = (), force: bool 
             model.Session.commit()
             _claim(task, now)
         try:
-            results.append({"task": task.name, "ok": True, "message": task.run()})
+            results.append({"task": task.name, "ok": True, "message": task.run(now)})
         except Exception as e:  # one task's failure is its report, the others still run
             model.Session.rollback()
             log.exception("scheduled task %s failed", task.name)
             model.Session.execute(sa.text("DELETE FROM system_info WHERE key = :k"), {"k": KEY.format(task.name)})
             model.Session.commit()  # due again at the next call
             results.append({"task": task.name, "ok": False, "message": f"{type(e).__name__}: {e}"})
+        _remember(task, now, results[-1])
     return results
 
 
+def _remember(task: Task, now: dt.datetime, result: dict) -> None:
+    """Keep the outcome of this run beside its time (what ``scheduler_status`` shows)."""
+    value = json.dumps({"at": now.isoformat(), "ok": result["ok"], "message": result["message"][:2000]},
+                       ensure_ascii=False)
+    model.Session.execute(sa.text("INSERT INTO system_info (key, value, state) VALUES (:k, :v, 'active') "
+                                  "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"),
+                          {"k": RESULT_KEY.format(task.name), "v": value})
+    model.Session.commit()
+
+
+def last_result(name: str) -> dict | None:
+    value = model.get_system_info(RESULT_KEY.format(name))
+    try:
+        return json.loads(value) if value else None
+    except ValueError:
+        return None
+
+
 def status(now: dt.datetime | None = None) -> list[dict]:
+    """Each task: its interval, last run (time, whether it went well, its summary), when it is
+    next due, and ``late`` when it has not run for more than twice its interval (nobody runs
+    the scheduler, or the task keeps failing)."""
     now = now or dt.datetime.utcnow()
     out = []
     for t in TASKS:
-        last = last_run(t.name)
-        out.append({"task": t.name, "every": str(t.interval()), "last_run": last.isoformat() if last else None,
-                    "due": last is None or now - last >= t.interval()})
+        last, result, every = last_run(t.name), last_result(t.name), t.interval()
+        # a failed run clears last_run (due again): its attempt still counts as the last run shown
+        shown = last or (dt.datetime.fromisoformat(result["at"]) if result and result.get("at") else None)
+        out.append({"task": t.name, "name": t.name, "every": str(every),
+                    "interval_seconds": int(every.total_seconds()),
+                    "last_run": shown.isoformat() if shown else None,
+                    "ok": result.get("ok") if result else None,
+                    "summary": result.get("message") if result else None,
+                    "next_due": (last + every).isoformat() if last else now.isoformat(),
+                    "due": last is None or now - last >= every,
+                    "late": last is None or now - last > 2 * every})
     return out

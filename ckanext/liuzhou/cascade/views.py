@@ -1,5 +1,6 @@
 """Pages of the cascade (blueprint ``liuzhou_cascade`` under /cascade): its health, the
-negative list's flags for the Authority and the list's history; a sync is a POST."""
+negative list's flags for the Authority and the list's history, and the last run of every
+scheduled task (``scheduler_status``); a sync is a POST."""
 from __future__ import annotations
 
 from flask import Blueprint, request
@@ -15,6 +16,13 @@ LABELS = {"not_covered": "Not covered by the negative list",
           "beyond_list": "Less shared than the negative list allows",
           "no_legal_basis": "No legal basis"}
 
+# the scheduled tasks (cascade/schedule.py), shown on this page
+TASK_LABELS = {"harvest": "Harvest runs", "negative_list": "Negative list sync",
+               "prune": "Pruning of harvest records",
+               "deadlines": "Expiry, expiry notices and overdue share requests",
+               "reminders": "Deadline reminders and overdue notices",
+               "mail_retry": "E-mail notices not yet sent"}
+
 
 def index():
     try:
@@ -25,8 +33,10 @@ def index():
         return tk.abort(403, _("Only the Authority and the Operator see the cascade"))
     flags = tk.get_action("negative_list_flags")(action_context(), {})
     history = tk.get_action("negative_list_history")(action_context(), {})
+    scheduled = tk.get_action("scheduler_status")(action_context(), {})
     return tk.render("liuzhou/cascade/index.html", {
-        "health": health, "flags": flags, "history": history,
+        "health": health, "flags": flags, "history": history, "scheduled": scheduled,
+        "task_labels": {k: _(v) for k, v in TASK_LABELS.items()},
         "reason_labels": {k: _(v) for k, v in LABELS.items()},
         "sync_error": request.args.get("sync_error"), "synced": request.args.get("synced")})
 

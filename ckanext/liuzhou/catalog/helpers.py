@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import flask
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
 
 from ..sharing import roles
-from . import tree, vocab
+from . import links, tree, vocab
 
 _ = tk._
 
@@ -108,11 +110,37 @@ def liuzhou_choice_label(field_name: str, value: Any, entity: str = "dataset",
     """
     if value in (None, ""):
         return ""
-    field = _schema_field(field_name, entity, object_type)
-    if field is None:
+    labels = _choice_labels(field_name, entity, object_type)
+    if labels is None:
         return str(value)
-    h = tk.h
-    return h.scheming_choices_label(h.scheming_field_choices(field) or [], value)
+    if isinstance(value, str) and value in labels:
+        return labels[value]
+    h = tk.h  # a code the schema does not list: scheming's own fallback
+    return h.scheming_choices_label(h.scheming_field_choices(
+        _schema_field(field_name, entity, object_type)) or [], value)
+
+
+def _choice_labels(field_name: str, entity: str, object_type: str) -> Optional[dict[str, str]]:
+    """{code: label in the user's language} of a choice field (None: no such field), worked
+    out once per request: a search page asks for four labels of each of its results."""
+    def labels() -> Optional[dict[str, str]]:
+        field = _schema_field(field_name, entity, object_type)
+        if field is None:
+            return None
+        h = tk.h
+        return {c["value"]: h.scheming_language_text(c.get("label", c["value"]))
+                for c in h.scheming_field_choices(field) or []}
+    if not flask.has_app_context():
+        return labels()
+    try:
+        lang = tk.h.lang()
+    except (RuntimeError, TypeError, AttributeError):  # no request: a job or the CLI
+        lang = None
+    cache = flask.g.setdefault("_liuzhou_choice_labels", {})
+    key = (field_name, entity, object_type, lang)
+    if key not in cache:
+        cache[key] = labels()
+    return cache[key]
 
 
 def liuzhou_level_label(level: Optional[str]) -> str:
@@ -205,75 +233,75 @@ def liuzhou_home_stats(latest: int = 6) -> dict:
 
 # --- names of things (CKAN's humanize_entity_type, chained) ------------------------------
 
-def _catalog_labels() -> dict[str, str]:
-    return {
-        "add link": _("Add catalog entry"),
-        "breadcrumb": _("Data catalog"),
-        "content tab": _("Catalog entries"),
-        "create label": _("Publish catalog entry"),
-        "create title": _("Publish catalog entry"),
-        "delete confirmation": _("Are you sure you want to delete this catalog entry?"),
-        "description placeholder": _("What the data covers, its scope and use"),
-        "edit label": _("Edit catalog entry"),
-        "facet label": _("Catalog entries"),
-        "form label": _("Catalog entry form"),
-        "main nav": _("Data catalog"),
-        "my label": _("My catalog entries"),
-        "view label": _("View catalog entry"),
-        "name placeholder": _("catalog-entry"),
-        "no any objects": _("There are no catalog entries yet"),
-        "no associated label": _("There are no catalog entries"),
-        "no description": _("There is no abstract for this catalog entry"),
-        "no label": _("No catalog entry"),
-        "page title": _("Data catalog"),
-        "save label": _("Save catalog entry"),
-        "search placeholder": _("Search the catalog..."),
-        "search_placeholder": _("Search the catalog..."),
-        "update label": _("Update catalog entry"),
-        "activity_record": _("catalog entry"),
-    }
+# purpose -> msgid; humanize_entity_type translates only the one a template asks for (the
+# search page asks eight times).
+CATALOG_LABELS = {
+    "add link": N_("Add catalog entry"),
+    "breadcrumb": N_("Data catalog"),
+    "content tab": N_("Catalog entries"),
+    "create label": N_("Publish catalog entry"),
+    "create title": N_("Publish catalog entry"),
+    "delete confirmation": N_("Are you sure you want to delete this catalog entry?"),
+    "description placeholder": N_("What the data covers, its scope and use"),
+    "edit label": N_("Edit catalog entry"),
+    "facet label": N_("Catalog entries"),
+    "form label": N_("Catalog entry form"),
+    "main nav": N_("Data catalog"),
+    "my label": N_("My catalog entries"),
+    "view label": N_("View catalog entry"),
+    "name placeholder": N_("catalog-entry"),
+    "no any objects": N_("There are no catalog entries yet"),
+    "no associated label": N_("There are no catalog entries"),
+    "no description": N_("There is no abstract for this catalog entry"),
+    "no label": N_("No catalog entry"),
+    "page title": N_("Data catalog"),
+    "save label": N_("Save catalog entry"),
+    "search placeholder": N_("Search the catalog..."),
+    "search_placeholder": N_("Search the catalog..."),
+    "update label": N_("Update catalog entry"),
+    "activity_record": N_("catalog entry"),
+}
 
 
-def _department_labels() -> dict[str, str]:
-    return {
-        "add link": _("Add department"),
-        "breadcrumb": _("Departments"),
-        "content tab": _("Departments"),
-        "create label": _("Create department"),
-        "create title": _("Create department"),
-        "default label": _("Department"),
-        "delete confirmation": _("Are you sure you want to delete this department?"),
-        "description placeholder": _("The department's duties, in a few words..."),
-        "edit label": _("Edit department"),
-        "facet label": _("Departments"),
-        "form label": _("Department form"),
-        "main nav": _("Departments"),
-        "my label": _("My departments"),
-        "view label": _("View department"),
-        "name placeholder": _("department"),
-        "no any objects": _("There are no departments yet"),
-        "no description": _("There is no description for this department"),
-        "no label": _("No department"),
-        "page title": _("Departments"),
-        "save label": _("Save department"),
-        "search placeholder": _("Search departments..."),
-        "update label": _("Update department"),
-        "you not member": _("You are not a member of any department."),
-        "user not member": _("This user is not a member of any department."),
-    }
+DEPARTMENT_LABELS = {
+    "add link": N_("Add department"),
+    "breadcrumb": N_("Departments"),
+    "content tab": N_("Departments"),
+    "create label": N_("Create department"),
+    "create title": N_("Create department"),
+    "default label": N_("Department"),
+    "delete confirmation": N_("Are you sure you want to delete this department?"),
+    "description placeholder": N_("The department's duties, in a few words..."),
+    "edit label": N_("Edit department"),
+    "facet label": N_("Departments"),
+    "form label": N_("Department form"),
+    "main nav": N_("Departments"),
+    "my label": N_("My departments"),
+    "view label": N_("View department"),
+    "name placeholder": N_("department"),
+    "no any objects": N_("There are no departments yet"),
+    "no description": N_("There is no description for this department"),
+    "no label": N_("No department"),
+    "page title": N_("Departments"),
+    "save label": N_("Save department"),
+    "search placeholder": N_("Search departments..."),
+    "update label": N_("Update department"),
+    "you not member": N_("You are not a member of any department."),
+    "user not member": N_("This user is not a member of any department."),
+}
 
 
 @tk.chained_helper
 def humanize_entity_type(next_helper, entity_type: str, object_type: str, purpose: str):
     """Chinese names for the catalog (目录 / 数据目录) and departments (部门)."""
     if entity_type == "package" and object_type == CATALOG_TYPE:
-        label = _catalog_labels().get(purpose)
-        if label:
-            return label
+        msgid = CATALOG_LABELS.get(purpose)
+        if msgid:
+            return _(msgid)
     if entity_type == "organization" and object_type == "organization":
-        label = _department_labels().get(purpose)
-        if label:
-            return label
+        msgid = DEPARTMENT_LABELS.get(purpose)
+        if msgid:
+            return _(msgid)
     return next_helper(entity_type, object_type, purpose)
 
 
@@ -291,4 +319,5 @@ def get_helpers() -> dict:
         "liuzhou_org_titles": liuzhou_org_titles,
         "liuzhou_home_stats": liuzhou_home_stats,
         "humanize_entity_type": humanize_entity_type,
+        **links.get_helpers(),
     }

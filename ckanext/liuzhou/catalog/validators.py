@@ -240,14 +240,17 @@ def liuzhou_provider_credit_code(key, data, errors, context):
 
 
 def lead_departments() -> dict[str, list[str]]:
-    """Art 15, with ckanext.liuzhou.lead_departments overriding the defaults."""
-    mapping = {k: list(v) for k, v in vocab.DEFAULT_LEAD_DEPARTMENTS.items()}
+    """Art 15, base and theme catalogs, with ckanext.liuzhou.lead_departments overriding the
+    defaults."""
+    mapping = {k: list(v) for k, v in {**vocab.DEFAULT_LEAD_DEPARTMENTS,
+                                       **vocab.DEFAULT_THEME_LEAD_DEPARTMENTS}.items()}
     mapping.update(lz_config.lead_departments())
     return mapping
 
 
 def liuzhou_lead_department(key, data, errors, context):
-    """Art 15: a base catalog is led, and owned, by the department the rules name."""
+    """Art 15: a base catalog is led, and owned, by the department the rules name; a theme
+    catalog, co-built by several departments, is led by the theme's lead department."""
     key = ("lead_department",)
     if errors.get(key):
         return  # liuzhou_org_name has said what is wrong
@@ -276,6 +279,11 @@ def liuzhou_lead_department(key, data, errors, context):
         owner = _org_by_name_or_id(_value(data, ("owner_org",)))
         if owner is not None and owner.name not in allowed:
             _add(errors, ("owner_org",), _("Art 15: only the lead department ({names}) may publish this base catalog").format(names=titles))
+    elif cls == "theme" and sub in vocab.DEFAULT_THEME_LEAD_DEPARTMENTS:
+        allowed = lead_departments().get(sub, [])
+        if org.name not in allowed:
+            titles = "、".join(_title_of(n) for n in allowed)
+            _add(errors, key, _("Art 15: the lead department of this theme catalog is {names}").format(names=titles))
 
 
 def liuzhou_org_name(value, context):

@@ -52,6 +52,23 @@ DEFAULT_LEAD_DEPARTMENTS = {
     "licences": ["lzsxzspj", "lzsdsjfzj"],
 }
 
+# Art 15 — theme catalogs, co-built by several departments, are compiled and maintained by the
+# theme's lead department: who leads each theme by default (config can change them).
+DEFAULT_THEME_LEAD_DEPARTMENTS = {
+    "public_service": ["lzsxzspj"],           # 市行政审批局
+    "health": ["lzswsjkwyh"],                 # 市卫生健康委员会
+    "social_security": ["lzsrlzyhshbzj"],     # 市人力资源和社会保障局
+    "food_drug_safety": ["lzsscjdglj"],       # 市市场监督管理局
+    "work_safety": ["lzsyjglj"],              # 市应急管理局
+    "price_supervision": ["lzsfzhggwyh"],     # 市发展和改革委员会
+    "energy_security": ["lzsfzhggwyh"],
+    "credit_system": ["lzsfzhggwyh"],
+    "urban_rural_construction": ["lzszfhcxjsj"],  # 市住房和城乡建设局
+    "community_governance": ["lzsmzj"],       # 市民政局
+    "ecology_environment": ["lzssthjj"],      # 市生态环境局
+    "emergency_stability": ["lzsyjglj"],
+}
+
 LEVELS = ["city", "county", "township", "village"]  # top to bottom
 LEVEL_RANK = {level: i for i, level in enumerate(LEVELS)}
 

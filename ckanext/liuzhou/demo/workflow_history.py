@@ -29,7 +29,7 @@ import ckan.model as model
 
 from ..audit import chain
 from ..calendar import store as cal
-from ..calendar.workdays import TZ, UnknownCalendarYear
+from ..calendar.workdays import TZ
 from ..cascade.model import NegativeListVersion
 from ..lifecycle.model import AccountRequest, LifecycleEvent, ResourceOffline, UpkeepNotice, UpkeepTarget
 from ..sharing.model import Delivery, QualityIssue, ShareRequest, ShareRequestEvent
@@ -84,10 +84,7 @@ class _History:
 
     # -- calendar
     def workday(self, day: dt.date) -> bool:
-        try:
-            return self.calendar.is_workday(day)
-        except UnknownCalendarYear:
-            return day.weekday() < 5
+        return self.calendar.is_workday(day)  # the workflows' calendar (provisional in unknown years)
 
     def add_workdays(self, day: dt.date, n: int) -> dt.date:
         while n > 0:

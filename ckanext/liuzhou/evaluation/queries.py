@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import ckan.model as model
 
 from ..calendar import store as cal
-from ..calendar.workdays import TZ, UnknownCalendarYear
+from ..calendar.workdays import TZ
 from . import definitions as d
 from . import sql
 
@@ -64,17 +64,14 @@ def _utc(local_day: dt.date) -> dt.datetime:
 def calendar_arrays(first: dt.date, last: dt.date) -> dict:
     """date → working-day number (from ``first``) and working day or not, as three arrays.
 
-    A day of a year nobody knows (no chinesecalendar data, not confirmed) counts by the plain
-    weekday rule: the figures never fail for it, the deadlines of the workflows do.
+    The same calendar as the workflows' deadlines: a day of a year nobody knows (no
+    chinesecalendar data, not confirmed) counts provisionally on the statutory holidays.
     """
     calendar = cal.load()
     days, wdn, work = [], [], []
     n, day = 0, first
     while day <= last:
-        try:
-            w = calendar.is_workday(day)
-        except UnknownCalendarYear:
-            w = day.weekday() < 5
+        w = calendar.is_workday(day)
         n += 1 if w else 0
         days.append(day)
         wdn.append(n)

@@ -43,6 +43,7 @@ def event(ev: LifecycleEvent, names: Names) -> dict[str, Any]:
             "actor_org_title": names.org_title(ev.actor_org_id),
             "created": _iso(ev.created), "created_local": _local(ev.created),
             "deadline": _iso(ev.deadline), "deadline_local": _local(ev.deadline),
+            "deadline_provisional": cal.provisional(ev.deadline),
             "detail": ev.detail or {}, "notify": ev.notify or []}
 
 
@@ -82,11 +83,13 @@ def resource_offline(app: ResourceOffline, names: Names, pkgs: dict,
     out = {"id": app.id, "state": app.state, "resource_id": app.resource_id, "resource_name": app.resource_name,
            "reason": app.reason, "legal_basis": app.legal_basis, "applicant": names.user(app.applicant_id),
            "deadline": _iso(app.deadline), "deadline_local": _local(app.deadline),
+           "deadline_provisional": cal.provisional(app.deadline),
            "overdue": is_overdue(app.deadline, app.state == states.SUBMITTED, now),
            "decided_by": names.user(app.decided_by), "decided_at": _iso(app.decided_at),
            "decision_on_time": app.decision_on_time, "decision_notes": app.decision_notes,
            "notice_starts": _iso(app.notice_starts), "notice_starts_local": _local(app.notice_starts),
            "notice_ends": _iso(app.notice_ends), "notice_ends_local": _local(app.notice_ends),
+           "notice_ends_provisional": cal.provisional(app.notice_ends),
            "notice_showing": notices.showing(app, now), "notice_ended": notices.ended(app, now),
            "can_complete": app.state == states.NOTICE and notices.ended(app, now),
            "notified_orgs": list(app.notified_orgs or []),
@@ -119,6 +122,7 @@ def upkeep_notice(n: UpkeepNotice, names: Names, pkgs: dict, targets: Optional[l
     return {"id": n.id, "title": n.title, "cause": n.cause, "basis": n.basis, "changed_on": _iso(n.changed_on),
             "description": n.description, "issued_by": names.user(n.issued_by), "issued_at": _iso(n.issued_at),
             "issued_at_local": _local(n.issued_at), "deadline": _iso(n.deadline), "deadline_local": _local(n.deadline),
+            "deadline_provisional": cal.provisional(n.deadline),
             "targets": rows, "open": sum(1 for r in rows if r["state"] == states.TARGET_OPEN),
             "overdue": sum(1 for r in rows if r["overdue"])}
 
@@ -127,6 +131,7 @@ def account_request(r: AccountRequest, names: Names, now: Optional[dt.datetime] 
     out = {"id": r.id, "kind": r.kind, "state": r.state, "user_name": r.user_name, "fullname": r.fullname,
            "email": r.email, "role": r.role, "reason": r.reason, "requester": names.user(r.requester_id),
            "deadline": _iso(r.deadline), "deadline_local": _local(r.deadline),
+           "deadline_provisional": cal.provisional(r.deadline),
            "overdue": is_overdue(r.deadline, r.state == states.SUBMITTED, now),
            "decided_by": names.user(r.decided_by), "decided_at": _iso(r.decided_at),
            "decision_on_time": r.decision_on_time, "decision_notes": r.decision_notes,

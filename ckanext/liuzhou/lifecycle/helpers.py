@@ -53,7 +53,11 @@ def lifecycle_labels(_: Callable[[str], str] = tk._) -> dict[str, dict[str, str]
                   "respond": _("Update reported"), "entry_updated": _("Entry updated"),
                   "submit": _("Submitted"), "register": _("Registered"), "update": _("Changed"),
                   "stage_change": _("Stage changed"), "flag": _("Flagged"), "confirm": _("Confirmed"),
-                  "dismiss": _("Dismissed")},
+                  "dismiss": _("Dismissed"), "deadline_recount": _("Deadline counted again"),
+                  "calendar_year_unknown": _("Holiday arrangement of a coming year not entered"),
+                  # the scheduler's notices (ops/reminders.py)
+                  "deadline_reminder": _("Reminder: deadline in one working day"),
+                  "overdue_notice": _("Overdue notice")},
         "role_of_actor": {"provider": _("Provider"), "operator": _("Operator"), "authority": _("Authority"),
                           "county_authority": _("County authority"), "system": _("Platform")},
     }

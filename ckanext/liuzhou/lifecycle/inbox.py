@@ -31,13 +31,15 @@ PAGES = {"catalog_offline": "/lifecycle/catalog-offline/{id}",
          "resource_offline": "/lifecycle/resource-offline/{id}",
          "upkeep_notice": "/lifecycle/upkeep/{id}",
          "account_request": "/lifecycle/accounts/{id}",
-         "information_system": "/lifecycle/systems/{id}"}
+         "information_system": "/lifecycle/systems/{id}",
+         "calendar_year": "/calendar/?year={id}"}
 
 
 def kind_labels(_: Callable[[str], str] = tk._) -> dict[str, str]:
     return {"catalog_offline": _("Catalog offlining"), "resource_offline": _("Resource offlining"),
             "upkeep_notice": _("Upkeep notice"), "account_request": _("Account request"),
-            "information_system": _("Information system"), "violation": _("Unauthorised stop")}
+            "information_system": _("Information system"), "violation": _("Unauthorised stop"),
+            "calendar_year": _("Working-day calendar")}
 
 
 def label(ev: LifecycleEvent, gettext: Callable[[str], str] = tk._) -> str:
@@ -61,6 +63,8 @@ def _objects(evs: Iterable[LifecycleEvent]) -> dict[tuple[str, str], Any]:
 
 
 def _title(kind: str, obj: Any, pkgs: dict) -> Optional[str]:
+    if kind == "calendar_year":
+        return None
     if obj is None:
         return None
     entry = (pkgs.get(getattr(obj, "package_id", None)) or {}).get("title")
@@ -113,7 +117,7 @@ def notices(evs: list[LifecycleEvent], user: model.User, gettext: Callable[[str]
         item.update({
             "object_type": ev.object_type, "object_id": ev.object_id,
             "label": label(ev, gettext), "kind_label": kind_labels(gettext).get(ev.object_type, ev.object_type),
-            "title": _title(ev.object_type, obj, pkgs),
+            "title": _title(ev.object_type, obj, pkgs) or (ev.object_id if ev.object_type == "calendar_year" else None),
             "package_id": getattr(obj, "package_id", None),
             "provider_org": names.org(provider), "provider_org_title": names.org_title(provider),
             "url": path(ev, obj, pkgs, mine, oversees),

@@ -80,7 +80,8 @@ def reindex(full):
 def mail_retry(min_age, max_age):
     """Find recent timeline events with recipients not yet mailed (Redis was down or lost its
     queue, the worker died mid-job, the mail server refused) and queue them again; mails
-    already sent are not sent twice (ops/mail_ledger.py). Schedule it like `deadlines`."""
+    already sent are not sent twice (ops/mail_ledger.py). The scheduler runs this by itself
+    (task ``mail_retry``, docs/scheduler.md)."""
     from .. import config as lz_config
     from . import mail_ledger
 

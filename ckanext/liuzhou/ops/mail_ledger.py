@@ -7,7 +7,7 @@ own transaction right after the SMTP server accepted it — and:
 
 * ``send_once`` sends only to recipients with no such row, holding a per-event advisory lock
   so that two jobs for the same event (a rerun beside the original) never both send;
-* ``ckan liuzhou mail-retry`` (schedule it like ``deadlines``, e.g. every 10 minutes) finds the
+* ``ckan liuzhou mail-retry`` (the scheduler's ``mail_retry`` task, every 10 minutes) finds the
   recent events that still have recipients without a row — the job was never queued because
   Redis was down, was lost with Redis, died with its worker, or the mail server refused — and
   queues them again.

@@ -19,6 +19,7 @@ import ckan.plugins.toolkit as tk
 from .. import config as lz_config
 from ..calendar import store as cal
 from ..lifecycle import violations as lifecycle_violations
+from . import access as grants_of
 from . import dictize, queries, roles, schema, states, workflow
 from .model import Coordination, Delivery, QualityIssue, ShareRequest, ShareRequestEvent, ShareScope
 from ..validation import acting_user, commit_unless_deferred, validate_or_raise as _validate
@@ -53,6 +54,7 @@ def _show(req: ShareRequest, *, full: bool = True) -> dict[str, Any]:
                                *(q.raised_by for q in issues), *(q.resolved_by for q in issues)])
         out["coordinations"] = [dictize.coordination(c, extra) for c in coords]
         out["deliveries"] = [dictize.delivery(d, extra) for d in deliveries]
+        out["opens"] = grants_of.opens(req, deliveries)   # Art 25, 26.4: exactly what was delivered
         out["quality_issues"] = [dictize.quality_issue(q, extra) for q in issues]
     return out
 
@@ -186,7 +188,7 @@ def share_request_create(context, data_dict) -> dict:
         renews_id = old.id
 
     now = cal.utcnow()
-    deadline = workflow.deadline_for(states.SUBMITTED, now)  # unknown year → error, nothing saved
+    deadline = workflow.deadline_for(states.SUBMITTED, now)  # provisional in a year nobody has entered
     req = ShareRequest(
         kind=kind, package_id=pkg.id, provider_org_id=pkg.owner_org, consumer_org_id=consumer_org_id,
         requester_id=actor.id, resource_ids=resource_ids, information_items=items,

@@ -29,9 +29,10 @@ def overdue(fail: bool):
 
 @click.command(short_help="Expire ended requests, send expiry and overdue notices")
 def deadlines():
-    """For cron or the jobs worker: expire requests whose validity has ended (access already
-    stopped), record the expiry notice some working days before the end, and record an
-    overdue notice to the responsible department (once per deadline)."""
+    """Expire requests whose validity has ended (access already stopped), record the expiry
+    notice some working days before the end, and record an overdue notice to the responsible
+    department (once per deadline). The scheduler runs this by itself (task ``deadlines``,
+    docs/scheduler.md); this command is for a manual run."""
     from . import overdue as od
 
     report = od.run_deadlines(_site_context())

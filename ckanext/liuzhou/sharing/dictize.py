@@ -86,6 +86,7 @@ def request(req: ShareRequest, names: Names, packages: dict[str, tuple[str, str]
         "renews": req.renews_id,
         "deadline": _iso(req.deadline),
         "deadline_local": _local(req.deadline),
+        "deadline_provisional": cal.provisional(req.deadline),
         "overdue": is_overdue(req, now),
         "access_active": states.has_access(req.state, req.previous_state),
         "decided_by": names.user(req.decided_by),
@@ -122,6 +123,7 @@ def event(ev: ShareRequestEvent, names: Names) -> dict[str, Any]:
         "created_local": _local(ev.created),
         "deadline": _iso(ev.deadline),
         "deadline_local": _local(ev.deadline),
+        "deadline_provisional": cal.provisional(ev.deadline),
         "detail": ev.detail or {},
         "notify": ev.notify or [],
     }
@@ -144,6 +146,7 @@ def delivery(d: Delivery, names: Names) -> dict[str, Any]:
         "resource_ids": list(d.resource_ids or []), "notes": d.notes,
         "quality_window_ends": _iso(d.quality_window_ends),
         "quality_window_ends_local": _local(d.quality_window_ends),
+        "quality_window_ends_provisional": cal.provisional(d.quality_window_ends),
     }
 
 
@@ -154,6 +157,7 @@ def quality_issue(q: QualityIssue, names: Names, now: Optional[dt.datetime] = No
         "raised_by": names.user(q.raised_by), "raised_at": _iso(q.raised_at),
         "description": q.description, "information_items": list(q.information_items or []),
         "deadline": _iso(q.deadline), "deadline_local": _local(q.deadline),
+        "deadline_provisional": cal.provisional(q.deadline),
         "overdue": q.state == "open" and q.deadline < now,
         "responsible": q.responsible, "resolved_by": names.user(q.resolved_by),
         "resolved_at": _iso(q.resolved_at), "resolution": q.resolution, "on_time": q.on_time,

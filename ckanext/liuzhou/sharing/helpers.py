@@ -14,7 +14,6 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
-from ..calendar.workdays import UnknownCalendarYear
 from . import roles, states
 
 _ = tk._
@@ -55,6 +54,8 @@ EVENT_LABELS = {
     "expire": N_("Validity ended"),
     "expiry_notice": N_("Validity ending soon"),
     "overdue_notice": N_("Overdue notice"),
+    "deadline_recount": N_("Deadline counted again"),
+    "deadline_reminder": N_("Reminder: deadline in one working day"),
     # recorded by the lifecycle rules on the requests they affect (Art 20, 21)
     "resource_offline_notice": N_("Resource going offline: public notice"),
     "resource_offline_completed": N_("Resource taken offline"),
@@ -157,10 +158,10 @@ def liuzhou_local_time(value: Any) -> str:
 
 
 def liuzhou_deadline_info(deadline: Any, now: Optional[dt.datetime] = None) -> Optional[dict]:
-    """How a deadline stands in working days: ``{local, overdue, left, late, unknown_year}``.
+    """How a deadline stands in working days: ``{local, overdue, left, late, unknown_year, provisional}``.
 
-    ``left`` / ``late`` are working days (None when the calendar of a year in between is
-    unknown; ``unknown_year`` then names it, so the page can say so instead of guessing).
+    A deadline in a year whose arrangement nobody has entered is counted on the statutory
+    holidays: ``provisional`` (暂定) is then true and ``unknown_year`` names the year.
     """
     moment = _parse(deadline)
     if moment is None:
@@ -168,14 +169,14 @@ def liuzhou_deadline_info(deadline: Any, now: Optional[dt.datetime] = None) -> O
     now = now or cal.utcnow()
     info = {"local": liuzhou_local_time(moment), "overdue": moment < now, "left": None, "late": None,
             "unknown_year": None}
-    try:
-        calendar = cal.load()
-        if info["overdue"]:
-            info["late"] = calendar.workdays_between(moment, now)
-        else:
-            info["left"] = calendar.workdays_between(now, moment)
-    except UnknownCalendarYear as e:
-        info["unknown_year"] = e.year
+    calendar = cal.load()
+    if info["overdue"]:
+        info["late"] = calendar.workdays_between(moment, now)
+    else:
+        info["left"] = calendar.workdays_between(now, moment)
+    info["provisional"] = not calendar.knows(cal.local_date(moment).year)
+    if info["provisional"]:
+        info["unknown_year"] = cal.local_date(moment).year
     return info
 
 

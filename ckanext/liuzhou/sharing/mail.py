@@ -31,6 +31,7 @@ from ckan.lib import mailer
 from ..ops import mail_ledger as ledger
 
 from .. import config as lz_config
+from ..calendar import store as cal
 from . import helpers as labels
 from ..lifecycle import inbox as lifecycle_inbox
 from ..lifecycle.model import LifecycleEvent
@@ -133,6 +134,9 @@ def compose(ev: ShareRequestEvent, req: ShareRequest, department: str,
             when=labels.liuzhou_local_time(detail["notice_ends"])))
     if ev.deadline is not None and req.state in ("submitted", "quality_issue"):
         lines.append(_("Deadline: {when} (Beijing time)").format(when=labels.liuzhou_local_time(ev.deadline)))
+        if cal.provisional(ev.deadline):
+            lines.append(_("Provisional: the holiday arrangement of that year is not entered yet; the deadline is "
+                           "counted on the statutory holidays and may change when the Operator confirms the year."))
     lines += ["", _("Details: {link}").format(link=link), "",
               _("This message was sent automatically by the platform; do not reply to it.")]
     return subject, "\n".join(lines)

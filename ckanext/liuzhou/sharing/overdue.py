@@ -9,7 +9,6 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
-from ..calendar.workdays import UnknownCalendarYear
 from .. import config as lz_config
 from . import dictize, queries, roles, states, workflow
 from .model import ShareRequest, ShareRequestEvent
@@ -54,10 +53,7 @@ def overdue_items(now: Optional[dt.datetime] = None) -> list[OverdueItem]:
     calendar = cal.load()
     out = []
     for r in reqs:
-        try:
-            late = calendar.workdays_between(r.deadline, now)
-        except UnknownCalendarYear:
-            late = None
+        late = calendar.workdays_between(r.deadline, now)
         out.append(OverdueItem(r.id, r.state, packages.get(r.package_id, (r.package_id, r.package_id))[1],
                                names.org(r.provider_org_id), names.org(r.consumer_org_id), r.deadline, late))
     return out
@@ -91,10 +87,7 @@ def run_deadlines(context: dict) -> list[str]:
             .filter(queries.giving_access(), ShareRequest.expiry_notice_at.is_(None),
                     ShareRequest.valid_until >= today).all())
     for req in soon:
-        try:
-            left = calendar.workdays_between(now, dt.datetime.combine(req.valid_until, dt.time(12)))
-        except UnknownCalendarYear:
-            left = (req.valid_until - today).days  # unknown year: count calendar days, warn early
+        left = calendar.workdays_between(now, dt.datetime.combine(req.valid_until, dt.time(12)))
         if left > horizon:
             continue
         workflow.load(req.id, lock=True)
@@ -105,19 +98,24 @@ def run_deadlines(context: dict) -> list[str]:
         report.append(f"expiry notice {req.id} (valid until {req.valid_until}, {left} WD left)")
 
     for req in overdue_requests(now):
+        # locked first, then checked: a second run (another node, cron beside the scheduler)
+        # waits here and then finds the notice already recorded
+        req = workflow.load(req.id, lock=True)
         sent = (model.Session.query(ShareRequestEvent.id)
                 .filter(ShareRequestEvent.share_request_id == req.id,
                         ShareRequestEvent.event == "overdue_notice",
                         ShareRequestEvent.deadline == req.deadline).first())
-        if sent:
+        if sent or req.deadline is None or req.deadline >= now:
+            model.Session.rollback()
             continue
-        workflow.load(req.id, lock=True)
         responsible = [roles.org_name(req.provider_org_id)]
         if req.state == states.QUALITY_ISSUE:
             responsible.append(lz_config.operator_org())
         _notice(req, "overdue_notice", actor, responsible, {"state": req.state})
         model.repo.commit()
         report.append(f"overdue notice {req.id} ({req.state}) to {', '.join(responsible)}")
+    from ..calendar import ahead
+    report.extend(ahead.notify_operator(today))
     report.append(f"{len(due)} due for expiry, {sum(1 for r in report if r.startswith('expiry notice'))} "
                   f"expiry notices, {sum(1 for r in report if r.startswith('overdue notice'))} overdue notices")
     return report

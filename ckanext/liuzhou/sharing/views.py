@@ -23,7 +23,6 @@ from ckan.common import request
 
 from ..calendar import store as cal
 from ..web import action_context, call_or_abort
-from ..calendar.workdays import UnknownCalendarYear
 from . import overdue as overdue_rules
 from . import states
 from .helpers import N_
@@ -375,10 +374,7 @@ def _renewable(req: dict, history: list[dict]) -> bool:
     if any(e["event"] == "expiry_notice" for e in history):
         return True
     until = dt.date.fromisoformat(req["valid_until"])
-    try:
-        left = cal.load().workdays_between(cal.utcnow(), dt.datetime.combine(until, dt.time(4)))
-    except UnknownCalendarYear:
-        left = (until - _today()).days
+    left = cal.load().workdays_between(cal.utcnow(), dt.datetime.combine(until, dt.time(4)))
     return left <= overdue_rules.expiry_notice_workdays()
 
 
@@ -461,17 +457,39 @@ def notifications_read():
 
 # ---------------------------------------------------------------- the Operator's calendar
 
-def _calendar_page(errors: Optional[dict] = None, data: Optional[dict] = None, form: Optional[str] = None):
+def _calendar_page(errors: Optional[dict] = None, data: Optional[dict] = None, form: Optional[str] = None,
+                   preview: Optional[dict] = None):
     try:
         tk.check_access("holiday_override_set", action_context(), {})
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
+    from ..calendar import notice as notice_text, store as cal_store
+
     year = request.args.get("year", "")
+    if preview is not None and preview.get("year"):
+        year = str(preview["year"])
     query = {"year": year} if year.isdigit() else {}
+    grid, grid_year = None, None
+    if preview is not None and preview.get("year"):
+        # the year as the notice would make it: its days over the plain weekday rule
+        entries = {dt.date.fromisoformat(d): False for d in preview["days_off"]}
+        entries |= {dt.date.fromisoformat(d): True for d in preview["workdays"]}
+        grid_year = int(preview["year"])
+        grid = notice_text.month_grid(grid_year, lambda d: entries.get(d, d.weekday() < 5), entries)
+    elif year.isdigit() and 1900 < int(year) < 2200:
+        calendar = cal_store.load()
+        grid_year = int(year)
+        grid = notice_text.month_grid(grid_year, calendar.is_workday, calendar.overrides)
+    years = _call("calendar_year_list", {})
     return tk.render("liuzhou/sharing/calendar.html", extra_vars={
-        "overrides": _call("holiday_override_list", query), "years": _call("calendar_year_list", {}),
+        "overrides": _call("holiday_override_list", query), "years": years,
         "year": year if year.isdigit() else "", "errors": errors or {}, "form": form,
         "error_summary": _error_summary(errors or {}), "data": data or {}, "active_tab": "calendar",
+        "preview": preview, "grid": grid, "grid_year": grid_year,
+        # the template imports the form macros as ``form``: the notice form gets its own names
+        "notice_data": (data or {}) if form == "notice" else {},
+        "notice_errors": (errors or {}) if form == "notice" else {},
+        "grid_status": next((y for y in years if str(y["year"]) == str(grid_year)), None),
     })
 
 
@@ -507,6 +525,31 @@ def calendar_change(form: str):
     return tk.redirect_to("liuzhou_sharing.calendar")
 
 
+@_signed_in
+def calendar_notice():
+    """The State Council's notice pasted by the Operator (POST): ``preview`` shows the year month
+    by month with the check of a confirmation; ``confirm`` enters and confirms it (Art 26)."""
+    data = {f: request.form.get(f, "").strip() for f in ("text", "year", "note") if request.form.get(f, "").strip()}
+    step = request.form.get("step", "preview")
+    try:
+        if step == "confirm":
+            result = tk.get_action("calendar_notice_apply")(action_context(), dict(data, confirm=True))
+        else:
+            preview = tk.get_action("calendar_notice_parse")(action_context(), data)
+            return _calendar_page(data=data, form="notice", preview=preview)
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except tk.ValidationError as e:
+        preview = None
+        if step == "confirm" and "text" not in e.error_dict and "year" not in e.error_dict:
+            preview = tk.get_action("calendar_notice_parse")(action_context(), data)
+        return _calendar_page(e.error_dict, data, "notice", preview)
+    recounted = result["status"].get("recounted") or {}
+    tk.h.flash_success(_("The calendar of {year} is confirmed; {n} open deadlines were counted again.").format(
+        year=result["year"], n=sum(recounted.values())))
+    return tk.redirect_to("liuzhou_sharing.calendar", year=result["year"])
+
+
 # ---------------------------------------------------------------- routes
 
 sharing.add_url_rule("/sharing/new/<package_id>", view_func=new, methods=["GET", "POST"])
@@ -520,6 +563,7 @@ sharing.add_url_rule("/sharing/request/<id>/<step>", view_func=act, methods=["PO
 sharing.add_url_rule("/sharing/notifications", view_func=notifications)
 sharing.add_url_rule("/sharing/notifications/read", view_func=notifications_read, methods=["POST"])
 sharing.add_url_rule("/calendar/", view_func=calendar)
+sharing.add_url_rule("/calendar/notice", view_func=calendar_notice, methods=["POST"])
 sharing.add_url_rule("/calendar/<form>", view_func=calendar_change, methods=["POST"])
 
 

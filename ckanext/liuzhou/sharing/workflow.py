@@ -63,7 +63,8 @@ def transition(req: ShareRequest, event: str, actor: model.User, role: str, *,
     """Move ``req`` (loaded with ``lock=True``) along ``event``; refuse an illegal move.
 
     The new deadline (by default: the one the new state sets, counted from now) is computed
-    before anything changes, so an unknown calendar year leaves the request untouched.
+    before anything changes; in a year nobody has entered it is provisional (暂定), and is
+    counted again when the Operator confirms that year (:mod:`..calendar.recount`).
     """
     states.check(event, req.state)
     now = now or cal.utcnow()

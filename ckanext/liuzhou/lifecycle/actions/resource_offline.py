@@ -99,7 +99,7 @@ def resource_offline_decide(context, data_dict) -> dict:
     app.decision_on_time = now <= app.deadline if app.deadline else None
     notify = [roles.org_name(app.provider_org_id)]
     if decision == "approve":
-        app.notice_ends = notices.window(now)    # an unknown year refuses before anything changes
+        app.notice_ends = notices.window(now)    # provisional (暂定) in a year nobody has entered
         app.notice_starts = now
         app.state = states.NOTICE
         # the consumers are told on their requests' timelines (their inbox and mail), once
