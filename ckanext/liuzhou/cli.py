@@ -95,7 +95,9 @@ def index_check():
               help="relevance test set (default: tests/search/relevance_cases.json)")
 @click.option("--runs", default=50, show_default=True, help="runs of the timed facet search")
 @click.option("--details", is_flag=True, help="one line per query and setup")
-def relevance(core_url, stock_core_url, cases, runs, details):
+@click.option("--json", "json_path", type=click.Path(dir_okay=False),
+              help="also write every figure and each query's answer to this JSON file")
+def relevance(core_url, stock_core_url, cases, runs, details, json_path):
     """Recall and precision of Chinese search, project vs stock CKAN; time of a faceted search.
 
     Creates the test set's entries (and purges them afterwards) in the configured database:
@@ -113,6 +115,12 @@ def relevance(core_url, stock_core_url, cases, runs, details):
     click.echo(f"{report.notes['entries']} entries, {report.notes['queries']} queries; "
                "a result is every entry a query matches")
     click.echo(rel.format_report(report, details=details))
+    if json_path:
+        import json
+
+        with open(json_path, "w", encoding="utf-8") as f:
+            json.dump(rel.report_json(report), f, ensure_ascii=False, indent=1)
+        click.echo(f"written: {json_path}")
     t = rel.facet_search_timing(runs)
     click.echo(f"\nsearch with all {len(t['facets'])} facets ({', '.join(t['facets'])}), "
                f"{t['entries']} entries on {tk.config['solr_url']}: p50 {t['p50_ms']:.1f} ms, "

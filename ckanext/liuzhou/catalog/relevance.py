@@ -1,9 +1,14 @@
 """Relevance of catalog search in Chinese: the project's schema and hooks against stock CKAN.
 
 The test set (``tests/search/relevance_cases.json``) holds entries (title, abstract, keywords,
-information items) and queries, each with the keys of its ``relevant`` entries, the
-``must_not`` near misses it must not return, and a ``kind`` (two-character word inside a
-title, word only in information items, mixed Chinese/Latin, full-width input, …).
+information items, optionally the ``provider`` department's key), harness departments (key,
+title, level, optional parent key and division code) and queries, each with the keys of its
+``relevant`` entries, the ``must_not`` near misses it must not return, a ``kind`` (two-character
+word inside a title, word only in information items, mixed Chinese/Latin, full-width input, …)
+and a ``set``: ``base`` (the first set, the default) or ``clerk`` (queries as clerks type them:
+filler words, non-adjacent words, department names and short names, abbreviations, pinyin and
+initials, miswritings, traditional characters, spaces and full-width punctuation; see
+docs/search-quality.md).
 
 Three setups are measured the same way (two Solr cores):
 
@@ -22,7 +27,9 @@ stock
     ``PackageSearchQuery`` (no plugin hook), i.e. CKAN's dismax defaults.
 
 A query's result is everything it matches (``rows`` = 1000, as a user paging through the
-whole list sees it). Per query: precision = relevant returned / returned (0 when nothing is
+whole list sees it): on the project, what ``package_search`` answers, i.e. the strict result or,
+when the search fell back to partial matches, the relaxed one (``relaxed: true`` in its result,
+counted per kind). Per query: precision = relevant returned / returned (0 when nothing is
 returned, as trec_eval's set_P), recall = relevant returned / relevant, average precision of
 the ranking, and the ``must_not`` entries returned (violations). Overall: micro (pooled
 counts) and macro (mean of per-query values) precision and recall, MAP, violations; also per
@@ -30,7 +37,9 @@ kind.
 
 The harness writes to the configured database and to the given cores: documents carry their
 own ``site_id`` (``HARNESS_SITE_ID``), so nothing else in those cores sees them, and the
-packages, the harness department, their activities and their new tags are purged at the end.
+packages, the harness departments, their activities and their new tags are purged at the end.
+Both setups use the same harness departments (``relevance-dept-<key>``; stock CKAN sees them as
+plain organizations with the same titles).
 Run it on a test database (``ckan -c test.ini liuzhou relevance``): the resource-code
 sequence of department entries advances (codes are never reused).
 """
@@ -58,6 +67,8 @@ HARNESS_SITE_ID = "liuzhou-relevance"
 HARNESS_ORG = "liuzhou-relevance-harness"
 PROJECT_PREFIX = "relevance-"
 STOCK_PREFIX = "relevance-stock-"
+DEPARTMENT_PREFIX = "relevance-dept-"
+BASE_SET = "base"
 ROWS = 1000
 
 # What a catalog entry needs beyond the text the test set gives; codes only (no Chinese words
@@ -81,15 +92,21 @@ class Query:
     relevant: tuple[str, ...]
     must_not: tuple[str, ...]
     kind: str
+    set: str = BASE_SET
 
 
 def load_cases(path: Path | str | None = None) -> tuple[list[dict], list[Query]]:
     data = json.loads(Path(path or CASES_PATH).read_text("utf-8"))
     entries = data["entries"]
     keys = {e["key"] for e in entries}
+    departments = {d["key"] for d in data.get("departments", [])}
+    for e in entries:
+        if e.get("provider") is not None and e["provider"] not in departments:
+            raise ValueError(f"entry {e['key']}: unknown provider {e['provider']!r}")
     queries = []
     for raw in data["queries"]:
-        qr = Query(raw["q"], tuple(raw["relevant"]), tuple(raw.get("must_not", [])), raw["kind"])
+        qr = Query(raw["q"], tuple(raw["relevant"]), tuple(raw.get("must_not", [])), raw["kind"],
+                   raw.get("set", BASE_SET))
         unknown = (set(qr.relevant) | set(qr.must_not)) - keys
         if unknown or not qr.relevant or set(qr.relevant) & set(qr.must_not):
             raise ValueError(f"bad relevance case {raw!r}: unknown keys {sorted(unknown)} or overlap")
@@ -97,11 +114,45 @@ def load_cases(path: Path | str | None = None) -> tuple[list[dict], list[Query]]
     return entries, queries
 
 
+def load_departments(path: Path | str | None = None) -> list[dict]:
+    """The harness departments of the test set, parents before children."""
+    data = json.loads(Path(path or CASES_PATH).read_text("utf-8"))
+    rows = data.get("departments", [])
+    by_key = {d["key"]: d for d in rows}
+    ordered: list[dict] = []
+    done: set[str] = set()
+
+    def visit(d: dict, seen: tuple = ()) -> None:
+        if d["key"] in done:
+            return
+        if d["key"] in seen:
+            raise ValueError(f"department {d['key']}: cycle")
+        parent = d.get("parent")
+        if parent is not None:
+            if parent not in by_key:
+                raise ValueError(f"department {d['key']}: unknown parent {parent!r}")
+            visit(by_key[parent], seen + (d["key"],))
+        done.add(d["key"])
+        ordered.append(d)
+
+    for d in rows:
+        visit(d)
+    return ordered
+
+
 # --------------------------------------------------------------------------- metrics
 @dataclass
 class QueryResult:
     query: Query
     returned: list[str]  # entry keys, best first
+    relaxed: bool = False  # answered by the search's fallback to partial matches
+    did_you_mean: str | None = None
+    suggested: list[str] | None = None  # what the did_you_mean query returns, when followed
+
+    @property
+    def suggestion_complete(self) -> bool:
+        """The suggestion, followed, finds every relevant entry."""
+        return self.suggested is not None and set(self.query.relevant) <= set(self.suggested)
 
     @property
     def hits(self) -> int:
@@ -147,6 +198,9 @@ class Scores:
     map: float
     violations: int
     complete: int  # queries that found every relevant entry
+    relaxed: int = 0  # queries answered by the relaxed fallback
+    suggested: int = 0  # queries given a did_you_mean
+    suggestion_complete: int = 0  # … whose suggestion, followed, finds every relevant entry
 
 
 def score(results: list[QueryResult]) -> Scores:
@@ -163,6 +217,9 @@ def score(results: list[QueryResult]) -> Scores:
         map=sum(r.average_precision for r in results) / n,
         violations=sum(len(r.violations) for r in results),
         complete=sum(1 for r in results if not r.missed),
+        relaxed=sum(1 for r in results if r.relaxed),
+        suggested=sum(1 for r in results if r.did_you_mean),
+        suggestion_complete=sum(1 for r in results if r.suggestion_complete),
     )
 
 
@@ -180,6 +237,15 @@ class SetupResult:
         for r in self.results:
             kinds.setdefault(r.query.kind, []).append(r)
         return {k: score(v) for k, v in kinds.items()}
+
+    def by_set(self) -> dict[str, Scores]:
+        sets: dict[str, list[QueryResult]] = OrderedDict()
+        for r in self.results:
+            sets.setdefault(r.query.set, []).append(r)
+        return {k: score(v) for k, v in sets.items()}
+
+    def of_set(self, name: str) -> list[QueryResult]:
+        return [r for r in self.results if r.query.set == name]
 
     def result(self, q: str) -> QueryResult:
         return next(r for r in self.results if r.query.q == q)
@@ -257,6 +323,38 @@ def _ensure_org() -> str:
     return HARNESS_ORG
 
 
+def department_name(key: str) -> str:
+    """The harness department's name (URL slug): apart from the demo's (lzsgaj, ljq, …)."""
+    return _name(DEPARTMENT_PREFIX, key)
+
+
+def _ensure_departments(departments: list[dict]) -> dict[str, str]:
+    """Create the test set's departments (parents first); key -> organization name."""
+    names, divisions = {}, {}
+    for d in departments:
+        name = department_name(d["key"])
+        parent = d.get("parent")
+        division = d.get("division_code") or divisions.get(parent) or "450200"
+        divisions[d["key"]] = division
+        names[d["key"]] = name
+        if model.Group.get(name) is not None:
+            continue
+        tk.get_action("organization_create")(_context(), {
+            "name": name,
+            "title": d["title"],
+            "level": d.get("level", "city"),
+            "parent": department_name(parent) if parent else "",
+            "division_code": division if d.get("division_code") else "",
+            "credit_code": credit_code.make_sample(division, name),
+            "credit_code_sample": True,
+        })
+    return names
+
+
+def _owner(entry: dict, departments: dict[str, str], org: str) -> str:
+    return departments[entry["provider"]] if entry.get("provider") else org
+
+
 def _project_package(entry: dict, org: str) -> dict:
     return dict(
         _ENTRY_DEFAULTS,
@@ -316,6 +414,8 @@ def _purge(names: list[str], tags: set[str]) -> None:
     purge_org = org is not None and not org.packages()
     if purge_org:
         ids.append(org.id)
+    departments = _harness_departments()
+    ids.extend(d.id for d in departments)
     try:
         from ckanext.activity.model import Activity
     except ImportError:  # activity plugin not installed
@@ -333,15 +433,46 @@ def _purge(names: list[str], tags: set[str]) -> None:
     model.repo.commit()
     if purge_org:
         tk.get_action("organization_purge")(dict(ctx), {"id": HARNESS_ORG})
+    for d in departments:  # children first
+        tk.get_action("organization_purge")(dict(ctx), {"id": d.id})
+
+
+def _harness_departments() -> list[model.Group]:
+    """The harness's departments still in the database, every child before its parent."""
+    groups = (model.Session.query(model.Group)
+              .filter(model.Group.name.like(DEPARTMENT_PREFIX + "%"),
+                      model.Group.is_organization.is_(True)).all())
+    parent = {g.name: g.extras.get("parent") for g in groups}
+
+    def depth(name: str) -> int:
+        n, seen = 0, set()
+        while parent.get(name) and name not in seen:
+            seen.add(name)
+            name, n = parent[name], n + 1
+        return n
+    return sorted(groups, key=lambda g: -depth(g.name))
 
 
 # --------------------------------------------------------------------------- searching
 def project_search(q: str, params: dict | None = None) -> list[str]:
     """Names returned by the real package_search (the plugin's hooks apply)."""
+    return project_answer(q, params)["names"]
+
+
+def project_answer(q: str, params: dict | None = None) -> dict:
+    """What the real package_search answers a signed-in user (the site user): the names, and
+    whether the answer is the relaxed fallback (``relaxed``) and a ``did_you_mean`` when the
+    search gives them (a suggestion is only made to a signed-in user)."""
     data = {"q": q, "rows": ROWS, "fl": "name"}
     data.update(params or {})
-    result = tk.get_action("package_search")({"ignore_auth": True}, data)
-    return [r["name"] for r in result["results"]]
+    # as a request of a signed-in user (the site user, a sysadmin) carries it, auth checked:
+    # the search reads the user from it (with ignore_auth it makes no suggestion)
+    user = _context()["user"]
+    context = {"user": user, "auth_user_obj": model.User.get(user)}
+    result = tk.get_action("package_search")(context, data)
+    return {"names": [r["name"] for r in result["results"]],
+            "relaxed": bool(result.get("relaxed")),
+            "did_you_mean": result.get("did_you_mean") or None}
 
 
 def stock_query(q: str, rows: int = ROWS) -> dict:
@@ -364,13 +495,21 @@ def stock_search(q: str) -> list[str]:
     return list(query.results)
 
 
-def _evaluate(name: str, queries: list[Query], searcher: Callable[[str], list[str]],
+def _evaluate(name: str, queries: list[Query], searcher: Callable[[str], list[str] | dict],
               prefix: str) -> SetupResult:
     results = []
     for qr in queries:
-        names = searcher(qr.q)
-        keys = [n[len(prefix):].replace("-", "_") for n in names if n.startswith(prefix)]
-        results.append(QueryResult(qr, keys))
+        answer = searcher(qr.q)
+        if not isinstance(answer, dict):
+            answer = {"names": answer}
+        keys = [n[len(prefix):].replace("-", "_") for n in answer["names"] if n.startswith(prefix)]
+        suggested = None
+        if answer.get("did_you_mean"):  # the user follows the suggestion
+            followed = searcher(answer["did_you_mean"])
+            names = followed["names"] if isinstance(followed, dict) else followed
+            suggested = [n[len(prefix):].replace("-", "_") for n in names if n.startswith(prefix)]
+        results.append(QueryResult(qr, keys, bool(answer.get("relaxed")), answer.get("did_you_mean"),
+                                   suggested))
     return SetupResult(name, results)
 
 
@@ -385,34 +524,39 @@ def run(core_url: str, stock_core_url: str | None = None, cases: Path | str | No
     (``project_search`` inside ``harness_site()`` and ``solr_core()``); ``cleanup()`` ends it.
     """
     entries, queries = load_cases(cases)
+    departments = load_departments(cases)
     cleanup(core_url, stock_core_url)  # what an interrupted run left
     existing = {name for (name,) in model.Session.query(model.Tag.name)}
     new_tags = {t for e in entries for t in e.get("tags", [])} - existing
     try:
         with harness_site():
             org = _ensure_org()
+            owners = _ensure_departments(departments)
             with solr_core(core_url):
                 for e in entries:
-                    tk.get_action("package_create")(_context(), _project_package(e, org))
+                    tk.get_action("package_create")(
+                        _context(), _project_package(e, _owner(e, owners, org)))
                 setups = [
                     _evaluate("project", queries,
-                              lambda q: project_search(q, project_params), PROJECT_PREFIX),
+                              lambda q: project_answer(q, project_params), PROJECT_PREFIX),
                     # the project's schema alone: stock CKAN's query, no hook
                     _evaluate("schema only", queries, stock_search, PROJECT_PREFIX),
                 ]
             if stock_core_url:
                 with solr_core(stock_core_url):
                     for e in entries:
-                        tk.get_action("package_create")(_context(), _stock_package(e, org))
+                        tk.get_action("package_create")(
+                            _context(), _stock_package(e, _owner(e, owners, org)))
                     setups.append(_evaluate("stock", queries, stock_search, STOCK_PREFIX))
-        return Report(setups, {"entries": len(entries), "queries": len(queries)})
+        return Report(setups, {"entries": len(entries), "queries": len(queries),
+                               "departments": len(departments)})
     finally:
         if not keep:
             cleanup(core_url, stock_core_url, new_tags)
 
 
 def cleanup(core_url: str, stock_core_url: str | None = None, tags: set[str] = frozenset()) -> None:
-    """Purge the harness's packages (and activities), its department and the given tags if
+    """Purge the harness's packages (and activities), its departments and the given tags if
     unused; delete its documents from the cores."""
     names = [n for (n,) in model.Session.query(model.Package.name)
              .filter(model.Package.name.like(PROJECT_PREFIX + "%"))]
@@ -492,12 +636,24 @@ def format_report(report: Report, details: bool = False) -> str:
         ("MAP (ranking)", lambda s: _pct(s.map)),
         ("must_not violations", lambda s: str(s.violations)),
         ("queries complete", lambda s: f"{s.complete}/{s.queries}"),
+        ("answered relaxed", lambda s: str(s.relaxed)),
+        ("did_you_mean given", lambda s: str(s.suggested)),
+        ("... followed, complete", lambda s: str(s.suggestion_complete)),
     ]
     overall = [s.overall for s in setups]
     for label, fmt in rows:
         lines.append(f"{label:24}" + "".join(f"{fmt(o):>12}" for o in overall))
     lines.append("")
-    lines.append("by kind (micro P, micro R, must_not violations, complete queries), "
+    lines.append("by set (micro P, micro R, complete queries), " + " | ".join(s.name for s in setups) + ":")
+    sets = [s.by_set() for s in setups]
+    for name in sets[0]:
+        cells = [f"{_pct(k[name].micro_precision)} {_pct(k[name].micro_recall)} "
+                 f"{k[name].complete:>3}/{k[name].queries:<3}" for k in sets]
+        label = {"base": "base (old queries)", "clerk": "clerk (as typed)"}.get(name, name)
+        lines.append(f"  {label:22}" + "   ".join(f"{c:>28}" for c in cells))
+    lines.append("")
+    lines.append("by kind (micro P, micro R, must_not violations, complete queries, answered relaxed r, "
+                 "did_you_mean given d), "
                  + " | ".join(s.name for s in setups) + ":")
     kinds = [s.by_kind() for s in setups]
     for kind in kinds[0]:
@@ -505,16 +661,42 @@ def format_report(report: Report, details: bool = False) -> str:
         for k in kinds:
             sc = k[kind]
             cells.append(f"{_pct(sc.micro_precision)} {_pct(sc.micro_recall)} "
-                         f"{sc.violations:>2} {sc.complete:>2}/{sc.queries:<2}")
-        lines.append(f"  {kind:22}" + "   ".join(f"{c:>28}" for c in cells))
+                         f"{sc.violations:>2} {sc.complete:>2}/{sc.queries:<2} r{sc.relaxed:<2}"
+                         f" d{sc.suggested:<2}")
+        lines.append(f"  {kind:22}" + "   ".join(f"{c:>36}" for c in cells))
     if details:
         lines.append("")
-        lines.append("per query (P R | missed | must_not returned | other returned):")
+        lines.append("per query (P R | missed | must_not returned | other returned), "
+                     "[relaxed] when the fallback answered, -> did_you_mean:")
         for i, r in enumerate(report.project.results):
             for s in setups:
                 x = s.results[i]
+                flags = (" [relaxed]" if x.relaxed else "") + (
+                    f" -> {x.did_you_mean} ({'complete' if x.suggestion_complete else 'incomplete'}"
+                    f" when followed)" if x.did_you_mean else "")
                 lines.append(
                     f"  {s.name:11} {x.query.q:12} {_pct(x.precision)} {_pct(x.recall)} | "
                     f"{','.join(x.missed) or '-'} | {','.join(x.violations) or '-'} | "
-                    f"{','.join(k for k in x.extra if k not in x.violations) or '-'}")
+                    f"{','.join(k for k in x.extra if k not in x.violations) or '-'}{flags}")
     return "\n".join(lines)
+
+
+def report_json(report: Report) -> dict:
+    """Every figure of the report, and each query's answer per setup, as JSON-ready data."""
+    def scores(sc: Scores) -> dict:
+        return dict(sc.__dict__)
+    return {
+        "notes": report.notes,
+        "setups": {
+            s.name: {
+                "overall": scores(s.overall),
+                "by_set": {k: scores(v) for k, v in s.by_set().items()},
+                "by_kind": {k: scores(v) for k, v in s.by_kind().items()},
+                "queries": [{"q": r.query.q, "kind": r.query.kind, "set": r.query.set,
+                             "returned": r.returned, "missed": r.missed,
+                             "violations": r.violations, "relaxed": r.relaxed,
+                             "did_you_mean": r.did_you_mean, "suggested": r.suggested}
+                            for r in s.results],
+            } for s in report.setups
+        },
+    }
