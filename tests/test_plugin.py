@@ -59,7 +59,7 @@ def test_every_action_of_the_extension_has_its_own_auth_function():
     # entries and the lists of followed entries (redacted like every list of entries)
     assert chained_core == {"package_create", "package_update", "package_search",
                             "current_package_list_with_resources", "resource_search",
-                            "datastore_search", "datastore_search_sql", "harvest_source_list",
+                            "datastore_search", "datastore_search_sql", "datastore_info", "harvest_source_list",
                             "package_list", "tag_show", "followee_list", "dataset_followee_list"}
 
 

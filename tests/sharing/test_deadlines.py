@@ -17,6 +17,18 @@ from ckanext.liuzhou.sharing import cli as sharing_cli
 from .conftest import MONDAY
 
 
+@pytest.fixture(autouse=True)
+def _no_events_from_the_future():
+    """Tests here move the clock into 2027: the timeline events they leave behind would stay
+    unread for ever in the package's shared world (tests/sharing/test_notifications.py reads
+    them). After each test, they go (PostgreSQL's clock is the real one)."""
+    yield
+    model.Session.rollback()
+    model.Session.execute(sa.text(
+        "DELETE FROM liuzhou_share_request_event WHERE created > (now() AT TIME ZONE 'utc')"))
+    model.Session.commit()
+
+
 def counts():
     model.Session.remove()
     with model.meta.engine.connect() as conn:

@@ -89,6 +89,7 @@ def resource_search(original, context, data_dict):
 @tk.chained_action
 @tk.side_effect_free
 def tag_show(original, context, data_dict):
+    security_validators.require_text(data_dict, "id", "vocabulary_id")  # a number is no tag (no 500)
     include = tk.asbool((data_dict or {}).get("include_datasets", False))
     result = original(context, dict(data_dict or {}, include_datasets=False))
     if not include:
