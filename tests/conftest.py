@@ -1,6 +1,8 @@
 """Shared fixtures: the real PostgreSQL, Solr and Redis of test.ini; data reset, services kept."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 import ckan.model as model
@@ -73,3 +75,19 @@ def make_user(org=None, role="member", **kw):
 @pytest.fixture
 def commit():
     yield model.repo.commit
+
+
+def at_once(fn, nodes: int = 2) -> None:
+    """Run ``fn`` on ``nodes`` threads at the same time, as that many portal nodes would, each
+    with its own database session."""
+    def node():
+        try:
+            fn()
+        finally:
+            model.Session.remove()
+
+    threads = [threading.Thread(target=node) for _ in range(nodes)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()

@@ -15,6 +15,8 @@ from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectError
 
 from ckanext.liuzhou.cascade import schedule
 
+from tests.conftest import at_once
+
 from .conftest import OPERATOR
 
 pytestmark = pytest.mark.usefixtures("departments")
@@ -198,18 +200,6 @@ def test_the_cascade_page_shows_the_scheduled_tasks(fresh, app):
 
 
 def test_two_nodes_calling_at_once_run_a_task_once(fresh):
-    import threading
     outs: list[list[str]] = []
-
-    def node():
-        try:
-            outs.append(ran(schedule.run(now=T0, only=("reminders", "deadlines"))))
-        finally:
-            model.Session.remove()
-
-    threads = [threading.Thread(target=node) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(lambda: outs.append(ran(schedule.run(now=T0, only=("reminders", "deadlines")))), nodes=3)
     assert sorted(task for out in outs for task in out) == ["deadlines", "reminders"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import threading
 from email import policy
 
 import pytest
@@ -20,6 +19,8 @@ from ckanext.liuzhou.cascade import schedule
 from ckanext.liuzhou.lifecycle.model import LifecycleEvent
 from ckanext.liuzhou.ops import reminders
 from ckanext.liuzhou.ops.model import DeadlineNotice
+
+from tests.conftest import at_once
 
 from .conftest import PROVIDER
 from .test_accounts import ask
@@ -120,18 +121,7 @@ def test_two_nodes_running_at_once_send_each_notice_once(call_as, world, new_ent
         account = ask(call_as, world.provider_admin)
     now = at("2026-03-03T02:00:00")
     outs: list[dict] = []
-
-    def node():
-        try:
-            outs.append(reminders.run(now))
-        finally:
-            model.Session.remove()
-
-    threads = [threading.Thread(target=node) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(lambda: outs.append(reminders.run(now)))
     assert sum(len(sent(o, {account["id"]})) for o in outs) == 1
     assert not any(o["errors"] for o in outs)
     model.Session.remove()
@@ -194,17 +184,7 @@ def test_two_deadline_runs_at_once_send_a_share_request_s_overdue_notice_once(wo
     with freeze_time(CREATED):
         req = drive("submitted")                                          # due Thu 5 March 2026: long past
 
-    def node():
-        try:
-            overdue.run_deadlines(site_context())
-        finally:
-            model.Session.remove()
-
-    threads = [threading.Thread(target=node) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(lambda: overdue.run_deadlines(site_context()))
     model.Session.remove()
     assert model.Session.query(ShareRequestEvent).filter_by(share_request_id=req["id"],
                                                             event="overdue_notice").count() == 1

@@ -65,13 +65,17 @@ def liuzhou_search_marks(text: str | None, q: str | None) -> Segments:
     return _segments(text, _spans(text, q))
 
 
-def liuzhou_search_snippet(package: dict, q: str | None, width: int = 90) -> Segments | None:
+def liuzhou_search_snippet(package: dict, q: str | None, notes: str | None = None,
+                           width: int = 90) -> Segments | None:
     """A window of the abstract, or else of the information items' names, around the first
-    word of the query it holds; None when neither holds one."""
+    word of the query it holds; None when neither holds one. ``notes``: the abstract as plain
+    text when the caller has it already (the result item's 180-character extract), so the
+    abstract's Markdown is not rendered twice."""
     if not q:
         return None
-    # plain text (entities decoded): the template escapes it
-    notes = html.unescape(str(tk.h.markdown_extract(package.get("notes") or "", extract_length=0) or ""))
+    if notes is None:
+        notes = tk.h.markdown_extract(package.get("notes") or "", extract_length=0) or ""
+    notes = html.unescape(str(notes))  # plain text (entities decoded): the template escapes it
     items = package.get("information_items") or []
     if isinstance(items, str):
         try:
