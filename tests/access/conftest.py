@@ -3,6 +3,8 @@ read — an uploaded file and a DataStore table on each entry — and a request 
 consumer's scoped user. One database for the whole package, as in tests/sharing."""
 from __future__ import annotations
 
+import json
+
 import io
 from dataclasses import dataclass
 
@@ -99,3 +101,12 @@ def app(_shared_app, ckan_config):
     from ckan.lib.app_globals import _CONFIG_CACHE
     _CONFIG_CACHE.clear()
     return _shared_app
+
+
+def response_text(response) -> str:
+    """The body, with a JSON answer's escapes undone (the API's error message)."""
+    body = response.get_data(as_text=True)
+    try:
+        return json.dumps(json.loads(body), ensure_ascii=False)
+    except ValueError:
+        return body

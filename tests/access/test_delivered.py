@@ -21,7 +21,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.liuzhou.audit.model import AuditLog
-from tests.access.conftest import CSV, add_upload, site_context
+from tests.access.conftest import CSV, response_text as _text, add_upload, site_context
 from tests.sharing.conftest import PROVIDER, entry
 
 pytestmark = pytest.mark.usefixtures("data")
@@ -66,14 +66,6 @@ def granted(data) -> Granted:
     req = _call(w.operator, "share_request_deliver", id=req["id"])
     assert req["state"] == "delivered"
     return Granted(pkg, a, b, t, u, req)
-
-
-def _text(response) -> str:
-    body = response.get_data(as_text=True)
-    try:
-        return json.dumps(json.loads(body), ensure_ascii=False)
-    except ValueError:
-        return body
 
 
 def _refusals(resource_id: str) -> int:

@@ -12,7 +12,6 @@ Every refusal says why in Chinese and leaves an audit row.
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import dataclass
 
 import pytest
@@ -23,7 +22,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.liuzhou.audit.model import AuditLog
-from tests.access.conftest import CSV, add_datastore, add_upload, site_context
+from tests.access.conftest import CSV, response_text as _text, add_datastore, add_upload, site_context
 from tests.sharing.conftest import PROVIDER, entry
 
 pytestmark = pytest.mark.usefixtures("data")
@@ -108,15 +107,6 @@ def _cases(data, offline):
         (offline.upload["id"], offline.table["resource_id"], offline.held["name"],
          w.consumer_scoped, (w.provider_editor,), RESOURCE_OFFLINE),
     ]
-
-
-def _text(response) -> str:
-    """The body, with a JSON answer's escapes undone (the API's error message)."""
-    body = response.get_data(as_text=True)
-    try:
-        return json.dumps(json.loads(body), ensure_ascii=False)
-    except ValueError:
-        return body
 
 
 def _check(send, data, offline, tokens, table: bool):
