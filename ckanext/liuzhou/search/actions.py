@@ -246,7 +246,7 @@ def search_synonyms_update(context, data_dict) -> dict[str, Any]:
                          "synonym_groups": len(changes[SYNONYMS]) if SYNONYMS in changes else None,
                          "departments": sorted(changes.get(DEPARTMENT_ALIASES, {}))})
     commit_unless_deferred(context)
-    vocabulary.bump_version()
+    vocabulary.forget()
     return search_synonyms_show(dict(context, ignore_auth=True), {})
 
 

@@ -5,14 +5,12 @@ the Operator's edits (``search_synonyms_update``) are stored in ``liuzhou_search
 and replace the defaults of their kind.
 
 Each process keeps one :class:`Vocabulary` snapshot. It is read again when the Operator saves
-(the saving process at once; every other process at its next check of a Redis counter, at
-most ``ckanext.liuzhou.search.vocabulary_refresh`` seconds later), and the departments'
-names are re-read at the same checks, so a new department's short names are found without a
-restart.
+(the saving process at once; every other process when its snapshot is older than
+``ckanext.liuzhou.search.vocabulary_refresh`` seconds), and the departments' names are
+re-read then too, so a new department's short names are found without a restart.
 """
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import time
@@ -26,10 +24,8 @@ import ckan.plugins.toolkit as tk
 from . import departments as dept_names
 from .model import DEPARTMENT_ALIASES, SYNONYMS, SearchVocabulary, _utcnow as utcnow
 
-log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
-VERSION_KEY = "liuzhou:search:vocabulary"
 _SPLIT = re.compile(r"\s*[,，、;；]\s*|\s+")
 
 
@@ -118,32 +114,11 @@ def build(stored: dict[str, object], departments: list[dict]) -> Vocabulary:
 
 # --------------------------------------------------------------------------- the process cache
 _lock = threading.Lock()
-_state: dict[str, object] = {"vocabulary": None, "version": None, "checked": 0.0}
-
-
-def _redis_version():
-    try:
-        from ckan.lib.redis import connect_to_redis
-
-        return connect_to_redis().get(VERSION_KEY)
-    except Exception:  # Redis down: keep the snapshot (search must not fail for it)
-        log.warning("search vocabulary: Redis unreachable, keeping the loaded vocabulary")
-        return _state["version"]
-
-
-def bump_version() -> None:
-    """Tell every process to read the vocabulary again (after the Operator saved it)."""
-    try:
-        from ckan.lib.redis import connect_to_redis
-
-        connect_to_redis().incr(VERSION_KEY)
-    except Exception:
-        log.warning("search vocabulary: Redis unreachable, other processes see the change "
-                    "after their refresh interval")
-    forget()
+_state: dict[str, object] = {"vocabulary": None, "checked": 0.0}
 
 
 def forget() -> None:
+    """Read the vocabulary again at the next search (the process that saved a change)."""
     with _lock:
         _state.update(vocabulary=None, checked=0.0)
 
@@ -156,19 +131,16 @@ def load() -> Vocabulary:
 
 
 def current() -> Vocabulary:
-    """The process's snapshot, read again when the Operator saved or departments changed."""
+    """The process's snapshot, read again after ``forget()`` or when it is older than
+    ``ckanext.liuzhou.search.vocabulary_refresh`` seconds."""
     now = time.monotonic()
-    vocab = _state["vocabulary"]
     refresh = tk.config.get("ckanext.liuzhou.search.vocabulary_refresh")
-    if vocab is not None and now - float(_state["checked"]) < refresh:
-        return vocab  # type: ignore[return-value]
-    version = _redis_version()
     with _lock:
-        if vocab is None or version != _state["version"] or now - float(_state["checked"]) >= refresh:
+        vocab = _state["vocabulary"]
+        if vocab is None or now - float(_state["checked"]) >= refresh:
             vocab = load()
-            _state.update(vocabulary=vocab, version=version)
+            _state.update(vocabulary=vocab, checked=now)
             from . import segment
 
             segment.add_words(vocab.words())
-        _state["checked"] = now
     return vocab  # type: ignore[return-value]
