@@ -56,8 +56,9 @@ def test_every_action_of_the_extension_has_its_own_auth_function():
     # the catalog's write path, the read actions the access layer redacts or checks, and the
     # harvest source list (the cascade hides sources' configuration and credentials), and the
     # package list (regional entries never go back up to the region's account), tag_show's
-    # entries and the lists of followed entries (redacted like every list of entries)
-    assert chained_core == {"package_create", "package_update", "package_search",
+    # entries and the lists of followed entries (redacted like every list of entries), and the
+    # header's count of new activities (one query, ops/activity_count.py)
+    assert chained_core == {"dashboard_new_activities_count", "package_create", "package_update", "package_search",
                             "current_package_list_with_resources", "resource_search",
                             "datastore_search", "datastore_search_sql", "datastore_info", "harvest_source_list",
                             "package_list", "tag_show", "followee_list", "dataset_followee_list"}

@@ -38,6 +38,7 @@ from .lifecycle import auth as lifecycle_auth
 from .lifecycle import helpers as lifecycle_helpers
 from .lifecycle import views as lifecycle_views
 from .lifecycle import visibility as lifecycle_visibility
+from .ops import activity_count as ops_activity_count
 from .ops import services as ops_services
 from .ops import startup as ops_startup
 from .search import actions as search_actions
@@ -59,7 +60,8 @@ from .sharing import views as sharing_views
 def actions() -> dict[str, Any]:
     return {**catalog_actions.get_actions(), **sharing_actions.get_actions(), **notifications.get_actions(),
             **access_actions.get_actions(), **lifecycle_actions.get_actions(), **cascade_actions.get_actions(),
-            **evaluation_actions.get_actions(), **search_actions.get_actions()}
+            **evaluation_actions.get_actions(), **search_actions.get_actions(),
+            **ops_activity_count.get_actions()}
 
 
 def auth_functions() -> dict[str, Any]:
