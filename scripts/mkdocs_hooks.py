@@ -6,10 +6,11 @@
 - ``reference/configuration.md``: every option of ``ckanext/liuzhou/config_declaration.yaml``.
 - ``reference/api.md``: every action and auth function the extension registers, read from
   ``ckanext.liuzhou.registry`` (``registry.actions()`` and ``registry.auth_functions()``) with
-  their docstrings.
+  their docstrings; ``reference/articles.md``: each article of the rules with the actions whose
+  docstring cites it.
 
 They are built on every ``mkdocs build`` (``make docs``; ``make test`` runs it first), so they
-cannot drift from the code. ``python scripts/mkdocs_hooks.py config|api|home`` prints one.
+cannot drift from the code. ``python scripts/mkdocs_hooks.py config|api|articles|home`` prints one.
 """
 from __future__ import annotations
 
@@ -152,6 +153,52 @@ def api_reference() -> str:
     return "".join(out)
 
 
+# --- articles -----------------------------------------------------------------------------
+
+_ART = re.compile(r"\bArt(?:icles?)?\.? ?(\d+(?:\.\d+)?(?:\s*(?:,|–|-|and)\s*\d+(?:\.\d+)?)*)")
+
+
+def cited_articles(doc: str) -> set[int]:
+    """Article numbers a docstring cites: ``Art 26.2``, ``Art 12, 14``, ``Art 20–21``; not an
+    article of another text named just before it (``全国年节及纪念日放假办法 Art 2``)."""
+    found: set[int] = set()
+    for m in _ART.finditer(doc or ""):
+        if re.search(r"[\u4e00-\u9fff]\s?[(（]?$", (doc or "")[max(0, m.start() - 3):m.start()]):
+            continue
+        for part in re.split(r"\s*(?:,|and)\s*", m.group(1)):
+            ends = [int(x.split(".")[0]) for x in re.split(r"\s*[–-]\s*", part) if x.strip()]
+            if len(ends) == 2 and ends[0] <= ends[1] <= 34:
+                found.update(range(ends[0], ends[1] + 1))
+            elif ends:
+                found.add(ends[0])
+    return {a for a in found if 1 <= a <= 34}
+
+
+def articles_reference() -> str:
+    sys.path.insert(0, REPO)
+    from ckanext.liuzhou import registry
+    actions = registry.actions()
+    by_article = defaultdict(list)
+    silent = []
+    for name, func in sorted(actions.items()):
+        arts = cited_articles(inspect.getdoc(func) or "")
+        for a in arts:
+            by_article[a].append(name)
+        if not arts:
+            silent.append(name)
+    out = [GENERATED_NOTE.format(source="the docstrings of registry.actions()"),
+           "# Articles of the rules → actions\n\n",
+           "Each article of 柳州市政务数据资源调度管理实施细则 with the actions whose docstring cites it "
+           "(`Art N`), so the list follows the code. The rules article by article, as system "
+           "behaviour: `../shared/regulation/rules-map.md`. Each action's docstring is in the "
+           "[API reference](api.md).\n\n| article | actions |\n|---|---|\n"]
+    for a in sorted(by_article):
+        out.append(f"| Art {a} | " + ", ".join(f"[`{n}`](api.md#{n})" for n in by_article[a]) + " |\n")
+    out.append(f"\n{len(silent)} of {len(actions)} actions cite no article (most are CKAN core actions "
+               "the access layer chains): " + ", ".join(f"`{n}`" for n in silent) + ".\n")
+    return "".join(out)
+
+
 # --- home page ------------------------------------------------------------------------------
 
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -182,6 +229,7 @@ PAGES = {
     "index.md": home_page,
     "reference/configuration.md": config_reference,
     "reference/api.md": api_reference,
+    "reference/articles.md": articles_reference,
 }
 
 
@@ -196,7 +244,8 @@ def on_files(files, config):
 
 
 if __name__ == "__main__":
-    which = {"config": config_reference, "api": api_reference, "home": home_page}
+    which = {"config": config_reference, "api": api_reference, "articles": articles_reference,
+             "home": home_page}
     if len(sys.argv) != 2 or sys.argv[1] not in which:
-        sys.exit("usage: python scripts/mkdocs_hooks.py config|api|home")
+        sys.exit("usage: python scripts/mkdocs_hooks.py " + "|".join(which))
     sys.stdout.write(which[sys.argv[1]]())
