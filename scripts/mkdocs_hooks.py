@@ -9,6 +9,8 @@
   their docstrings; ``reference/articles.md``: each article of the rules with the actions whose
   docstring cites it.
 
+Every file of the repository that README.md or a page names in a code span must exist.
+
 They are built on every ``mkdocs build`` (``make docs``; ``make test`` runs it first), so they
 cannot drift from the code. ``python scripts/mkdocs_hooks.py config|api|articles|home`` prints one.
 """
@@ -223,6 +225,43 @@ def home_page() -> str:
     return GENERATED_NOTE.format(source="README.md") + _LINK.sub(rewrite, text)
 
 
+# --- paths named in the text ---------------------------------------------------------------
+
+_PATH = re.compile(r"`([^`\s<>*=]+/[^`\s<>*=]*\.(?:py|ya?ml|sh|md|csv|json|ini|txt|xml|html|po))`")
+
+
+def _ignored(path: str) -> bool:
+    import subprocess
+    try:
+        return subprocess.run(["git", "-C", REPO, "check-ignore", "-q", path], check=False,
+                              stderr=subprocess.DEVNULL).returncode == 0
+    except OSError:
+        return False
+
+
+def missing_paths() -> list[tuple[str, str]]:
+    """Files of the repository named in code spans of README.md and docs/*.md that do not exist.
+
+    A path is looked up from the repository, from ``ckanext/liuzhou/`` (the pages name modules
+    as ``sharing/roles.py``) and from ``tests/``; paths outside the repository (``/…``, ``../…``,
+    ``.stack/…``) and git-ignored ones (``bench/results/…``) are not checked.
+    """
+    pages = [README] + sorted(os.path.join(REPO, "docs", f) for f in os.listdir(os.path.join(REPO, "docs"))
+                              if f.endswith(".md"))
+    missing = []
+    for page in pages:
+        with open(page, encoding="utf-8") as f:
+            text = f.read()
+        for path in sorted(set(_PATH.findall(text))):
+            if path.startswith(("/", "../", ".stack", "~", "http")):
+                continue
+            if any(os.path.exists(os.path.join(REPO, base, path)) for base in ("", "ckanext/liuzhou", "tests")):
+                continue
+            if not _ignored(path):
+                missing.append((os.path.relpath(page, REPO), path))
+    return missing
+
+
 # --- MkDocs ---------------------------------------------------------------------------------
 
 PAGES = {
@@ -235,6 +274,8 @@ PAGES = {
 
 def on_files(files, config):
     from mkdocs.structure.files import File
+    for page, path in missing_paths():
+        log.warning("%s names %s, which is not in the repository", page, path)
     for uri, make in PAGES.items():
         if files.get_file_from_path(uri) is not None:
             log.warning("docs/%s exists in the tree but is generated: remove it", uri)

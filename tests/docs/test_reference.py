@@ -1,6 +1,7 @@
 """The generated pages of the documentation (scripts/mkdocs_hooks.py): every declared option,
 every registered action and every article an action cites reaches its page, and a README link
-to a missing file is reported (mkdocs --strict turns the report into a failed build)."""
+to a missing file, or a file named in a page that is not in the repository, is reported (mkdocs
+--strict turns the report into a failed build)."""
 from __future__ import annotations
 
 import importlib.util
@@ -69,3 +70,20 @@ def test_a_readme_link_to_a_missing_file_is_reported(tmp_path, monkeypatch, capl
     assert [r.getMessage() for r in caplog.records if r.name == "mkdocs.hooks.liuzhou"] == [
         "README.md links to docs/no-such-page.md, which is not in the repository"]
     assert "[guide](catalog.md)" in page and "[web](https://example.invalid/)" in page
+
+
+def test_the_pages_name_only_files_that_exist():
+    assert hooks.missing_paths() == []
+
+
+def test_a_page_naming_a_missing_file_is_reported(tmp_path, monkeypatch):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "ckanext" / "liuzhou" / "sharing").mkdir(parents=True)
+    (tmp_path / "ckanext" / "liuzhou" / "sharing" / "roles.py").write_text("", encoding="utf-8")
+    (tmp_path / "README.md").write_text("`sharing/roles.py`, `.stack/ckan.ini`, `../shared/design.md`\n",
+                                        encoding="utf-8")
+    (tmp_path / "docs" / "guide.md").write_text("see `ckanext/liuzhou/ops/soak.py` and `sharing/roles.py`\n",
+                                                encoding="utf-8")
+    monkeypatch.setattr(hooks, "REPO", str(tmp_path))
+    monkeypatch.setattr(hooks, "README", str(tmp_path / "README.md"))
+    assert hooks.missing_paths() == [("docs/guide.md", "ckanext/liuzhou/ops/soak.py")]
