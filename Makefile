@@ -1,11 +1,14 @@
 # The two commands of the README, plus helpers. Every target installs what it needs.
-.PHONY: serve test stop status install doctor bench region
+.PHONY: serve test stop status install doctor bench region docs
 
 serve:   ## install, start the stack, load demo data, serve http://127.0.0.1:5000 (Ctrl-C stops all)
 	bash scripts/serve.sh
 
-test:    ## install, start the stack, run the whole test suite against the real services
+test:    ## install, build the docs (--strict), start the stack, run the whole test suite against the real services
 	bash scripts/test.sh
+
+docs:    ## build the documentation site into .stack/site (mkdocs --strict; references generated from the code)
+	bash scripts/docs.sh
 
 stop:    ## stop everything serve or test started
 	bash scripts/stop.sh
@@ -16,8 +19,8 @@ status:  ## what is running
 install: ## only install (Debian packages, virtualenv, Solr jars)
 	bash scripts/install.sh
 
-bench:   ## project vs stock CKAN at city scale (README "Benchmarks"); options: make bench ARGS="--scale 500"
+bench:   ## project vs stock CKAN at city scale (docs/benchmarks.md); options: make bench ARGS="--scale 500"
 	bash bench/run.sh $(ARGS)
 
-region:  ## a second local CKAN playing the autonomous-region platform for the cascade demo (README, 级联)
+region:  ## a second local CKAN playing the autonomous-region platform for the cascade demo (docs/cascade.md)
 	bash scripts/region.sh

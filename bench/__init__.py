@@ -1,4 +1,4 @@
-"""Benchmarks of the project portal against stock CKAN 2.11 at city scale (issue 9).
+"""Benchmarks of the project portal against stock CKAN 2.11 at city scale (docs/benchmarks.md).
 
-``bash bench/run.sh [options]`` (or ``make bench ARGS="…"``); see cli.py and the README.
+``bash bench/run.sh [options]`` (or ``make bench ARGS="…"``); see cli.py and docs/benchmarks.md.
 """

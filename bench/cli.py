@@ -1,7 +1,7 @@
 """python -m bench: load a city-scale catalog into the project portal and into stock CKAN 2.11,
 measure both under 1 and 8 concurrent clients, print the table and write the JSON.
 
-See the README's "Benchmarks" section; ``python -m bench --help`` lists the options.
+See docs/benchmarks.md; ``python -m bench --help`` lists the options.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Figures of a run: percentiles, the project / stock table, the targets of issue 9, the JSON."""
+"""Figures of a run: percentiles, the project / stock table, the targets (docs/benchmarks.md), the JSON."""
 from __future__ import annotations
 
 import json
@@ -137,7 +137,7 @@ def table(results: list[dict]) -> str:
 
 
 def targets(results: list[dict], clients: int = 8) -> dict:
-    """Issue 9's targets, each with the measured figure and whether it is met."""
+    """The targets (RATIO_TARGET, FACETS_P95_MS, …), each with the measured figure and whether it is met."""
     out: dict = {"ratio_p95_max": RATIO_TARGET, "shared": {}}
     for row in rows(results):
         if row["op"] in SHARED and row["p95_ratio"] is not None:

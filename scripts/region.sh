@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make region: a second local CKAN playing the Guangxi autonomous-region platform for the demo
-# of the cascade (README, 级联): stock CKAN 2.11 with ckanext-harvest (tests/cascade/region.ini's
+# of the cascade (docs/cascade.md): stock CKAN 2.11 with ckanext-harvest (tests/cascade/region.ini's
 # plugins), its own database `ckan_region`, Solr core `ckan_region` (CKAN's stock schema) and
 # Redis db 4, on http://127.0.0.1:$REGION_PORT (5001). Loads the regional demo entries and the
 # negative list once (scripts/region_demo.py), prints the sysadmin token and the list's URL.

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# make test: install what is missing, start the services this run needs (leaving any that
-# were already running as they were), prepare the test database and Solr core, and run the
-# whole pytest suite with CKAN's pytest plugin. Extra arguments go to pytest.
+# make test: install what is missing, build the documentation (--strict), start the services
+# this run needs (leaving any that were already running as they were), prepare the test
+# database and Solr core, and run the whole pytest suite with CKAN's pytest plugin. Extra
+# arguments go to pytest.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 S="$REPO/scripts"
 bash "$S/install.sh"
+# The documentation first: it takes seconds, and a broken link fails the run (mkdocs --strict).
+bash "$S/docs.sh" --no-install
 
 # Remember what was running, to stop only what this run started.
 started=()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Walkthrough of the cascade (issue 7; README 级联 "Demo with a second local instance"), scripted:
+# Walkthrough of the cascade (Art 9, 23; docs/cascade.md, "Demo with a second local instance"), scripted:
 # the demo portal (http://127.0.0.1:5000, `make serve`) and the regional platform of `make region`
 # (http://127.0.0.1:5001; started here when it is not running).
 #   a) region → city: a liuzhou_region harvest source made through the API as `sysadmin`, a dry

@@ -1,4 +1,4 @@
-"""Time share_request_decide over HTTP on a running portal (issue 5: the measured time of a
+"""Time share_request_decide over HTTP on a running portal (docs/sharing.md: the measured time of a
 decision call).
 
 consumer_admin (人社局) makes N fresh share requests for a conditional entry of 市公安局, then

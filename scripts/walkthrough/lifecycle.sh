@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Walkthrough of the lifecycle rules (issue 6; README 资源生命周期 / Lifecycle) through the API of
+# Walkthrough of the lifecycle rules (Art 12–21, 33; docs/lifecycle.md) through the API of
 # the demo portal (http://127.0.0.1:5000, `make serve`), as the demo users, with the ckanapi CLI:
 #   0. fresh entries published by provider_editor (公安局), so no demo entry others use is
 #      taken offline: A (catalog offlining), B (resource offlining, upkeep), later C (duplicates,

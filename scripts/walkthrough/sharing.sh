@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Walkthrough of the conditional-sharing flow (issue 5, Art 25–26) through ckanapi on the demo
+# Walkthrough of the conditional-sharing flow (Art 25–26; docs/sharing.md) through ckanapi on the demo
 # portal (http://127.0.0.1:5000, `make serve`), as the demo users:
 #   1. consumer_member cannot read a conditional entry of 市公安局 (no URL, /data/ refused);
 #   2. consumer_admin (人社局) asks for it, with consumer_member in the 知悉范围;

@@ -1,4 +1,4 @@
-"""The benchmark's figures: percentiles, the project / stock table, the targets of issue 9."""
+"""The benchmark's figures: percentiles, the project / stock table, the targets of docs/benchmarks.md."""
 from __future__ import annotations
 
 import json

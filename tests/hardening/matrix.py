@@ -1,8 +1,8 @@
 """Reading the authorization matrices (``authz_matrix.csv``, ``route_matrix.csv``).
 
 Each row names an action (or ``METHOD /route``), the data sent (JSON; ``$name`` is an object of
-``conftest.Targets``), and the expected outcome for each role column. See the README's
-hardening section for the vocabulary.
+``conftest.Targets``), and the expected outcome for each role column. See
+docs/security.md ("Authorization matrix") for the vocabulary.
 """
 from __future__ import annotations
 

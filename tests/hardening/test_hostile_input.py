@@ -1,4 +1,4 @@
-"""Hostile input on every action of the extension (issue 10, part 3), property-based.
+"""Hostile input on every action of the extension (docs/security.md, "Hostile input"), property-based.
 
 For each action, a user the authorization matrix allows sends data dicts built by hypothesis
 from the keys the action reads, with wrong types, missing and extra keys, huge strings and

@@ -1,5 +1,5 @@
 """Markup in every text a page shows is rendered escaped, and uploads with path tricks or
-oversized files are refused or stored safely (issue 10, part 3)."""
+oversized files are refused or stored safely (docs/security.md, "Hostile input")."""
 from __future__ import annotations
 
 import io

@@ -1,4 +1,4 @@
-"""Search cannot be used to escape access (issue 10, part 2).
+"""Search cannot be used to escape access (docs/security.md, "Search").
 
 A private entry, an offline entry (Art 20), a deleted and a draft entry of 市公安局 hold tokens
 no other department may find. Users of other departments send every kind of hostile search

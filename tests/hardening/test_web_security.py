@@ -1,4 +1,4 @@
-"""Web security (issue 10, part 4): CSRF on every form of the extension, no state change on GET,
+"""Web security (docs/security.md, "Web"): CSRF on every form of the extension, no state change on GET,
 session cookies, security headers, sign-in throttling, password rules, and a bandit scan.
 The CSP check in headless Chromium is in test_csp_browser.py."""
 from __future__ import annotations

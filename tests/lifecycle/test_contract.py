@@ -1,4 +1,4 @@
-"""What issue 6 promises across the flows: the API names clients rely on, each with its auth
+"""What the lifecycle flows promise (docs/lifecycle.md, Art 12–21, 33): the API names clients rely on, each with its auth
 function; an audit row for every step; and the steps each role may not take (besides those in
 the flows' own files)."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .conftest import OTHER, PROVIDER, pdf
 
 pytestmark = pytest.mark.usefixtures("world")
 
-# issue 6, "What to build" 8
+# the API names of docs/lifecycle.md
 API = ("catalog_offline_apply", "catalog_offline_review", "catalog_offline_list", "resource_offline_apply",
        "resource_offline_decide", "resource_offline_complete", "public_notice_list", "upkeep_notice_create",
        "upkeep_notice_list", "account_request_create", "account_request_decide", "account_request_list",

@@ -1,4 +1,4 @@
-"""Lifecycle notices reach the 通知 inbox and e-mail (issue 6): the departments a lifecycle step
+"""Lifecycle notices reach the 通知 inbox and e-mail (docs/lifecycle.md, "Lifecycle notices"): the departments a lifecycle step
 notifies (the Operator of an offlining application, the departments named by an upkeep notice,
 the provider of a decision, the Authority of an Art 33.1 flag) find it in ``notification_list``
 beside their share request events, newest first, with a label and a link to the object's page,

@@ -21,7 +21,7 @@ import ckan.plugins.toolkit as tk
 from tests.browser.live_server import REPO, LiveServer
 
 VENV_BIN = Path(sys.executable).parent
-# ports of this test package (issue 10's assignment): PostgreSQL, Redis, Solr
+# ports of this test package (docs/resilience.md): PostgreSQL, Redis, Solr
 PG_PORTS, REDIS_PORTS, SOLR_PORTS = range(55450, 55460), range(6400, 6410), range(8995, 9000)
 
 

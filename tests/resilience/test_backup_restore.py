@@ -1,4 +1,4 @@
-"""The restore drill (issue 10, part 7): a populated portal — entries, an uploaded file, a
+"""The restore drill (Art 29; docs/resilience.md): a populated portal — entries, an uploaded file, a
 DataStore table, share requests in every state, lifecycle items, the audit log — is backed up
 with ``ckan liuzhou backup``, restored with ``ckan liuzhou restore`` into other, empty databases,
 another storage directory and a private Solr core, and checked: counts, every request's state,

@@ -1,4 +1,4 @@
-"""Faults (issue 10, part 6), each against a private service started by the fixtures (never
+"""Faults (docs/resilience.md, "When a service fails"), each against a private service started by the fixtures (never
 the shared stack): Solr stopped mid-run, Redis stopped, the jobs worker killed mid-job,
 PostgreSQL restarted. They run in the default ``make test`` run (marker ``faults``).
 """

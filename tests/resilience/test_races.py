@@ -1,4 +1,4 @@
-"""Races (issue 10, part 5): decisions, deliveries and suspensions racing on one share request,
+"""Races (docs/resilience.md, double submissions): decisions, deliveries and suspensions racing on one share request,
 parallel resource-code assignment and the same form POSTed twice at once, against the real
 database. Each racer runs in its own thread with its own scoped session (its own connection),
 or in a gunicorn worker process for the HTTP cases; all of them reach the contested row

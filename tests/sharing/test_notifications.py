@@ -1,4 +1,4 @@
-"""Notifications of the sharing workflow (issue 5 item 6): every timeline event notifies the
+"""Notifications of the sharing workflow (docs/sharing.md, "Notifications"): every timeline event notifies the
 departments it names, in the app (``notification_list`` / ``notification_mark_read`` and the
 通知 page) and, when SMTP is configured, by e-mail to those departments' admins, sent by the
 jobs worker after the transition has committed, so a mail failure never breaks a transition.

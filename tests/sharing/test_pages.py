@@ -1,4 +1,4 @@
-"""The sharing pages over HTTP (issue 5 item 7), as each role: the request form from the entry
+"""The sharing pages over HTTP (docs/sharing.md, the pages table), as each role: the request form from the entry
 page, my requests, to review, a request's page with the forms of the steps the role may
 take, the Authority's suspensions and overdue items, the Operator's calendar.
 

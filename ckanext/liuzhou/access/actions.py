@@ -62,7 +62,7 @@ def _names_location(query: Any) -> bool:
 @tk.chained_action
 @tk.side_effect_free
 def resource_search(original, context, data_dict):
-    security_validators.require_search_terms(data_dict)  # issue 10: no 500 on a number or a list
+    security_validators.require_search_terms(data_dict)  # docs/security.md: no 500 on a number or a list
     reader = context_reader(context)
     fields = data_dict.get("fields") or {}
     if not reader.sysadmin and not context.get("ignore_auth") and (

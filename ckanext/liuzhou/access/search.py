@@ -104,7 +104,7 @@ def run(original, context: dict, data_dict: dict) -> dict:
         # regional entries stay down, for in-process calls too (before_dataset_search covers
         # the web request's user)
         cascade_upward.exclude_regional(data_dict)
-    security_search.check_params(data_dict, reader.sysadmin)  # issue 10: query parsers, sort
+    security_search.check_params(data_dict, reader.sysadmin)  # docs/security.md: query parsers, sort
 
     facet_fields = data_dict.get("facet.field")
     want_access_facet = False
@@ -130,7 +130,7 @@ def run(original, context: dict, data_dict: dict) -> dict:
             counting = copy.deepcopy(params)
 
     result = search_hooks.search(original, context, data_dict, reader, counted)
-    security_search.strip_stored_copies(result.get("results") or [])  # issue 10: use_default_schema
+    security_search.strip_stored_copies(result.get("results") or [])  # docs/security.md: use_default_schema
     redact.redact_packages(result.get("results") or [], reader)
     if counting is not None:
         _add_access_facet(context, counting, result, reader)

@@ -8,7 +8,7 @@ provisionally (暂定) on the statutory holidays of :mod:`.statutory` (weekends 
 holidays off, no 调休); the Operator's overrides of such a year take effect when the year is
 confirmed, and every open deadline is counted again then (:mod:`.recount`).
 
-Counting rule (documented in the README): the day of submission is day 0, whatever its time
+Counting rule (docs/calendar.md): the day of submission is day 0, whatever its time
 and whether or not it is a working day; the deadline of "N working days" is the end
 (23:59:59.999999, Asia/Shanghai) of the N-th working day after day 0. Submitted on Friday,
 3 WD ends on Wednesday (Mon 1, Tue 2, Wed 3) unless a holiday intervenes.

@@ -14,7 +14,7 @@ from . import tree, validators, vocab
 def package_create(up_func, context, data_dict):
     """Art 13: information_items may come as JSON text (design.md). Art 17: the response
     carries ``duplicate_warnings`` (lifecycle/hooks.py)."""
-    security_validators.require_text(data_dict, "id", "owner_org")  # issue 10: no 500 on a number
+    security_validators.require_text(data_dict, "id", "owner_org")  # docs/security.md, hostile input: no 500 on a number
     result = up_func(context, validators.information_items_from_text(data_dict))
     return lifecycle_hooks.after_create(context, result)
 
@@ -23,7 +23,7 @@ def package_create(up_func, context, data_dict):
 def package_update(up_func, context, data_dict):
     """Art 13: information_items may come as JSON text (design.md). Art 14, 17, 33.1: the
     lifecycle checks of lifecycle/hooks.py; the response carries ``duplicate_warnings``."""
-    security_validators.require_text(data_dict, "id", "owner_org")  # issue 10: no 500 on a number
+    security_validators.require_text(data_dict, "id", "owner_org")  # docs/security.md, hostile input: no 500 on a number
     data_dict = validators.information_items_from_text(data_dict)
     before = lifecycle_hooks.before_update(context, data_dict)
     return lifecycle_hooks.after_update(context, before, up_func(context, data_dict))

@@ -25,7 +25,7 @@ the planner believes. Inlined, they sat inside nested loops over the departments
 whose ``"group"`` table has never been analysed (autovacuum analyses a table after 50 changed
 rows; a site has fewer departments than that) the planner expects one department, and the
 catalog aggregate was computed again for each of them — 17 s instead of 2.7 s for the ranking
-on the benchmark's 13,000 entries and 36 departments (README, Evaluation).
+on the benchmark's 13,000 entries and 36 departments (docs/evaluation.md).
 """
 from __future__ import annotations
 

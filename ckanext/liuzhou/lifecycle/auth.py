@@ -36,7 +36,7 @@ def _user(context) -> Optional[model.User]:
 def _row(context, data_dict, cls, key: str = "id"):
     """The row named by ``data_dict[key]`` (NotFound if none), cached in the context."""
     ref = tk.get_or_bust(data_dict or {}, key)
-    if not isinstance(ref, str):  # issue 10: a number or a list is no id (was a server error)
+    if not isinstance(ref, str):  # docs/security.md: a number or a list is no id (was a server error)
         raise tk.ObjectNotFound(_("Not found"))
     cache = f"liuzhou_{cls.__tablename__}"
     cached = context.get(cache)

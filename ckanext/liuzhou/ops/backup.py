@@ -1,4 +1,4 @@
-"""Backup and restore of a portal (issue 10, part 7).
+"""Backup and restore of a portal (Art 29; docs/resilience.md).
 
 A backup is a directory:
 

@@ -1,4 +1,4 @@
-"""``ckan liuzhou backup | restore | reindex | mail-retry`` (issue 10, parts 6–7)."""
+"""``ckan liuzhou backup | restore | reindex | mail-retry`` (Art 29; docs/resilience.md)."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""E-mail notices sent once, and never lost (issue 10, part 6).
+"""E-mail notices sent once, and never lost (docs/resilience.md, "When a service fails").
 
 The mail job (``sharing/mail.py``) queues through Redis, which keeps no data across a restart
 here, and its worker can die in the middle of a job. So each mail sent is written down in

@@ -1,5 +1,5 @@
 """``ckan liuzhou reindex``: bring the search index level with the database after Solr was
-down (issue 10, part 6), without a full rebuild.
+down (docs/resilience.md), without a full rebuild.
 
 Compares every dataset the database holds (not deleted) with the index by id and
 ``metadata_modified``: missing or older documents are indexed again, documents of datasets

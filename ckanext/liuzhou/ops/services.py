@@ -1,4 +1,4 @@
-"""When a service is down (issue 10, part 6).
+"""When a service is down (docs/resilience.md, "When a service fails").
 
 * PostgreSQL unreachable or restarted: any request that needs it gets a 503 — a short page in
   the site's language, or CKAN's JSON error for the API — with ``Retry-After``, never a

@@ -1,4 +1,4 @@
-"""A soak run against a running portal (issue 10, part 8); not part of the test suite.
+"""A soak run against a running portal (docs/resilience.md, "Soak run"); not part of the test suite.
 
     python -m ckanext.liuzhou.ops.soak -c .stack/ckan.ini --clients 8 --minutes 10
 

@@ -1,2 +1,2 @@
 """Web security of the portal: security headers and CSP, sign-in throttling, password rules,
-and the search parameters no user may send to Solr (see the README's hardening section)."""
+and the search parameters no user may send to Solr (see docs/security.md)."""

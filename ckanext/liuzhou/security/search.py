@@ -1,4 +1,4 @@
-"""Search parameters no caller may send to Solr (issue 10, part 2), on top of CKAN 2.11's own
+"""Search parameters no caller may send to Solr (docs/security.md, "Search"), on top of CKAN 2.11's own
 refusal of local params (``{!…}``) and magic fields (``_query_``, ``_val_``) and of the access
 layer's ``fl`` / ``facet.field`` checks (access/search.py):
 

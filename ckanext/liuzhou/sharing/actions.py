@@ -3,7 +3,7 @@
 Each action: ``check_access`` → validate against :mod:`.schema` → work in the context's
 session (state changes through :mod:`.workflow`, which writes the timeline event and the
 audit row in the same transaction) → commit unless ``defer_commit`` → the request as a dict.
-Names are the API contract of issue 5; illegal transitions raise ValidationError (HTTP 409).
+Names are the API contract (docs/sharing.md, the API reference); illegal transitions raise ValidationError (HTTP 409).
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""E-mail notices of the sharing workflow (issue 5 item 6; Art 26 deadlines, Art 31 suspensions)
-and of the lifecycle workflows (issue 6: Art 14 upkeep notices, Art 20–21 offlining, Art 12
+"""E-mail notices of the sharing workflow (Art 26 deadlines, Art 31 suspensions; docs/sharing.md)
+and of the lifecycle workflows (docs/lifecycle.md: Art 14 upkeep notices, Art 20–21 offlining, Art 12
 accounts, Art 33.1 flags).
 
 When a transaction that recorded timeline events (share request or lifecycle events) commits,

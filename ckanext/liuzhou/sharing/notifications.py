@@ -1,5 +1,5 @@
-"""In-app notifications of the sharing workflow (Art 26, 31; issue 5 item 6) and of the
-lifecycle workflows (Art 12, 14, 20, 21, 33; issue 6).
+"""In-app notifications of the sharing workflow (Art 26, 31; docs/sharing.md) and of the
+lifecycle workflows (Art 12, 14, 20, 21, 33; docs/lifecycle.md).
 
 Every timeline event, of a share request or of a lifecycle object, names the departments it
 notifies (``notify``, set by the step that records it: :func:`.workflow.record_event`,

@@ -11,7 +11,7 @@ from . import states
 v = tk.get_validator
 not_empty, ignore_missing, unicode_safe = v("not_empty"), v("ignore_missing"), v("unicode_safe")
 isodate, one_of = v("isodate"), v("one_of")
-from ..security.validators import boolean_validator  # noqa: E402 — refuses lists, dicts (issue 10)
+from ..security.validators import boolean_validator  # noqa: E402 — refuses lists, dicts (docs/security.md)
 natural_number_validator = v("natural_number_validator")
 default = v("default")
 

@@ -1,4 +1,4 @@
-"""Pages of the sharing workflow (Art 25–26, 31; issue 5 item 7): the request form from a
+"""Pages of the sharing workflow (Art 25–26, 31; docs/sharing.md): the request form from a
 catalog entry, "my requests", "to review", a request's page with its timeline and the forms
 of the steps the user may take, the Authority's views of suspensions and overdue items, the
 user's notifications and the Operator's working-day calendar.

@@ -15,7 +15,7 @@ from .model import ShareRequest, ShareRequestEvent
 
 def load(request_id: str, lock: bool = False) -> ShareRequest:
     """The request, optionally locked FOR UPDATE (so racing transitions serialize on it)."""
-    if not isinstance(request_id, str):  # issue 10: a number or a list is no id (was a server error)
+    if not isinstance(request_id, str):  # docs/security.md: a number or a list is no id (was a server error)
         raise tk.ObjectNotFound(tk._("Share request not found"))
     query = model.Session.query(ShareRequest).filter(ShareRequest.id == request_id)
     if lock:

@@ -3,7 +3,7 @@
 Each action: ``check_access`` → validate against :mod:`..schema` → work in the context's
 session (every step writes its timeline event and audit row through :mod:`..events` in the
 same transaction) → commit unless ``defer_commit`` → the object as a dict. The names are the
-API contract of issue 6; illegal transitions raise ValidationError (HTTP 409).
+API contract (docs/lifecycle.md, the API reference); illegal transitions raise ValidationError (HTTP 409).
 
 | module | rule | actions |
 |---|---|---|
