@@ -6,6 +6,8 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from . import authz
+
 
 def validate_or_raise(data_dict: dict | None, schema: dict, context: dict) -> dict[str, Any]:
     """The data converted by ``schema``, or a ValidationError with every field's message."""
@@ -17,9 +19,7 @@ def validate_or_raise(data_dict: dict | None, schema: dict, context: dict) -> di
 
 def acting_user(context: dict) -> model.User:
     """The signed-in user an action runs for; NotAuthorized for anonymous callers."""
-    from .sharing import roles  # roles imports the catalog, which imports this module
-
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     if user is None:
         raise tk.NotAuthorized(tk._("Sign in first"))
     return user

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 
 from ..lifecycle import auth as _lifecycle_auth
 from ..lifecycle import visibility
-from ..sharing import roles
+from .. import authz
 from . import columns
 from .policy import Decision, context_reader
 
@@ -44,7 +44,7 @@ def anonymous_allowed() -> bool:
 
 def _signed_in(context) -> bool:
     user = context.get("auth_user_obj")
-    return bool(getattr(user, "id", None)) or roles.user_obj(context.get("user")) is not None
+    return bool(getattr(user, "id", None)) or authz.user_obj(context.get("user")) is not None
 
 
 def _refuse_anonymous(name: str) -> Callable:

@@ -9,7 +9,7 @@ import datetime as dt
 import ckan.model as model
 
 from .. import config as lz_config
-from ..sharing import roles
+from .. import authz
 from . import store
 
 
@@ -23,7 +23,7 @@ def recount_open_deadlines(year: int, actor: model.User, confirmed: bool,
 
     calendar = store.load()
     now = store.utcnow()
-    org = roles.org_id(lz_config.operator_org())
+    org = authz.org_id(lz_config.operator_org())
     how = {"confirmed": confirmed, "reason": reason, "only_changed": reason == "override"}
     return {"share_requests": sharing_recount.recount(year, calendar, actor, org, now=now, **how),
             "lifecycle": lifecycle_recount.recount(year, calendar, actor, org, now=now, **how)}

@@ -12,8 +12,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
 
-from ..sharing import roles
-from . import links, tree, vocab
+from .. import authz
+from .. import tree
+from . import links, vocab
 
 _ = tk._
 
@@ -191,13 +192,13 @@ def liuzhou_org_title(name: Optional[str]) -> str:
     query per department and transaction however often a page asks."""
     if not name:
         return ""
-    return roles.org_title(name) or name
+    return authz.org_title(name) or name
 
 
 def liuzhou_org_titles(refs: list[Optional[str]]) -> list[str]:
     """:func:`liuzhou_org_title` of each reference, read in one query (e.g. the footer's
     Authority and Operator)."""
-    roles.preload_groups([r for r in refs if r])
+    authz.preload_groups([r for r in refs if r])
     return [liuzhou_org_title(r) for r in refs]
 
 

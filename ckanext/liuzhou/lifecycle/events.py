@@ -9,7 +9,7 @@ import ckan.model as model
 
 from .. import audit
 from ..calendar import store as cal
-from ..sharing import roles
+from .. import authz
 from ..sharing.workflow import _jsonable
 from .model import LifecycleEvent
 
@@ -30,10 +30,10 @@ def record(object_type: str, obj: Any, event: str, actor: Optional[model.User], 
                         notify=notify)
     model.Session.add(ev)
     model.Session.flush()
-    audit.record(f"{object_type}.{event}", actor, actor_org=roles.org_name(actor_org_id),
+    audit.record(f"{object_type}.{event}", actor, actor_org=authz.org_name(actor_org_id),
                  package=package_id, resource_id=resource_id, share_request_id=share_request_id,
                  object_type=object_type, object_id=obj.id,
-                 provider_org=roles.org_name(provider_org_id) if provider_org_id else None,
+                 provider_org=authz.org_name(provider_org_id) if provider_org_id else None,
                  detail={"from_state": from_state, "to_state": to_state, "event_id": ev.id,
                          "deadline": _jsonable(deadline), "notify": notify, **detail})
     return ev

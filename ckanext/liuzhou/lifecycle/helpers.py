@@ -9,9 +9,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
-from ..sharing import roles
+from .. import authz
 from ..sharing.dictize import Names, _local
-from . import dictize, notices, states, visibility, who
+from . import dictize, notices, states, visibility
 from .model import (CatalogOffline, DuplicateWarning, OfflineEntry, ResourceOffline, UpkeepNotice,
                     UpkeepTarget)
 
@@ -100,8 +100,8 @@ def liuzhou_lifecycle_entry(package_id: str) -> dict[str, Any]:
             .order_by(ResourceOffline.notice_ends).all())
     names = dictize.resource_offline_names(apps)
     out["notices"] = [dictize.resource_offline(a, names, {}, now) for a in apps]
-    provider = user is not None and roles.is_member(pkg.owner_org, user)
-    if provider or (user is not None and who.oversees(user)):
+    provider = user is not None and authz.is_member(pkg.owner_org, user)
+    if provider or (user is not None and authz.oversees(user)):
         targets = (model.Session.query(UpkeepTarget, UpkeepNotice)
                    .join(UpkeepNotice, UpkeepNotice.id == UpkeepTarget.notice_id)
                    .filter(UpkeepTarget.state == states.TARGET_OPEN,
@@ -120,14 +120,14 @@ def liuzhou_lifecycle_entry(package_id: str) -> dict[str, Any]:
         wnames = Names(org_ids=[w.other_org_id for w in warnings])
         pkgs = dictize.packages([w.other_package_id for w in warnings])
         out["duplicates"] = [dictize.duplicate_warning(w, wnames, pkgs) for w in warnings]
-    admin = user is not None and who.provider_admin(user, pkg.owner_org)
+    admin = user is not None and authz.provider_admin(user, pkg.owner_org)
     open_app = (model.Session.query(CatalogOffline.id)
                 .filter(CatalogOffline.package_id == pkg.id,
                         CatalogOffline.state.in_(list(states.CATALOG_OPEN))).scalar())
     out["open_catalog_offline"] = open_app
     out["can_apply_catalog_offline"] = admin and off is None and open_app is None and pkg.state == "active"
     out["can_apply_resource_offline"] = admin and off is None and pkg.state == "active"
-    out["is_authority"] = user is not None and roles.is_authority(user)
+    out["is_authority"] = user is not None and authz.is_authority(user)
     return out
 
 
@@ -139,19 +139,19 @@ def liuzhou_lifecycle_menu() -> list[dict]:
               "count": model.Session.query(ResourceOffline.id).filter(notices.on_notice(now)).count()}]
     if user is None:
         return items
-    operator, authority = roles.is_operator(user), roles.is_authority(user)
-    member_of = set(roles.memberships(user))
-    admin_of = who.orgs_with(user, "admin")
+    operator, authority = authz.is_operator(user), authz.is_authority(user)
+    member_of = set(authz.memberships(user))
+    admin_of = authz.orgs_with(user, "admin")
     co = model.Session.query(CatalogOffline.id).filter(CatalogOffline.state.in_(list(states.CATALOG_OPEN)))
     if not (operator or authority):
         co = co.filter(CatalogOffline.provider_org_id.in_(list(member_of) or [""]))
     items.append({"endpoint": "liuzhou_lifecycle.catalog_offline_index", "label": _("Catalog offlining"),
                   "count": co.count()})
     ro = model.Session.query(ResourceOffline.id)
-    if who.authority_admin(user) or roles.county_jurisdiction(user):
+    if authz.authority_admin(user) or authz.county_jurisdiction(user):
         ro = ro.filter(ResourceOffline.state == states.SUBMITTED)
-        if not who.authority_admin(user):
-            ro = ro.filter(ResourceOffline.provider_org_id.in_(list(roles.county_jurisdiction(user))))
+        if not authz.authority_admin(user):
+            ro = ro.filter(ResourceOffline.provider_org_id.in_(list(authz.county_jurisdiction(user))))
     else:
         ro = ro.filter(ResourceOffline.state.in_(list(states.RESOURCE_OPEN)),
                        ResourceOffline.provider_org_id.in_(list(member_of) or [""]))
@@ -174,11 +174,11 @@ def liuzhou_lifecycle_menu() -> list[dict]:
         dw = dw.filter(DuplicateWarning.provider_org_id.in_(list(member_of) or [""]))
     items.append({"endpoint": "liuzhou_lifecycle.duplicate_index", "label": _("One data, one source"),
                   "count": dw.count()})
-    if who.tracks_violations(user):
+    if authz.tracks_violations(user):
         from .model import Violation
         vq = model.Session.query(Violation.id).filter(Violation.state == "open")
         if not authority:
-            vq = vq.filter(Violation.provider_org_id.in_(list(roles.county_jurisdiction(user))))
+            vq = vq.filter(Violation.provider_org_id.in_(list(authz.county_jurisdiction(user))))
         items.append({"endpoint": "liuzhou_lifecycle.violation_index", "label": _("Unauthorised stops"),
                       "count": vq.count()})
     return items
@@ -187,7 +187,7 @@ def liuzhou_lifecycle_menu() -> list[dict]:
 def liuzhou_lifecycle_admin_entries(org_capacity: str = "admin") -> list[dict]:
     """Active catalog entries of the departments the user administers (forms' entry choice)."""
     user = _user()
-    orgs = who.orgs_with(user, *(("admin",) if org_capacity == "admin" else ("admin", "editor")))
+    orgs = authz.orgs_with(user, *(("admin",) if org_capacity == "admin" else ("admin", "editor")))
     if not orgs:
         return []
     offline = model.Session.query(OfflineEntry.package_id)
@@ -201,7 +201,7 @@ def liuzhou_lifecycle_admin_entries(org_capacity: str = "admin") -> list[dict]:
 def liuzhou_lifecycle_user_orgs(*capacities: str) -> list[dict]:
     """The current user's departments with one of ``capacities`` (all when none given)."""
     user = _user()
-    ids = who.orgs_with(user, *capacities)
+    ids = authz.orgs_with(user, *capacities)
     if not ids:
         return []
     rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.title)

@@ -16,7 +16,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import config as lz_config
-from ..sharing import roles
+from .. import authz
 from ..sharing.dictize import Names
 from . import dictize, helpers
 from .model import (AccountRequest, CatalogOffline, InformationSystem, LifecycleEvent, ResourceOffline,
@@ -106,8 +106,8 @@ def notices(evs: list[LifecycleEvent], user: model.User, gettext: Callable[[str]
     pkgs = dictize.packages(getattr(o, "package_id", None) for o in objects.values())
     names = Names([e.actor_id for e in evs], [e.actor_org_id for e in evs]
                   + [_provider(k, o) for (k, _i), o in objects.items()])
-    mine = set(roles.memberships(user))
-    authority, operator = roles.org_id(lz_config.authority_org()), roles.org_id(lz_config.operator_org())
+    mine = set(authz.memberships(user))
+    authority, operator = authz.org_id(lz_config.authority_org()), authz.org_id(lz_config.operator_org())
     oversees = bool(mine & {authority, operator}) or bool(user.sysadmin)
     out = {}
     for ev in evs:

@@ -75,14 +75,15 @@ def reminder_due(deadline: dt.datetime, now: dt.datetime, calendar=None) -> bool
 
 def _share_requests() -> Iterator[Due]:
     """Share decisions (Art 26.2) and quality fixes (Art 26.5)."""
-    from ..sharing import roles, states, workflow
+    from .. import authz
+    from ..sharing import states, workflow
     from ..sharing.model import ShareRequest
 
     rows = (model.Session.query(ShareRequest)
             .filter(ShareRequest.state.in_(list(states.DEADLINE_WORKDAYS)), ShareRequest.deadline.isnot(None))
             .order_by(ShareRequest.deadline).all())
     for req in rows:
-        notify = [roles.org_name(req.provider_org_id)]
+        notify = [authz.org_name(req.provider_org_id)]
         if req.state == states.QUALITY_ISSUE:
             notify.append(lz_config.operator_org())
 
@@ -136,13 +137,13 @@ def _upkeep() -> Iterator[Due]:
     not done yet are reminded and told."""
     from ..lifecycle import states
     from ..lifecycle.model import UpkeepNotice, UpkeepTarget
-    from ..sharing import roles
+    from .. import authz
 
     rows = (model.Session.query(UpkeepNotice)
             .filter(sa.exists().where(UpkeepTarget.notice_id == UpkeepNotice.id,
                                       UpkeepTarget.state == states.TARGET_OPEN)).all())
     for notice in rows:
-        notify = sorted({roles.org_name(t.org_id) for t in notice.targets if t.state == states.TARGET_OPEN} - {None})
+        notify = sorted({authz.org_name(t.org_id) for t in notice.targets if t.state == states.TARGET_OPEN} - {None})
         if notify:
             yield Due("upkeep_notice", notice.id, notice.deadline, notify,
                       _lifecycle_record("upkeep_notice", notice, notify))

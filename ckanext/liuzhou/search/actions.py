@@ -7,7 +7,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import audit
-from ..sharing import roles
+from .. import authz
 from ..validation import commit_unless_deferred
 from . import hooks, vocabulary
 from .model import DEPARTMENT_ALIASES, SYNONYMS, SearchVocabulary
@@ -39,7 +39,7 @@ def search_suggest(context, data_dict) -> list[dict[str, Any]]:
     from ..access.policy import context_reader
     from ..cascade import upward
 
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     q = data_dict.get("q")
     if user is None or not isinstance(q, str) or not q.strip() or upward.is_region_account(user):
         return []
@@ -107,7 +107,7 @@ def search_synonyms_show(context, data_dict) -> dict[str, Any]:
         short_names, overridden}], modified_by, modified_at}``
     """
     tk.check_access("search_synonyms_show", context, data_dict)
-    from ..catalog import tree
+    from .. import tree
 
     vocab = vocabulary.current()
     docs = [d for d in (_document(SYNONYMS), _document(DEPARTMENT_ALIASES)) if d is not None]
@@ -169,7 +169,7 @@ def _parse_synonyms(value: Any) -> tuple[list[list[str]], list[str]]:
 
 
 def _parse_aliases(value: Any) -> tuple[dict[str, list[str]], list[str]]:
-    from ..catalog import tree
+    from .. import tree
 
     errors: list[str] = []
     if isinstance(value, str):
@@ -230,7 +230,7 @@ def search_synonyms_update(context, data_dict) -> dict[str, Any]:
         errors.setdefault("synonyms", []).append(_("Nothing to change: give synonyms, department_aliases or reset"))
     if errors:
         raise tk.ValidationError(errors)
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     for name in reset:
         row = _document(name)
         if row is not None:

@@ -16,7 +16,8 @@ from typing import Optional
 import ckan.model as model
 
 from ..calendar import store as cal
-from . import queries, roles
+from .. import authz
+from . import queries
 from .model import Delivery, ShareRequest, ShareScope
 
 
@@ -37,7 +38,7 @@ class EntryGrant:
 
 def active_grants(user) -> dict[str, str]:
     """package id → id of the request that lets the user read it today (one query)."""
-    u = roles.user_obj(user)
+    u = authz.user_obj(user)
     if u is None:
         return {}
     rows = (model.Session.query(ShareRequest.package_id, ShareRequest.id)
@@ -53,7 +54,7 @@ def delivered(user) -> dict[str, EntryGrant]:
     the resources their deliveries named and the approved information items (Art 25, 26.4).
     A request delivered without resources (its entry had none when it was asked for and the
     Operator named none) opens no resource."""
-    u = roles.user_obj(user)
+    u = authz.user_obj(user)
     if u is None:
         return {}
     rows = (model.Session.query(ShareRequest.package_id, ShareRequest.id, ShareRequest.information_items,

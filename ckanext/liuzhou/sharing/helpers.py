@@ -14,7 +14,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
-from . import roles, states
+from .. import authz
+from . import states
 
 _ = tk._
 
@@ -198,9 +199,9 @@ def liuzhou_request_button(pkg: dict) -> Optional[str]:
     sharing_type = pkg.get("sharing_type")
     if sharing_type == "unconditional":
         return "direct"
-    if roles.is_member(pkg.get("owner_org"), user.name):
+    if authz.is_member(pkg.get("owner_org"), user.name):
         return None
-    if sharing_type == "not_shared" and roles.is_authority(user.name):
+    if sharing_type == "not_shared" and authz.is_authority(user.name):
         return None
     if sharing_type not in ("conditional", "not_shared"):
         return None

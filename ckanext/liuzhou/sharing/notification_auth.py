@@ -6,11 +6,11 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import roles
+from .. import authz
 
 
 def _signed_in(context) -> dict:
-    if roles.context_user(context) is None:
+    if authz.context_user(context) is None:
         return {"success": False, "msg": tk._("Sign in first")}
     return {"success": True}
 

@@ -23,7 +23,8 @@ from ..calendar import store as cal
 from ..validation import validate_or_raise as _validate
 from ..lifecycle import inbox as lifecycle_inbox
 from ..lifecycle.model import LifecycleEvent
-from . import dictize, roles
+from .. import authz
+from . import dictize
 from . import helpers as labels
 from . import mail  # noqa: F401  (installs the after-commit hook that queues the e-mails)
 from .model import ShareRequest, ShareRequestEvent
@@ -49,7 +50,7 @@ def _schema() -> dict:
 
 
 def _user(context) -> model.User:
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     if user is None:
         raise tk.NotAuthorized(_("Sign in first"))
     return user
@@ -67,7 +68,7 @@ def seen_at(user: model.User) -> Optional[dt.datetime]:
 def department_names(user: model.User) -> list[str]:
     """Names of the active departments the user is a member of (in any capacity), from the
     memberships the request has already read (no query of its own)."""
-    return sorted(roles.membership_names(user))
+    return sorted(authz.membership_names(user))
 
 
 def _notifying(column, names: list[str]):

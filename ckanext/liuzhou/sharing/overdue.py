@@ -10,7 +10,8 @@ import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
 from .. import config as lz_config
-from . import dictize, queries, roles, states, workflow
+from .. import authz
+from . import dictize, queries, states, workflow
 from .model import ShareRequest, ShareRequestEvent
 
 EXPIRY_NOTICE_KEY = "ckanext.liuzhou.sharing.expiry_notice_workdays"
@@ -92,7 +93,7 @@ def run_deadlines(context: dict) -> list[str]:
             continue
         workflow.load(req.id, lock=True)
         req.expiry_notice_at = now
-        _notice(req, "expiry_notice", actor, [roles.org_name(req.consumer_org_id)],
+        _notice(req, "expiry_notice", actor, [authz.org_name(req.consumer_org_id)],
                 {"valid_until": req.valid_until, "workdays_left": left})
         model.repo.commit()
         report.append(f"expiry notice {req.id} (valid until {req.valid_until}, {left} WD left)")
@@ -108,7 +109,7 @@ def run_deadlines(context: dict) -> list[str]:
         if sent or req.deadline is None or req.deadline >= now:
             model.Session.rollback()
             continue
-        responsible = [roles.org_name(req.provider_org_id)]
+        responsible = [authz.org_name(req.provider_org_id)]
         if req.state == states.QUALITY_ISSUE:
             responsible.append(lz_config.operator_org())
         _notice(req, "overdue_notice", actor, responsible, {"state": req.state})

@@ -9,7 +9,8 @@ import ckan.plugins.toolkit as tk
 
 from .. import audit
 from ..calendar import store as cal
-from . import roles, states
+from .. import authz
+from . import states
 from .model import ShareRequest, ShareRequestEvent
 
 
@@ -44,10 +45,10 @@ def record_event(req: ShareRequest, event: str, actor: model.User, role: str, *,
                            detail=_jsonable(detail), notify=notify or [])
     model.Session.add(ev)
     model.Session.flush()
-    audit.record(f"share_request.{event}", actor, actor_org=roles.org_name(actor_org_id),
+    audit.record(f"share_request.{event}", actor, actor_org=authz.org_name(actor_org_id),
                  package=req.package_id, share_request_id=req.id, object_type="share_request",
                  object_id=req.id, purpose=req.purpose if event == "create" else None,
-                 provider_org=roles.org_name(req.provider_org_id),
+                 provider_org=authz.org_name(req.provider_org_id),
                  detail={"from_state": from_state, "to_state": to_state, "event_id": ev.id,
                          "deadline": req.deadline, **detail})
     return ev
