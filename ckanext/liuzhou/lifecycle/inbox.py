@@ -3,9 +3,10 @@
 Each lifecycle event names the departments it notifies (``notify``, set by the step that
 records it, :func:`.events.record`): the Operator of an offlining application, the provider
 of a decision, the departments named by an upkeep notice, the Authority of an Art 33.1 flag …
-The sharing package's ``notification_list`` lists them beside the share request events; this
-module turns a page of them into notices (a label, the object's title, a link) with a few
-batched queries, and words their e-mails. Consumers hear of a resource's public notice on
+This is the lifecycle workflows' source of notices (:mod:`..notify.sources`), registered when
+the module is imported: ``notification_list`` lists them beside the share request events. It
+turns a page of them into notices (a label, the object's title, a link) with a few batched
+queries, and words their e-mails. Consumers hear of a resource's public notice on
 their share requests' timelines (:func:`.notices.tell_consumers`), which reach the inbox too.
 """
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any, Callable, Iterable, Optional
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from .. import authz, notify
 from .. import config as lz_config
-from .. import authz
 from ..sharing.dictize import Names
 from . import dictize, helpers
 from .model import (AccountRequest, CatalogOffline, InformationSystem, LifecycleEvent, ResourceOffline,
@@ -158,3 +159,6 @@ def compose(ev: LifecycleEvent, department: str, gettext: Callable[[str], str]) 
               _("This message was sent automatically by the platform; do not reply to it.")]
     subject = _("[{site}] {event}: {entry}").format(site=site, event=what, entry=title)
     return subject, "\n".join(lines)
+
+
+notify.register(notify.Source("lifecycle", LifecycleEvent, notices, compose, mailed=lambda ev: bool(ev.notify)))

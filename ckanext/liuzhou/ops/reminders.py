@@ -18,8 +18,8 @@ remind. The overdue notices of share requests are the ``deadlines`` task's
 A reminder goes when the deadline is at most one working day away (the working day before it,
 or on the last day when the clock started late) and not yet passed; an overdue notice once the
 deadline has passed. Each is a timeline event naming the departments it notifies, so it shows
-in their 通知 inbox and is e-mailed to their admins (``sharing/mail.py``, once per recipient:
-``ops/mail_ledger.py``). Each is sent once: a ``liuzhou_deadline_notice`` row (object, kind,
+in their 通知 inbox and is e-mailed to their admins (``notify/mail.py``, once per recipient:
+``notify/ledger.py``). Each is sent once: a ``liuzhou_deadline_notice`` row (object, kind,
 deadline) is inserted in the same transaction as the event, and a second inserter — another
 node, a rerun — finds the row and sends nothing. A new deadline (a request back in a state
 with a clock) gets its own reminder.

@@ -1,4 +1,4 @@
-"""Auth of the notification actions (:mod:`.notifications`): each user reads and marks only
+"""Auth of the notification actions (:mod:`.actions`): each user reads and marks only
 their own notifications, so being signed in is enough."""
 from __future__ import annotations
 
