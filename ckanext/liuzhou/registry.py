@@ -39,6 +39,8 @@ from .lifecycle import helpers as lifecycle_helpers
 from .lifecycle import views as lifecycle_views
 from .sharing import inbox as sharing_inbox  # noqa: F401,I001  (registers its source of notices first)
 from .lifecycle import inbox as lifecycle_inbox  # noqa: F401  (registers its source of notices)
+from .sharing import recount as sharing_recount  # noqa: F401,I001  (registers its deadline counter first)
+from .lifecycle import recount as lifecycle_recount  # noqa: F401  (registers its deadline counter)
 from .lifecycle import visibility as lifecycle_visibility
 from .notify import actions as notifications
 from .notify import auth as notification_auth

@@ -93,6 +93,15 @@ def decision_for(context, resource: Optional[model.Resource]) -> Decision:
         resource_offline=resource_offline(resource))
 
 
+def restriction(context, resource_id: Optional[str]) -> Optional[set[str]]:
+    """The readable columns of the resource's table for the context's user, None if all."""
+    resource = model.Resource.get(resource_id) if resource_id else None
+    decision = decision_for(dict(context), resource)
+    if not decision.readable or decision.via != "grant":
+        return None
+    return columns.allowed_columns(resource.package, decision.items)
+
+
 def _data_result(decision: Decision) -> dict:
     if decision.readable:
         return {"success": True}
@@ -144,7 +153,7 @@ def _datastore_guard(name: str) -> Callable:
                 return result
         if name == "datastore_search_sql":
             restricted = {t: allowed for t in set(names)
-                          if (allowed := columns.restriction(context, t)) is not None}
+                          if (allowed := restriction(context, t)) is not None}
             if restricted:
                 try:
                     columns.check_sql(data_dict.get("sql") or "", restricted)

@@ -193,3 +193,11 @@ def reader_for(user: Any) -> Reader:
 
 def context_reader(context: dict) -> Reader:
     return reader_for(authz.context_user(context))
+
+
+def can_read(user, package: model.Package) -> tuple[bool, Optional[str]]:
+    """(may read, id of the request that grants it, if any), by the rule of :class:`Reader`."""
+    decision = build(user).decide_package(package) if package is not None else None
+    if decision is None:
+        return False, None
+    return decision.readable, decision.share_request_id

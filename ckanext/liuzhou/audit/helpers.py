@@ -5,8 +5,7 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ..catalog.helpers import liuzhou_department_choices
-from .. import authz
+from .. import authz, tree
 from . import reads
 
 
@@ -23,7 +22,7 @@ def liuzhou_audit_reads_allowed(department: Optional[str] = None) -> bool:
 def liuzhou_audit_department_choices(limit_to_scope: bool = True) -> list[dict[str, Any]]:
     """Departments for the filters, in tree order: those whose reads the user may see, or all
     (for the reader's department)."""
-    choices = liuzhou_department_choices()
+    choices = tree.choices()
     if not limit_to_scope:
         return choices
     scope = reads.provider_scope(authz.user_obj(tk.current_user.name) if tk.current_user.is_authenticated else None)

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ..calendar.workdays import TZ
+from ..formats import TZ
 from .. import authz
 from .model import AuditLog
 

@@ -71,14 +71,7 @@ def liuzhou_subclass_choices(field=None) -> list[dict]:
 
 def liuzhou_department_choices(field=None) -> list[dict]:
     """Every active department in tree order, indented by depth, for a scheming select."""
-    out: list[dict] = []
-
-    def walk(nodes, depth):
-        for n in nodes:
-            out.append({"value": n["name"], "label": "\u3000" * depth + (n["title"] or n["name"])})
-            walk(n["children"], depth + 1)
-    walk(tree.forest(), 0)
-    return out
+    return tree.choices()
 
 
 def _schema_field(field_name: str, entity: str, object_type: str) -> Optional[dict]:

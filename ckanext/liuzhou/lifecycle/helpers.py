@@ -1,7 +1,7 @@
 """Template helpers of the lifecycle pages: labels, the entry page's banner data, menus."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import sqlalchemy as sa
 
@@ -10,66 +10,21 @@ import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
 from .. import authz
-from ..sharing.dictize import Names, _local
+from ..formats import Names, local_iso
 from . import dictize, notices, states, visibility
+from . import labels
+from .labels import lifecycle_labels
 from .model import (CatalogOffline, DuplicateWarning, OfflineEntry, ResourceOffline, UpkeepNotice,
                     UpkeepTarget)
 
 _ = tk._
 
 
-def lifecycle_labels(_: Callable[[str], str] = tk._) -> dict[str, dict[str, str]]:
-    """Every label table, worded by ``_`` (the request's gettext, or a mail job's)."""
-    return {
-        "catalog_offline": {"submitted": _("Waiting for review"), "coordinating": _("In coordination"),
-                            "offline": _("Offline"), "kept": _("Kept online"), "rejected": _("Rejected")},
-        "resource_offline": {"submitted": _("Waiting for approval"), "notice": _("Public notice"),
-                             "completed": _("Offline"), "rejected": _("Rejected")},
-        "account_request": {"submitted": _("Waiting for the Operator"), "approved": _("Done"),
-                            "rejected": _("Rejected")},
-        "account_kind": {"create": _("New account"), "modify": _("Change account"), "cancel": _("Cancel account")},
-        "role": {"member": _("Member"), "editor": _("Editor"), "admin": _("Admin")},
-        "cause": {"law_change": _("A law or regulation was revised"),
-                  "duty_change": _("A department's duties changed")},
-        "target": {"open": _("To update"), "done": _("Updated")},
-        "stage": {"approval": _("Project approval (立项)"), "construction": _("Construction (建设)"),
-                  "acceptance": _("Acceptance (验收)")},
-        "system_issue": {"no_entries": _("No catalog entry registered"),
-                         "accepted_without_published": _("Accepted, but none of its entries is published")},
-        "violation_kind": {"resource_offline_unapproved": _("Resource set offline without approval"),
-                           "resource_deleted_unapproved": _("Resource removed without approval"),
-                           "consumer_suspended": _("Service to a consumer suspended"),
-                           "consumer_terminated": _("Service to a consumer terminated")},
-        "violation": {"open": _("Not reviewed"), "confirmed": _("Confirmed"), "dismissed": _("Dismissed")},
-        "duplicate": {"open": _("Outstanding"), "cleared": _("Cleared")},
-        "article": {"33.1": _("Art 33 (1)")},
-        "share_state": {"submitted": _("Submitted"), "approved": _("Approved"), "coordinating": _("In coordination"),
-                        "delivered": _("Delivered"), "quality_issue": _("Quality issue"), "fixed": _("Fixed"),
-                        "suspended": _("Suspended"), "rejected": _("Rejected"), "terminated": _("Terminated"),
-                        "withdrawn": _("Withdrawn"), "expired": _("Expired")},
-        "event": {"apply": _("Applied"), "approve": _("Approved"), "reject": _("Rejected"),
-                  "coordination_close": _("Coordination recorded"), "file": _("Filed"),
-                  "complete": _("Offlining completed"), "issue": _("Notice issued"),
-                  "respond": _("Update reported"), "entry_updated": _("Entry updated"),
-                  "submit": _("Submitted"), "register": _("Registered"), "update": _("Changed"),
-                  "stage_change": _("Stage changed"), "flag": _("Flagged"), "confirm": _("Confirmed"),
-                  "dismiss": _("Dismissed"), "deadline_recount": _("Deadline counted again"),
-                  "calendar_year_unknown": _("Holiday arrangement of a coming year not entered"),
-                  # the scheduler's notices (ops/reminders.py)
-                  "deadline_reminder": _("Reminder: deadline in one working day"),
-                  "overdue_notice": _("Overdue notice")},
-        "role_of_actor": {"provider": _("Provider"), "operator": _("Operator"), "authority": _("Authority"),
-                          "county_authority": _("County authority"), "system": _("Platform")},
-    }
-
-
 _labels = lifecycle_labels
 
 
 def liuzhou_lifecycle_label(kind: str, value: Optional[str]) -> str:
-    if not value:
-        return ""
-    return _labels().get(kind, {}).get(value, value)
+    return labels.label(kind, value)
 
 
 def liuzhou_lifecycle_labels(kind: str) -> dict[str, str]:
@@ -93,7 +48,7 @@ def liuzhou_lifecycle_entry(package_id: str) -> dict[str, Any]:
     off = visibility.offline_record(pkg.id)
     if off is not None:
         app = model.Session.get(CatalogOffline, off.application_id)
-        out["offline"] = {"since": _local(off.offline_since), "application_id": off.application_id,
+        out["offline"] = {"since": local_iso(off.offline_since), "application_id": off.application_id,
                           "filing_number": app.filing_number if app else None}
     apps = (model.Session.query(ResourceOffline).filter(ResourceOffline.package_id == pkg.id,
                                                         notices.on_notice(now))
@@ -112,7 +67,7 @@ def liuzhou_lifecycle_entry(package_id: str) -> dict[str, Any]:
         for t, n in sorted(targets, key=lambda tn: tn[0].package_id is None):
             if n.id not in seen:
                 seen.add(n.id)
-                out["upkeep"].append({"notice_id": n.id, "title": n.title, "deadline": _local(n.deadline),
+                out["upkeep"].append({"notice_id": n.id, "title": n.title, "deadline": local_iso(n.deadline),
                                       "overdue": n.deadline < now, "target_id": t.id})
         warnings = (model.Session.query(DuplicateWarning)
                     .filter(DuplicateWarning.package_id == pkg.id, DuplicateWarning.state == "open")

@@ -16,10 +16,10 @@ from typing import Any, Callable, Iterable, Optional
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import authz, notify
+from .. import authz, formats, notify
 from .. import config as lz_config
-from ..sharing.dictize import Names
-from . import dictize, helpers
+from ..formats import Names
+from . import dictize, labels
 from .model import (AccountRequest, CatalogOffline, InformationSystem, LifecycleEvent, ResourceOffline,
                     UpkeepNotice, Violation)
 
@@ -46,7 +46,7 @@ def kind_labels(_: Callable[[str], str] = tk._) -> dict[str, str]:
 def label(ev: LifecycleEvent, gettext: Callable[[str], str] = tk._) -> str:
     """``目录下线：已同意``: what the object is and what happened to it."""
     kind = kind_labels(gettext).get(ev.object_type, ev.object_type)
-    what = helpers.lifecycle_labels(gettext).get("event", {}).get(ev.event, ev.event)
+    what = labels.lifecycle_labels(gettext).get("event", {}).get(ev.event, ev.event)
     return gettext("{kind}: {event}").format(kind=kind, event=what)
 
 
@@ -146,15 +146,14 @@ def compose(ev: LifecycleEvent, department: str, gettext: Callable[[str], str]) 
     detail = ev.detail or {}
     kind = detail.get("kind")
     if ev.object_type == "violation" and kind:
-        lines.append(helpers.lifecycle_labels(gettext).get("violation_kind", {}).get(kind, kind))
+        lines.append(labels.lifecycle_labels(gettext).get("violation_kind", {}).get(kind, kind))
     for key, text in (("reason", _("Reason: {text}")), ("legal_basis", _("Legal basis: {text}")),
                       ("basis", _("Legal basis: {text}")), ("notes", _("Notes: {text}")),
                       ("response", _("Notes: {text}"))):
         if detail.get(key):
             lines.append(text.format(text=detail[key]))
     if ev.deadline is not None:
-        from ..sharing.helpers import liuzhou_local_time
-        lines.append(_("Deadline: {when} (Beijing time)").format(when=liuzhou_local_time(ev.deadline)))
+        lines.append(_("Deadline: {when} (Beijing time)").format(when=formats.local_time(ev.deadline)))
     lines += ["", _("Details: {link}").format(link=link), "",
               _("This message was sent automatically by the platform; do not reply to it.")]
     subject = _("[{site}] {event}: {entry}").format(site=site, event=what, entry=title)

@@ -22,6 +22,7 @@ import ckan.model as model
 from .. import config as lz_config
 from ..calendar import store as cal
 from .. import authz
+from ..sharing import workflow as share_workflow
 from . import events, visibility
 from .model import ResourceOffline, Violation
 from .states import COMPLETED
@@ -85,8 +86,10 @@ def _consumers(package_id: str, resource_id: Optional[str] = None) -> list[str]:
                    if resource_id is None or not rids or resource_id in rids})
 
 
+@share_workflow.provider_stopped.connect
 def on_provider_stop(req, event: str, actor: Optional[model.User]) -> Optional[Violation]:
-    """Art 33.1 hook of ``share_request_suspend`` / ``share_request_terminate``."""
+    """Art 33.1 hook of ``share_request_suspend`` / ``share_request_terminate`` (subscribed to
+    the sharing workflow's ``provider_stopped`` signal)."""
     if visibility.is_offline(req.package_id):
         return None
     wanted = list(req.resource_ids or [])

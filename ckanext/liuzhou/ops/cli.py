@@ -41,7 +41,7 @@ def restore(src):
     then check every count, state and the audit chain against the backup's manifest."""
     import ckan.plugins.toolkit as tk
 
-    from ..audit import chain
+    from .. import audit
     from . import backup as bk
     from . import reindex
 
@@ -52,7 +52,7 @@ def restore(src):
     except RuntimeError as e:
         click.secho(f"restore failed: {e}", fg="red", err=True)
         sys.exit(1)
-    verified = chain.verify()
+    verified = audit.verify()
     click.secho(verified.line(), fg="green" if verified.ok else "red")
     for note in result.notes:
         click.echo(note)

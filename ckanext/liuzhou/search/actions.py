@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from .. import audit
 from .. import authz
 from ..validation import commit_unless_deferred
-from . import hooks, vocabulary
+from . import hooks, text, vocabulary
 from .model import DEPARTMENT_ALIASES, SYNONYMS, SearchVocabulary
 
 _ = tk._
@@ -67,13 +67,11 @@ def _entries(parsed, fq: list[str], limit: int) -> tuple[list[dict], list[str]]:
     one Solr request each, without package_search's dictizing (the page only needs titles)."""
     from ckan.lib.search.common import make_connection
 
-    from ..catalog.search import TEXT_QF
-
     conn = make_connection(decode_dates=False)
     tries = [False, True] if parsed.can_relax else [False]
     for relaxed in tries:
         response = conn.search(parsed.solr_q(relaxed=relaxed), **{
-            "defType": "edismax", "qf": TEXT_QF, "q.op": "AND", "fq": fq, "fl": "name,title",
+            "defType": "edismax", "qf": text.TEXT_QF, "q.op": "AND", "fq": fq, "fl": "name,title",
             "rows": limit, "facet": "true", "facet.field": "tags", "facet.limit": 20,
             "facet.mincount": 1})
         if response.hits:

@@ -8,7 +8,6 @@ Names are the API contract of issue 5; illegal transitions raise ValidationError
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -18,9 +17,8 @@ import ckan.plugins.toolkit as tk
 
 from .. import config as lz_config
 from ..calendar import store as cal
-from ..lifecycle import violations as lifecycle_violations
-from . import access as grants_of
-from .. import authz
+from .. import authz, formats
+from ..items import covers_every_item, entry_items
 from . import dictize, queries, schema, states, workflow
 from .model import Coordination, Delivery, QualityIssue, ShareRequest, ShareRequestEvent, ShareScope
 from ..validation import acting_user, commit_unless_deferred, validate_or_raise as _validate
@@ -30,10 +28,21 @@ _ = tk._
 
 # ---------------------------------------------------------------- helpers
 
-
-
 _actor = acting_user
 _commit = commit_unless_deferred
+
+
+def _opens(req: ShareRequest, deliveries: list[Delivery]) -> dict:
+    """What the request opens to its scoped users today (Art 25, 26.4), for the request page
+    and ``share_request_show``: the resources its deliveries named, and the approved
+    information items when they are not all of the entry's (None: every column)."""
+    today = cal.local_date(cal.utcnow())
+    active = (states.has_access(req.state, req.previous_state)
+              and req.valid_from <= today <= req.valid_until)
+    resources = list(dict.fromkeys(r for d in deliveries for r in d.resource_ids or [])) if active else []
+    restricted = not covers_every_item(model.Package.get(req.package_id), req.information_items or [])
+    return {"active": active, "resource_ids": resources,
+            "information_items": list(req.information_items or []) if restricted else None}
 
 
 def _locked(data: dict) -> ShareRequest:
@@ -55,7 +64,7 @@ def _show(req: ShareRequest, *, full: bool = True) -> dict[str, Any]:
                                *(q.raised_by for q in issues), *(q.resolved_by for q in issues)])
         out["coordinations"] = [dictize.coordination(c, extra) for c in coords]
         out["deliveries"] = [dictize.delivery(d, extra) for d in deliveries]
-        out["opens"] = grants_of.opens(req, deliveries)   # Art 25, 26.4: exactly what was delivered
+        out["opens"] = _opens(req, deliveries)   # Art 25, 26.4: exactly what was delivered
         out["quality_issues"] = [dictize.quality_issue(q, extra) for q in issues]
     return out
 
@@ -88,17 +97,8 @@ def _consumer_org(actor: model.User, requested: Optional[str]) -> str:
     raise _error("consumer_org", _("You belong to several departments: say which one requests the data"))
 
 
-def _entry_items(pkg: model.Package) -> list[dict]:
-    raw = pkg.extras.get("information_items")
-    try:
-        items = json.loads(raw) if raw else []
-    except ValueError:
-        items = []
-    return [i for i in items if isinstance(i, dict)]
-
-
 def _pick_items(pkg: model.Package, wanted: list[str], field: str = "information_items") -> list[str]:
-    items = _entry_items(pkg)
+    items = entry_items(pkg)
     key_of = {}
     for item in items:
         key = item.get("identifier") or item.get("name")
@@ -509,7 +509,7 @@ def quality_issue_create(context, data_dict) -> dict:
     if delivery is None or now > delivery.quality_window_ends:
         raise _error("id", _("Quality issues must be reported within 2 working days of the delivery "
                              "(the window closed at {when})").format(
-            when=dictize._local(delivery.quality_window_ends) if delivery else "-"))
+            when=formats.local_iso(delivery.quality_window_ends) if delivery else "-"))
     pkg = model.Package.get(req.package_id)
     items = _pick_items(pkg, data["information_items"]) if data.get("information_items") else []
     deadline = workflow.deadline_for(states.QUALITY_ISSUE, now)
@@ -566,7 +566,7 @@ def _provider_transition(context, data_dict, event: str) -> dict:
                         detail={"reason": data["reason"]},
                         notify=[authz.org_name(req.consumer_org_id), _authority_name(), lz_config.operator_org()])
     if event in ("suspend", "terminate"):  # Art 33.1: a stop without the Authority's permission is flagged
-        lifecycle_violations.on_provider_stop(req, event, actor)
+        workflow.provider_stopped.send(req, event=event, actor=actor)
     _commit(context)
     return _show(req)
 

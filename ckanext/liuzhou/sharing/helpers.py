@@ -14,7 +14,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
-from .. import authz
+from .. import authz, formats
 from . import states
 
 _ = tk._
@@ -151,11 +151,7 @@ def _parse(value: Any) -> Optional[dt.datetime]:
 
 def liuzhou_local_time(value: Any) -> str:
     """A stored (naive UTC) time as ``YYYY-MM-DD HH:MM`` in Asia/Shanghai."""
-    moment = _parse(value)
-    if moment is None:
-        return ""
-    from ..calendar.workdays import TZ
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+    return formats.local_time(_parse(value))
 
 
 def liuzhou_deadline_info(deadline: Any, now: Optional[dt.datetime] = None) -> Optional[dict]:

@@ -11,6 +11,7 @@ import datetime as dt
 
 import ckan.model as model
 
+from ..calendar import recount as calendar_recount
 from ..calendar import store as cal
 from ..calendar.workdays import Calendar
 from .. import authz
@@ -68,3 +69,6 @@ def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str,
                     "provisional": cal.provisional(req.deadline, calendar.confirmed_years),
                     "changes": [{"what": i["what"], "before": i["before"], "after": i["after"]} for i in items]})
     return touched
+
+
+calendar_recount.register("share_requests", recount)

@@ -10,7 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ... import authz
-from ...sharing.dictize import Names
+from ...formats import Names
 from ...validation import validate_or_raise as _validate
 from .. import dictize, duplicates, options, schema
 from ..model import DuplicateWarning

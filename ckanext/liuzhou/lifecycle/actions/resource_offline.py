@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from ... import config as lz_config
 from ...calendar import store as cal
-from ... import authz
+from ... import authz, formats
 from ...validation import validate_or_raise as _validate
 from .. import dictize, events, notices, schema, states, visibility
 from ..hooks import INTERNAL
@@ -129,7 +129,7 @@ def resource_offline_complete(context, data_dict) -> dict:
     now = cal.utcnow()
     if not notices.ended(app, now):
         raise error("state", _("The public notice runs until {when}: complete the offlining after it ends")
-                     .format(when=dictize._local(app.notice_ends)))
+                     .format(when=formats.local_iso(app.notice_ends)))
     from_state = app.state
     app.state, app.completed_by, app.completed_at = states.COMPLETED, actor.id, now
     app.state_changed_at, app.state_changed_by, app.modified = now, actor.id, now

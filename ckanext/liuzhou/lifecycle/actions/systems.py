@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 
 from ...calendar import store as cal
 from ... import authz
-from ...sharing.dictize import Names
+from ...formats import Names
 from ...validation import validate_or_raise as _validate
 from .. import dictize, events, schema
 from ..model import InformationSystem, InformationSystemEntry, OfflineEntry

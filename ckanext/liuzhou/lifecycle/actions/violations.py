@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from ... import config as lz_config
 from ...calendar import store as cal
 from ... import authz
-from ...sharing.dictize import Names
+from ...formats import Names
 from ...validation import validate_or_raise as _validate
 from .. import dictize, events, schema, states
 from ..model import Violation
