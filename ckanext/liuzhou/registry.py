@@ -37,8 +37,14 @@ from .lifecycle import actions as lifecycle_actions
 from .lifecycle import auth as lifecycle_auth
 from .lifecycle import helpers as lifecycle_helpers
 from .lifecycle import views as lifecycle_views
+from .sharing import inbox as sharing_inbox  # noqa: F401,I001  (registers its source of notices first)
+from .lifecycle import inbox as lifecycle_inbox  # noqa: F401  (registers its source of notices)
+from .sharing import recount as sharing_recount  # noqa: F401,I001  (registers its deadline counter first)
+from .lifecycle import recount as lifecycle_recount  # noqa: F401  (registers its deadline counter)
 from .lifecycle import visibility as lifecycle_visibility
 from .ops import activity_count as ops_activity_count
+from .notify import actions as notifications
+from .notify import auth as notification_auth
 from .ops import services as ops_services
 from .ops import startup as ops_startup
 from .search import actions as search_actions
@@ -53,7 +59,6 @@ from .security import validators as security_validators
 from .sharing import actions as sharing_actions
 from .sharing import auth as sharing_auth
 from .sharing import helpers as sharing_helpers
-from .sharing import notification_auth, notifications
 from .sharing import views as sharing_views
 
 

@@ -13,7 +13,7 @@ from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.tests import factories
 
 from ckanext.liuzhou.access import policy
-from ckanext.liuzhou.sharing import roles
+from ckanext.liuzhou import authz
 
 pytestmark = pytest.mark.usefixtures("data")
 
@@ -83,7 +83,7 @@ def test_user_labels_match_ckans_across_groups_deleted_departments_and_roles(dat
 def test_a_members_labels_cost_no_query_once_the_memberships_are_read(data):
     model.Session.rollback()
     u = _user(data.world.consumer_member)
-    roles.memberships(u)   # every page reads them (roles, notifications)
+    authz.memberships(u)   # every page reads them (roles, notifications)
     with Statements() as labels_sql:
         ours = lib_plugins.get_permission_labels().get_user_dataset_labels(u)
     assert not labels_sql.sql
@@ -137,7 +137,7 @@ def test_a_new_membership_shows_in_the_labels_at_once(data):
 def test_reader_roles_come_with_the_memberships(data, who, authority, operator):
     model.Session.rollback()
     u = _user(getattr(data.world, who))
-    roles.memberships(u)                 # the one query of the memberships
+    authz.memberships(u)                 # the one query of the memberships
     with Statements() as sql:
         reader = policy.build(u)
     assert (reader.authority, reader.operator) == (authority, operator)

@@ -6,7 +6,8 @@ import pytest
 
 import ckan.model as model
 
-from ckanext.liuzhou.catalog import credit_code, tree
+from ckanext.liuzhou import tree
+from ckanext.liuzhou.catalog import credit_code
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.usefixtures("departments")

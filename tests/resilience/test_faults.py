@@ -161,7 +161,7 @@ def mails_about(sink, rid: str) -> list[str]:
 
 
 def expected_mails(rid: str) -> list[str]:
-    from ckanext.liuzhou.sharing.mail import recipients
+    from ckanext.liuzhou.notify import recipients
     from ckanext.liuzhou.sharing.model import ShareRequestEvent
 
     model.Session.remove()

@@ -7,7 +7,7 @@ import pytest
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.liuzhou.sharing import access
+from ckanext.liuzhou.access import policy
 
 from .conftest import MONDAY
 
@@ -19,7 +19,7 @@ def test_unconditional_entries_need_no_request_and_any_department_user_reads_the
         call_as(world.consumer_member, "share_request_create", **request_data(package_id=world.unconditional["id"]))
     assert "package_id" in err.value.error_dict
     pkg = model.Package.get(world.unconditional["id"])
-    assert access.can_read(world.other_admin, pkg)[0]
+    assert policy.can_read(world.other_admin, pkg)[0]
 
 
 def test_not_shared_negotiation_is_coordinated_by_the_authority(world, call_as, request_data):
@@ -27,8 +27,8 @@ def test_not_shared_negotiation_is_coordinated_by_the_authority(world, call_as, 
     from .conftest import CONSUMER
     reader = make_user(CONSUMER)["name"]
     pkg = model.Package.get(world.not_shared["id"])
-    assert access.can_read(world.authority, pkg)[0] and access.can_read(world.provider_editor, pkg)[0]
-    assert not access.can_read(reader, pkg)[0]
+    assert policy.can_read(world.authority, pkg)[0] and policy.can_read(world.provider_editor, pkg)[0]
+    assert not policy.can_read(reader, pkg)[0]
     req = call_as(world.consumer_member, "share_request_create",
                   **request_data(package_id=world.not_shared["id"], scope_users=[reader]))
     assert req["kind"] == "negotiation"
@@ -47,7 +47,7 @@ def test_not_shared_negotiation_is_coordinated_by_the_authority(world, call_as, 
     req = call_as(world.authority, "share_request_coordination_close", **close)
     assert req["state"] == "approved"
     req = call_as(world.operator, "share_request_deliver", id=req["id"])
-    assert access.can_read(reader, pkg) == (True, req["id"])
+    assert policy.can_read(reader, pkg) == (True, req["id"])
     history = call_as(world.consumer_member, "share_request_history", id=req["id"])
     assert history[-2]["actor_role"] == "authority" and history[-2]["actor_org"] == "lzsdsjfzj"
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.liuzhou.sharing import access
+from ckanext.liuzhou.access import policy
 from ckanext.liuzhou.sharing import cli as sharing_cli
 
 from .conftest import MONDAY
@@ -190,9 +190,9 @@ def test_access_ends_by_itself_when_the_validity_ends_and_the_run_records_it(wor
     assert f"expiry notice {rid}" not in CliRunner().invoke(sharing_cli.deadlines, []).output  # once
 
     freezer.move_to("2026-03-13 15:59:00")  # Fri 23:59 CST: the last minute of validity
-    assert access.can_read(reader, pkg) == (True, rid)
+    assert policy.can_read(reader, pkg) == (True, rid)
     freezer.move_to("2026-03-13 16:00:00")  # Sat 00:00 CST: access has ended, nobody acted
-    assert access.can_read(reader, pkg) == (False, None)
+    assert policy.can_read(reader, pkg) == (False, None)
     result = CliRunner().invoke(sharing_cli.deadlines, [])
     assert f"expired {rid}" in result.output
     req = call_as(world.consumer_member, "share_request_show", id=rid)

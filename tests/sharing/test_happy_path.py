@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ckanext.liuzhou import audit
-from ckanext.liuzhou.sharing import access
+from ckanext.liuzhou.access import policy
 
 from tests.conftest import make_user
 
@@ -22,21 +22,21 @@ def test_request_decide_deliver_quality_fix_redeliver(world, call_as, request_da
     assert req["information_items"] == ["gmsfhm", "xm"]
     assert len(req["resource_ids"]) == 2
     assert req["deadline_local"].startswith("2026-03-05T23:59:59")  # Mon + 3 WD = Thursday
-    assert not access.can_read(reader, _pkg(world))[0]
+    assert not policy.can_read(reader, _pkg(world))[0]
 
     req = call_as(world.provider_admin, "share_request_decide", id=req["id"], decision="approve")
     assert req["state"] == "approved" and req["decided_by"] == world.provider_admin
     assert req["decision_on_time"] is True and req["deadline"] is None
-    assert not access.can_read(reader, _pkg(world))[0]
+    assert not policy.can_read(reader, _pkg(world))[0]
 
     req = call_as(world.operator, "share_request_deliver", id=req["id"], notes="接口账号已开通")
     assert req["state"] == "delivered" and req["access_active"]
     assert req["deliveries"][0]["number"] == 1
     assert req["deliveries"][0]["quality_window_ends"].startswith("2026-03-04T15:59:59")  # Wed 23:59 CST
-    ok, grant = access.can_read(reader, _pkg(world))
+    ok, grant = policy.can_read(reader, _pkg(world))
     assert ok and grant == req["id"]
-    assert not access.can_read(world.consumer_admin, _pkg(world))[0]  # outside the scope of knowledge
-    assert not access.can_read(world.other_admin, _pkg(world))[0]
+    assert not policy.can_read(world.consumer_admin, _pkg(world))[0]  # outside the scope of knowledge
+    assert not policy.can_read(world.other_admin, _pkg(world))[0]
 
     req = call_as(world.consumer_member, "quality_issue_create", id=req["id"],
                   description="部分记录出生日期为空", information_items=["出生日期"])

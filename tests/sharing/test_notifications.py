@@ -23,7 +23,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ckanext.liuzhou.sharing import cli as sharing_cli
-from ckanext.liuzhou.sharing import mail
+from ckanext.liuzhou.notify import mail
 
 from tests.conftest import make_user
 

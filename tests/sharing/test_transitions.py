@@ -126,20 +126,20 @@ def test_a_meeting_cannot_be_recorded_before_it_happens(world, call_as, drive):
 
 
 def test_suspend_stops_access_resume_restores_terminate_ends(world, call_as, drive):
-    from ckanext.liuzhou.sharing import access
+    from ckanext.liuzhou.access import policy
     pkg = model.Package.get(world.conditional["id"])
     reader = make_user(CONSUMER)["name"]
     rid = drive("delivered", scope_users=[reader])["id"]
-    assert access.can_read(reader, pkg) == (True, rid)
+    assert policy.can_read(reader, pkg) == (True, rid)
     req = call_as(world.provider_admin, "share_request_suspend", id=rid, reason="发现超范围使用")
-    assert req["state"] == "suspended" and not access.can_read(reader, pkg)[0]
+    assert req["state"] == "suspended" and not policy.can_read(reader, pkg)[0]
     history = call_as(world.authority, "share_request_history", id=rid)
     assert history[-1]["event"] == "suspend" and "lzsdsjfzj" in history[-1]["notify"]
     assert history[-1]["detail"]["reason"] == "发现超范围使用"
     req = call_as(world.provider_admin, "share_request_resume", id=rid, reason="已整改")
-    assert req["state"] == "delivered" and access.can_read(reader, pkg)[0]
+    assert req["state"] == "delivered" and policy.can_read(reader, pkg)[0]
     req = call_as(world.provider_admin, "share_request_terminate", id=rid, reason="再次违规")
-    assert req["state"] == "terminated" and not access.can_read(reader, pkg)[0]
+    assert req["state"] == "terminated" and not policy.can_read(reader, pkg)[0]
 
 
 def test_the_authority_sees_every_suspension(world, call_as, drive):

@@ -21,7 +21,7 @@ import ckan.model as model
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 
-from ..audit import log as audit
+from .. import audit
 from ..security import validators as security_validators
 from . import auth as access_auth
 from . import columns, redact, search
@@ -171,7 +171,7 @@ def datastore_search(original, context, data_dict):
     security_validators.require_text(data_dict, "resource_id")  # a number could name an alias
     def run():
         rid = _datastore_id(data_dict.get("resource_id"))
-        allowed = columns.restriction(context, rid)
+        allowed = access_auth.restriction(context, rid)
         if allowed is not None:   # a column outside the items is refused before anything is read
             columns.restrict_search(data_dict, allowed, _table_columns(rid))
         result = original(context, data_dict)
@@ -188,7 +188,7 @@ def datastore_info(original, context, data_dict):
     def run():
         result = original(context, data_dict)
         rid = data_dict.get("id") or data_dict.get("resource_id")
-        allowed = columns.restriction(context, rid)
+        allowed = access_auth.restriction(context, rid)
         return columns.restrict_info(result, allowed) if allowed is not None else result
     return _guarded("datastore_info", context, data_dict, run)
 

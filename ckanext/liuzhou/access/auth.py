@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 
 from ..lifecycle import auth as _lifecycle_auth
 from ..lifecycle import visibility
-from ..sharing import roles
+from .. import authz
 from . import columns
 from .policy import Decision, context_reader
 
@@ -44,7 +44,7 @@ def anonymous_allowed() -> bool:
 
 def _signed_in(context) -> bool:
     user = context.get("auth_user_obj")
-    return bool(getattr(user, "id", None)) or roles.user_obj(context.get("user")) is not None
+    return bool(getattr(user, "id", None)) or authz.user_obj(context.get("user")) is not None
 
 
 def _refuse_anonymous(name: str) -> Callable:
@@ -91,6 +91,15 @@ def decision_for(context, resource: Optional[model.Resource]) -> Decision:
         resource.id, package.id, package.owner_org, package.extras.get("sharing_type"),
         entry_offline=package.type == "catalog" and visibility.is_offline(package.id),
         resource_offline=resource_offline(resource))
+
+
+def restriction(context, resource_id: Optional[str]) -> Optional[set[str]]:
+    """The readable columns of the resource's table for the context's user, None if all."""
+    resource = model.Resource.get(resource_id) if resource_id else None
+    decision = decision_for(dict(context), resource)
+    if not decision.readable or decision.via != "grant":
+        return None
+    return columns.allowed_columns(resource.package, decision.items)
 
 
 def _data_result(decision: Decision) -> dict:
@@ -144,7 +153,7 @@ def _datastore_guard(name: str) -> Callable:
                 return result
         if name == "datastore_search_sql":
             restricted = {t: allowed for t in set(names)
-                          if (allowed := columns.restriction(context, t)) is not None}
+                          if (allowed := restriction(context, t)) is not None}
             if restricted:
                 try:
                     columns.check_sql(data_dict.get("sql") or "", restricted)

@@ -27,23 +27,12 @@ from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+
+from ..items import covers_every_item, entry_items, key as item_key
 
 _ = tk._
 ROW_ID = "_id"
-
-
-def entry_items(package_or_items: Any) -> list[dict]:
-    """The information items of an entry (a package, or its stored / dictized value)."""
-    raw = package_or_items
-    if isinstance(package_or_items, model.Package):
-        raw = package_or_items.extras.get("information_items")
-    try:
-        items = json.loads(raw) if isinstance(raw, str) and raw else (raw or [])
-    except ValueError:
-        items = []
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 def allowed_columns(package: Any, approved: Optional[Iterable[str]]) -> Optional[set[str]]:
@@ -53,26 +42,13 @@ def allowed_columns(package: Any, approved: Optional[Iterable[str]]) -> Optional
     if approved is None:
         return None
     approved = set(approved)
-    items = entry_items(package)
-    keys = {str(i.get("identifier") or i.get("name")) for i in items}
-    if keys <= approved:
+    if covers_every_item(package, approved):
         return None
     allowed = {ROW_ID}
-    for item in items:
-        if str(item.get("identifier") or item.get("name")) in approved:
+    for item in entry_items(package):
+        if item_key(item) in approved:
             allowed.update(str(v) for v in (item.get("identifier"), item.get("name")) if v)
     return allowed
-
-
-def restriction(context, resource_id: Optional[str]) -> Optional[set[str]]:
-    """The readable columns of the resource's table for the context's user, None if all."""
-    from .auth import decision_for
-
-    resource = model.Resource.get(resource_id) if resource_id else None
-    decision = decision_for(dict(context), resource)
-    if not decision.readable or decision.via != "grant":
-        return None
-    return allowed_columns(resource.package, decision.items)
 
 
 def refusal(allowed: set[str], column: Optional[str] = None) -> tk.NotAuthorized:

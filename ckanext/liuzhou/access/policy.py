@@ -34,7 +34,7 @@ import ckan.model as model
 
 from .. import config as lz_config
 from ..sharing import access as grants_of
-from ..sharing import roles
+from .. import authz
 
 UNCONDITIONAL, CONDITIONAL, NOT_SHARED = "unconditional", "conditional", "not_shared"
 
@@ -163,21 +163,21 @@ def _quote(value: str) -> str:
 
 
 def build(user: Any) -> Reader:
-    u = roles.user_obj(user)
+    u = authz.user_obj(user)
     if u is None or u.state != "active":
         return Reader(None)
     if u.sysadmin:  # what authz.is_sysadmin reads, without looking the user up again
         return Reader(u, sysadmin=True)
-    orgs = frozenset(roles.memberships(u))
-    authority, operator = roles.member_of_any(u, (lz_config.authority_org(), lz_config.operator_org()))
+    orgs = frozenset(authz.memberships(u))
+    authority, operator = authz.member_of_any(u, (lz_config.authority_org(), lz_config.operator_org()))
     return Reader(u, orgs=orgs, authority=authority, operator=operator,
-                  county=frozenset(roles.county_jurisdiction(u)),
+                  county=frozenset(authz.county_jurisdiction(u)),
                   load_grants=lambda: grants_of.delivered(u))
 
 
 def reader_for(user: Any) -> Reader:
     """The user's Reader, computed once per web request (fresh outside of one)."""
-    u = roles.user_obj(user)
+    u = authz.user_obj(user)
     try:
         from flask import g, has_request_context
     except ImportError:  # pragma: no cover
@@ -192,4 +192,12 @@ def reader_for(user: Any) -> Reader:
 
 
 def context_reader(context: dict) -> Reader:
-    return reader_for(roles.context_user(context))
+    return reader_for(authz.context_user(context))
+
+
+def can_read(user, package: model.Package) -> tuple[bool, Optional[str]]:
+    """(may read, id of the request that grants it, if any), by the rule of :class:`Reader`."""
+    decision = build(user).decide_package(package) if package is not None else None
+    if decision is None:
+        return False, None
+    return decision.readable, decision.share_request_id

@@ -25,7 +25,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..web import action_context
-from ..audit import log as audit
+from .. import audit
 from . import auth as access_auth
 from . import columns, fetch
 
@@ -104,7 +104,7 @@ def dump_gate(resource_id: str):
                      detail={"path": "datastore.dump", "reason": decision.via})
         model.Session.commit()
         return tk.abort(403, str(e))
-    allowed = columns.restriction(context, resource_id)
+    allowed = access_auth.restriction(context, resource_id)
     if allowed is not None:   # Art 25, 26.4: the dump's own fields, filters, q and sort
         try:
             columns.restrict_search(flask.request.args.to_dict(), allowed, [])

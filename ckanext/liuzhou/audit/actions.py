@@ -8,7 +8,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import config as lz_config
-from ..sharing import roles
+from .. import authz
 from . import chain, reads
 from .model import AuditLog
 from ..validation import validate_or_raise as _validate
@@ -48,11 +48,11 @@ def audit_log_list(context, data_dict) -> dict:
         "limit": [v("default")(50), v("natural_number_validator")],
         "offset": [v("default")(0), v("natural_number_validator")],
     }, context)
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     query = model.Session.query(AuditLog)
-    if not (roles.is_authority(user) or roles.is_operator(user)):
-        org_ids = roles.county_jurisdiction(user) | {
-            gid for gid, cap in roles.memberships(user).items() if cap == "admin"}
+    if not (authz.is_authority(user) or authz.is_operator(user)):
+        org_ids = authz.county_jurisdiction(user) | {
+            gid for gid, cap in authz.memberships(user).items() if cap == "admin"}
         names = [n for (n,) in model.Session.query(model.Group.name).filter(model.Group.id.in_(org_ids))] or [""]
         query = query.filter(AuditLog.provider_org.in_(names))
     if data.get("package_id"):
@@ -84,7 +84,7 @@ def audit_log_verify(context, data_dict) -> dict:
     """
     tk.check_access("audit_log_verify", context, data_dict)
     result = chain.verify()
-    record_verification(result, roles.context_user(context), via="api")
+    record_verification(result, authz.context_user(context), via="api")
     if not context.get("defer_commit"):
         model.Session.commit()
     return {"ok": result.ok, "rows": result.rows, "broken_id": result.broken_id, "reason": result.reason}
@@ -122,7 +122,7 @@ def audit_read_list(context, data_dict) -> dict:
     """
     tk.check_access("audit_read_list", context, data_dict)
     data = _validate(data_dict, reads.schema(), context)
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     if user is None:
         raise tk.NotAuthorized(tk._("Sign in first"))
     scope = None if data["mine"] else reads.provider_scope(user)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
-from ..sharing import roles
+from .. import authz
 from . import reads
 
 
 def _user(context):
-    return roles.context_user(context)
+    return authz.context_user(context)
 
 
 @tk.auth_disallow_anonymous_access
 def audit_log_list(context, data_dict) -> dict:
     user = _user(context)
-    if (roles.is_authority(user) or roles.is_operator(user) or roles.county_jurisdiction(user)
-            or any(cap == "admin" for cap in roles.memberships(user).values())):
+    if (authz.is_authority(user) or authz.is_operator(user) or authz.county_jurisdiction(user)
+            or any(cap == "admin" for cap in authz.memberships(user).values())):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the Authority, the Operator and providers' admins can read the audit log")}
 
@@ -24,7 +24,7 @@ def audit_log_list(context, data_dict) -> dict:
 @tk.auth_disallow_anonymous_access
 def audit_log_verify(context, data_dict) -> dict:
     user = _user(context)
-    if roles.is_authority(user) or roles.is_operator(user):
+    if authz.is_authority(user) or authz.is_operator(user):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the Authority and the Operator can verify the audit log")}
 

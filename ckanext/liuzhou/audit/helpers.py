@@ -5,8 +5,7 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ..catalog.helpers import liuzhou_department_choices
-from ..sharing import roles
+from .. import authz, tree
 from . import reads
 
 
@@ -23,10 +22,10 @@ def liuzhou_audit_reads_allowed(department: Optional[str] = None) -> bool:
 def liuzhou_audit_department_choices(limit_to_scope: bool = True) -> list[dict[str, Any]]:
     """Departments for the filters, in tree order: those whose reads the user may see, or all
     (for the reader's department)."""
-    choices = liuzhou_department_choices()
+    choices = tree.choices()
     if not limit_to_scope:
         return choices
-    scope = reads.provider_scope(roles.user_obj(tk.current_user.name) if tk.current_user.is_authenticated else None)
+    scope = reads.provider_scope(authz.user_obj(tk.current_user.name) if tk.current_user.is_authenticated else None)
     return choices if scope is None else [c for c in choices if c["value"] in scope]
 
 

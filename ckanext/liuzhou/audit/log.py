@@ -5,7 +5,7 @@ from typing import Any, Optional, Union
 
 import ckan.model as model
 
-from ..sharing import roles
+from .. import authz
 from . import chain
 from .model import AuditLog
 
@@ -13,7 +13,7 @@ from .model import AuditLog
 def _user(user: Any) -> Optional[model.User]:
     if isinstance(user, dict):
         user = user.get("id") or user.get("name")
-    return roles.user_obj(user)  # memoized for the transaction; None for anonymous
+    return authz.user_obj(user)  # memoized for the transaction; None for anonymous
 
 
 def _package(package: Any) -> Optional[model.Package]:
@@ -27,12 +27,12 @@ def _package(package: Any) -> Optional[model.Package]:
 def _org_name(org_id: Optional[str]) -> Optional[str]:
     if not org_id:
         return None
-    return roles.org_name(org_id) or org_id
+    return authz.org_name(org_id) or org_id
 
 
 def _user_departments(user: model.User) -> str:
     """Names of the active departments the user belongs to, sorted, comma-separated."""
-    return ",".join(sorted(filter(None, (roles.org_name(gid) for gid in roles.memberships(user)))))
+    return ",".join(sorted(filter(None, (authz.org_name(gid) for gid in authz.memberships(user)))))
 
 
 def remote_addr() -> Optional[str]:

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ..calendar.workdays import TZ
-from ..sharing import roles
+from ..formats import TZ
+from .. import authz
 from .model import AuditLog
 
 _ = tk._
@@ -45,16 +45,16 @@ def provider_scope(user: Optional[model.User]) -> Optional[set[str]]:
     behaviour tracing is the provider's control, exercised by its admins)."""
     if user is None:
         return set()
-    if user.sysadmin or roles.is_authority(user):
+    if user.sysadmin or authz.is_authority(user):
         return None
-    ids = roles.county_jurisdiction(user) | {gid for gid, cap in roles.memberships(user).items() if cap == "admin"}
-    roles.preload_groups(ids)
-    return {n for n in (roles.org_name(gid) for gid in ids) if n}
+    ids = authz.county_jurisdiction(user) | {gid for gid, cap in authz.memberships(user).items() if cap == "admin"}
+    authz.preload_groups(ids)
+    return {n for n in (authz.org_name(gid) for gid in ids) if n}
 
 
 def sees_chain(user: Optional[model.User]) -> bool:
     """The chain's verification status is the Authority's (Art 25: it keeps the trace)."""
-    return bool(user is not None and (user.sysadmin or roles.is_authority(user)))
+    return bool(user is not None and (user.sysadmin or authz.is_authority(user)))
 
 
 def wants_mine(value: Any) -> bool:
@@ -79,7 +79,7 @@ def department_name(value: Any, context) -> Any:
     """A department named by name or id → its name; an unknown one is refused."""
     if not value:
         return value
-    name = roles.org_name(roles.org_id(value))
+    name = authz.org_name(authz.org_id(value))
     if not name:
         raise tk.Invalid(_("Unknown department: {ref}").format(ref=value))
     return name
@@ -170,7 +170,7 @@ def dictize(rows: list[AuditLog]) -> list[dict[str, Any]]:
     res = {r.id: r.name for r in model.Session.query(
         model.Resource.id, model.Resource.name).filter(model.Resource.id.in_(res_ids))} if res_ids else {}
     orgs = {n for r in rows for n in (r.actor_org or "").split(",") if n} | {r.provider_org for r in rows if r.provider_org}
-    roles.preload_groups(orgs)
+    authz.preload_groups(orgs)
     out = []
     for r in rows:
         reader_orgs = [n for n in (r.actor_org or "").split(",") if n]
@@ -180,8 +180,8 @@ def dictize(rows: list[AuditLog]) -> list[dict[str, Any]]:
             "id": r.id, "created": r.created.isoformat(), "time": local.strftime("%Y-%m-%d %H:%M:%S"),
             "kind": "read" if r.action == READ else "refused",
             "reader": r.actor_name, "reader_orgs": reader_orgs,
-            "reader_org_titles": [roles.org_title(n) or n for n in reader_orgs],
-            "provider_org": r.provider_org, "provider_org_title": roles.org_title(r.provider_org) or r.provider_org,
+            "reader_org_titles": [authz.org_title(n) or n for n in reader_orgs],
+            "provider_org": r.provider_org, "provider_org_title": authz.org_title(r.provider_org) or r.provider_org,
             "package_id": r.package_id, "package_name": pkg[0] if pkg else None,
             "package_title": pkg[1] if pkg else None,
             "resource_id": r.resource_id, "resource_name": res.get(r.resource_id or ""),

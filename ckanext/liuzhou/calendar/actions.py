@@ -17,7 +17,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import audit
-from ..sharing import roles
+from .. import authz
 from .. import config as lz_config
 from . import notice as notice_text
 from . import recount, statutory, store
@@ -35,7 +35,7 @@ def _date(value) -> dt.date:
 
 
 def _actor(context) -> model.User:
-    return roles.context_user(context)
+    return authz.context_user(context)
 
 
 def _commit(context) -> None:

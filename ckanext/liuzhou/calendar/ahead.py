@@ -1,13 +1,11 @@
 """Warning ahead of a year whose holiday arrangement nobody has entered (deadlines of Art 12,
 14, 21, 26 falling in it are provisional, 暂定): the banner of the Operator and the Authority,
-the line of ``ckan liuzhou doctor`` and one notice to the Operator (``ckan liuzhou deadlines``)."""
+the line of ``ckan liuzhou doctor`` and one notice to the Operator (``ckan liuzhou deadlines``,
+recorded on the lifecycle timeline: :func:`..lifecycle.events.notify_operator_of_unknown_years`)."""
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 from typing import Optional
-
-import ckan.model as model
 
 from .. import config as lz_config
 from . import store
@@ -31,23 +29,3 @@ def doctor_line(today: Optional[dt.date] = None) -> tuple[bool, str]:
     return False, (f"the State Council's holiday arrangement of {', '.join(map(str, unknown))} is not "
                    f"known (within {days} days of {today.isoformat()}): deadlines in it are provisional "
                    f"(暂定) — paste the notice on /calendar/ and confirm the year")
-
-
-def notify_operator(today: Optional[dt.date] = None) -> list[str]:
-    """Record one notice per unknown year ahead to the Operator (once per year, ever)."""
-    from ..lifecycle import events
-    from ..lifecycle.model import LifecycleEvent
-
-    report = []
-    for year in years(today):
-        sent = (model.Session.query(LifecycleEvent.id)
-                .filter(LifecycleEvent.object_type == "calendar_year", LifecycleEvent.object_id == str(year),
-                        LifecycleEvent.event == NOTICE_EVENT).first())
-        if sent:
-            continue
-        events.record("calendar_year", SimpleNamespace(id=str(year)), NOTICE_EVENT, None, "system",
-                      actor_org_id=None, notify=[lz_config.operator_org()],
-                      detail={"year": year, "days": lz_config.calendar_warn_days()})
-        model.repo.commit()
-        report.append(f"calendar notice: the holiday arrangement of {year} is not entered")
-    return report

@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
-from ..sharing import roles
+from .. import authz
 
 
 def _operator(context, data_dict=None) -> dict:
-    user = roles.context_user(context)
-    if roles.is_operator(user):
+    user = authz.context_user(context)
+    if authz.is_operator(user):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the platform Operator can change the working-day calendar")}
 
 
 def _signed_in(context, data_dict=None) -> dict:
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     return {"success": user is not None, "msg": tk._("Sign in first")}
 
 

@@ -5,7 +5,7 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ..sharing import roles
+from .. import authz
 
 
 def liuzhou_calendar_warning() -> Optional[dict]:
@@ -15,7 +15,7 @@ def liuzhou_calendar_warning() -> Optional[dict]:
     if not user or not getattr(user, "is_authenticated", False):
         return None
     obj = getattr(user, "_get_current_object", lambda: user)()
-    if not (obj.sysadmin or roles.is_operator(obj) or roles.is_authority(obj)):
+    if not (obj.sysadmin or authz.is_operator(obj) or authz.is_authority(obj)):
         return None
     try:
         result = tk.get_action("calendar_unknown_years")({"user": obj.name, "auth_user_obj": obj}, {})

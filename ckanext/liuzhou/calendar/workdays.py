@@ -18,13 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Mapping
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from ..formats import TZ  # noqa: F401  (the calendar's time zone; importers read it here too)
 from . import statutory
 
-TZ = ZoneInfo("Asia/Shanghai")
 
 
 class UnknownCalendarYear(Exception):

@@ -6,12 +6,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-import ckan.authz as authz
+import ckan.authz as ckan_authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import _
 
-from ..sharing import roles as sharing_roles
+from .. import authz
 from .model import CascadeEntry
 
 WRITES = ("package_update", "package_delete", "resource_create", "resource_update", "resource_delete")
@@ -32,8 +32,8 @@ def _package_id(name: str, context, data_dict) -> str | None:
 def may_manage_harvest(context) -> bool:
     """Harvest sources and jobs (the regional platform's address and credentials) are the
     Operator's and sysadmins' (within CKAN's own rule: an editor of the source's organization)."""
-    user = sharing_roles.context_user(context)
-    return bool(user) and (user.sysadmin or sharing_roles.is_operator(user))
+    user = authz.context_user(context)
+    return bool(user) and (user.sysadmin or authz.is_operator(user))
 
 
 NOT_HARVEST_MANAGER = "Only sysadmins and the Operator manage harvest sources"
@@ -43,7 +43,7 @@ def _read_only(name: str):
     @tk.chained_auth_function
     def guard(next_auth, context, data_dict):
         package_id = _package_id(name, context, data_dict or {})
-        if not authz.is_sysadmin(context.get("user")) and CascadeEntry.get(package_id):
+        if not ckan_authz.is_sysadmin(context.get("user")) and CascadeEntry.get(package_id):
             return {"success": False, "msg": _(
                 "This entry is mirrored from the autonomous-region platform and is read-only here")}
         if name.startswith("package_") and package_id and not may_manage_harvest(context):
@@ -72,7 +72,7 @@ def _bulk(name: str):
     @tk.chained_auth_function
     def guard(next_auth, context, data_dict):
         ids = list((data_dict or {}).get("datasets") or [])
-        if ids and not authz.is_sysadmin(context.get("user")):
+        if ids and not ckan_authz.is_sysadmin(context.get("user")):
             packages = [r[0] for r in model.Session.query(model.Package.id).filter(
                 sa.or_(model.Package.id.in_(ids), model.Package.name.in_(ids)))]
             if packages and model.Session.query(CascadeEntry.package_id).filter(
@@ -89,8 +89,8 @@ BULK = ("bulk_update_private", "bulk_update_public", "bulk_update_delete")
 
 
 def _operations(context) -> dict:
-    user = sharing_roles.context_user(context)
-    ok = bool(user) and (user.sysadmin or sharing_roles.is_operator(user) or sharing_roles.is_authority(user))
+    user = authz.context_user(context)
+    ok = bool(user) and (user.sysadmin or authz.is_operator(user) or authz.is_authority(user))
     return {"success": ok, "msg": "" if ok else _("Only the Authority and the Operator see the cascade")}
 
 
@@ -115,8 +115,8 @@ def negative_list_history(context, data_dict):
 def scheduler_status(context, data_dict):
     """The scheduled tasks' last runs: the Operator, the Authority, sysadmins (they answer for
     the deadlines, Art 12, 14, 21, 26, and the cascade, Art 9)."""
-    user = sharing_roles.context_user(context)
-    ok = bool(user) and (user.sysadmin or sharing_roles.is_operator(user) or sharing_roles.is_authority(user))
+    user = authz.context_user(context)
+    ok = bool(user) and (user.sysadmin or authz.is_operator(user) or authz.is_authority(user))
     return {"success": ok, "msg": "" if ok else _("Only the Authority and the Operator see the scheduled tasks")}
 
 
@@ -130,8 +130,8 @@ def _harvest_internals(name: str):
     platform's credentials) and read harvest objects: here sysadmins and the Operator only."""
     @tk.chained_auth_function
     def guard(next_auth, context, data_dict):
-        user = sharing_roles.context_user(context)
-        if not (user and (user.sysadmin or sharing_roles.is_operator(user))):
+        user = authz.context_user(context)
+        if not (user and (user.sysadmin or authz.is_operator(user))):
             return {"success": False, "msg": _("Only sysadmins and the Operator see harvest sources' configuration")}
         return next_auth(context, data_dict)
 

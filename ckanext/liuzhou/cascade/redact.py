@@ -11,14 +11,14 @@ import json
 import ckan.plugins.toolkit as tk
 
 from ..activity_hooks import before_activity_insert
-from ..sharing import roles
+from .. import authz
 
 HIDDEN = ("config",)
 
 
 def _may_see(user_name: str | None) -> bool:
-    user = roles.user_obj(user_name) if user_name else None
-    return bool(user) and (user.sysadmin or roles.is_operator(user))
+    user = authz.user_obj(user_name) if user_name else None
+    return bool(user) and (user.sysadmin or authz.is_operator(user))
 
 
 def _current_user_name() -> str | None:

@@ -14,7 +14,7 @@ every deadline runs by itself, once per interval however many nodes call it.
 | ``prune`` | ``ckanext.liuzhou.schedule.prune_hours`` (24) | ckanext-harvest's ``clean-harvest-log`` (``ckan.harvest.log_timeframe`` days) and harvest objects and jobs older than ``ckanext.liuzhou.cascade.keep_harvest_days`` (the current and the last object of each entry and the last job of each source are kept); a harvest source's configuration left in old activity records is blanked |
 | ``deadlines`` | ``ckanext.liuzhou.schedule.deadlines_minutes`` (30) | = ``ckan liuzhou deadlines``: share requests whose validity ended expire, expiry notices, overdue notices of share decisions and quality fixes (Art 26) |
 | ``reminders`` | ``ckanext.liuzhou.schedule.reminders_minutes`` (30) | a reminder one working day before every deadline and the overdue notices of the lifecycle deadlines (Art 12, 14, 21, 26; ``ops/reminders.py``) |
-| ``mail_retry`` | ``ckanext.liuzhou.schedule.mail_retry_minutes`` (10) | = ``ckan liuzhou mail-retry``: notices not yet mailed are queued again (``ops/mail_ledger.py``) |
+| ``mail_retry`` | ``ckanext.liuzhou.schedule.mail_retry_minutes`` (10) | = ``ckan liuzhou mail-retry``: notices not yet mailed are queued again (``notify/ledger.py``) |
 
 When each task last ran, and what it reported, is kept in CKAN's ``system_info`` table, so
 several web nodes may call it: a task runs once per interval whichever node calls first (a
@@ -127,10 +127,10 @@ def run_reminders(now: dt.datetime | None = None) -> str:
 
 def run_mail_retry(now: dt.datetime | None = None) -> str:
     from .. import config as lz_config
-    from ..ops import mail_ledger
+    from .. import notify
     if not lz_config.notification_email():
         return "e-mail notices are off (ckanext.liuzhou.notifications.email)"
-    found = mail_ledger.requeue(dt.timedelta(minutes=10), dt.timedelta(hours=72))
+    found = notify.requeue(dt.timedelta(minutes=10), dt.timedelta(hours=72))
     return f"queued again: {sum(len(v) for v in found.values())} event(s) not yet mailed"
 
 

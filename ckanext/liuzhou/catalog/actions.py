@@ -7,7 +7,8 @@ import ckan.plugins.toolkit as tk
 
 from ..lifecycle import hooks as lifecycle_hooks
 from ..security import validators as security_validators
-from . import tree, validators, vocab
+from .. import tree
+from . import validators, vocab
 
 
 @tk.chained_action

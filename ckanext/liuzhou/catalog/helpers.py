@@ -12,8 +12,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
 
-from ..sharing import roles
-from . import links, tree, vocab
+from .. import authz
+from .. import tree
+from . import links, vocab
 
 _ = tk._
 
@@ -70,14 +71,7 @@ def liuzhou_subclass_choices(field=None) -> list[dict]:
 
 def liuzhou_department_choices(field=None) -> list[dict]:
     """Every active department in tree order, indented by depth, for a scheming select."""
-    out: list[dict] = []
-
-    def walk(nodes, depth):
-        for n in nodes:
-            out.append({"value": n["name"], "label": "\u3000" * depth + (n["title"] or n["name"])})
-            walk(n["children"], depth + 1)
-    walk(tree.forest(), 0)
-    return out
+    return tree.choices()
 
 
 def _schema_field(field_name: str, entity: str, object_type: str) -> Optional[dict]:
@@ -191,13 +185,13 @@ def liuzhou_org_title(name: Optional[str]) -> str:
     query per department and transaction however often a page asks."""
     if not name:
         return ""
-    return roles.org_title(name) or name
+    return authz.org_title(name) or name
 
 
 def liuzhou_org_titles(refs: list[Optional[str]]) -> list[str]:
     """:func:`liuzhou_org_title` of each reference, read in one query (e.g. the footer's
     Authority and Operator)."""
-    roles.preload_groups([r for r in refs if r])
+    authz.preload_groups([r for r in refs if r])
     return [liuzhou_org_title(r) for r in refs]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from ..search import indexing as search_indexing
-from . import tree
+from .. import tree
 
 
 def _items(value) -> list[dict]:

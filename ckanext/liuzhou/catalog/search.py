@@ -31,16 +31,10 @@ import ckan.plugins.toolkit as tk
 
 from ..search import hooks as search_hooks
 from ..search import text as search_text
+from ..search.text import TEXT_QF  # the catalog's fields and weights
 
 _ = tk._
 
-# Fields searched by a text query, and their weights. CKAN's are
-# "name^4 title^4 tags^2 groups^2 text"; `text` (the catch-all) already holds the abstract,
-# tags and information item names, analysed as Chinese. information_item_names gets its own
-# weight so that an entry whose item is named by the query ranks above one that only
-# mentions the words in passing; provider_text holds the titles of the provider and the
-# departments above it.
-TEXT_QF = "name^4 title^4 tags^2 groups^2 information_item_names^2 provider_text^2 text"
 # For queries with Solr syntax: CKAN's q.op=AND already makes every word (and every bigram of
 # it) required; mm only counts what a user joined with OR, and one of those is enough (CKAN's
 # "2<-1 5<80%" would turn 医保 OR 公积金 into 医保 AND 公积金).

@@ -18,7 +18,7 @@ from ckan.logic.converters import convert_to_extras
 
 from . import credit_code, resource_code, slug, vocab
 from .. import config as lz_config
-from ..sharing import roles
+from .. import authz
 
 _ = tk._
 Invalid = tk.Invalid
@@ -201,7 +201,7 @@ def liuzhou_subclass_matches(key, data, errors, context):
 def _org_by_name_or_id(ref):
     # asked several times per entry (provider, credit code, lead department, code): one
     # lookup per reference and transaction
-    return roles.memoized("group_obj", ref, lambda: model.Group.get(ref)) if ref else None
+    return authz.memoized("group_obj", ref, lambda: model.Group.get(ref)) if ref else None
 
 
 def _org_extra(org, key):

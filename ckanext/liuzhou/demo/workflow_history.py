@@ -29,7 +29,7 @@ import ckan.model as model
 
 from ..audit import chain
 from ..calendar import store as cal
-from ..calendar.workdays import TZ
+from ..formats import TZ
 from ..cascade.model import NegativeListVersion
 from ..lifecycle.model import AccountRequest, LifecycleEvent, ResourceOffline, UpkeepNotice, UpkeepTarget
 from ..sharing.model import Delivery, QualityIssue, ShareRequest, ShareRequestEvent

@@ -10,7 +10,7 @@ from typing import Any, Optional
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ..sharing import roles
+from .. import authz
 from ..validation import validate_or_raise as _validate
 from . import definitions as d
 from . import queries, scope, sql
@@ -74,7 +74,7 @@ def evaluation_ranking(context, data_dict) -> dict[str, Any]:
     period = period_of(data)
     by, sort = data["by"], data["sort"]
     order = data.get("order") or ("asc" if sort == "name" else "desc")
-    allowed = scope.ranking_scope(roles.context_user(context))
+    allowed = scope.ranking_scope(authz.context_user(context))
     rows = queries.ranking(period, by=by, scope=allowed, sort=sort, descending=order == "desc")
     for row in rows:
         row["label"] = _label(row, by)
@@ -140,7 +140,7 @@ def evaluation_detail(context, data_dict) -> dict[str, Any]:
         group = _department(key)
         key, allowed, label = group.id, {group.id}, group.title
     else:
-        allowed = scope.ranking_scope(roles.context_user(context))
+        allowed = scope.ranking_scope(authz.context_user(context))
         if by == "county":
             if key == "-":
                 key, label = "", _(d.CITY_ITSELF)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
-from ..sharing import roles
+from .. import authz
 from . import scope
 
 _ = tk._
 
 
 def _user(context):
-    return roles.context_user(context)
+    return authz.context_user(context)
 
 
 def evaluation_ranking(context, data_dict=None) -> dict:

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
 
-from ..sharing import helpers as sharing_helpers
 from . import sql
 
 _ = tk._
@@ -29,7 +28,7 @@ def liuzhou_evaluation_value_label(value: Any, kind: str, indicator: str) -> str
     if rows in ("received", "overdue", "accounts", "res_offline"):
         return _("{n} working days").format(n=value)
     if rows in ("made", "issues"):
-        return sharing_helpers.liuzhou_share_state_label(value)
+        return tk.h.liuzhou_share_state_label(value)  # the sharing capability's helper
     if rows == "entries":
         return _(SHARING_TYPES.get(value, value))
     if rows == "consumers":

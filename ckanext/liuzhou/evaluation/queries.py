@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import ckan.model as model
 
 from ..calendar import store as cal
-from ..calendar.workdays import TZ
+from ..formats import TZ
 from . import definitions as d
 from . import sql
 

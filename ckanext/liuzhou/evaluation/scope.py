@@ -6,7 +6,7 @@ from typing import Optional
 
 import ckan.model as model
 
-from ..sharing import roles
+from .. import authz
 
 
 def _sysadmin(user) -> bool:
@@ -17,14 +17,14 @@ def ranking_scope(user) -> Optional[set[str]]:
     """Department ids whose rows the user may rank (None: all); an empty set: refused."""
     if user is None:
         return set()
-    if _sysadmin(user) or roles.is_authority(user):
+    if _sysadmin(user) or authz.is_authority(user):
         return None
-    return roles.county_jurisdiction(user)
+    return authz.county_jurisdiction(user)
 
 
 def department_ids(ref: str) -> Optional[str]:
     """The id of a department named by id or name (None if no such organization)."""
-    return roles.org_id(ref)
+    return authz.org_id(ref)
 
 
 def may_see_department(user, org_id: str) -> bool:
@@ -33,12 +33,12 @@ def may_see_department(user, org_id: str) -> bool:
     scope = ranking_scope(user)
     if scope is None or org_id in scope:
         return True
-    return org_id in roles.memberships(user)
+    return org_id in authz.memberships(user)
 
 
 def own_departments(user) -> list[model.Group]:
     """The departments the user belongs to (for the link to their own page)."""
-    ids = list(roles.memberships(user)) if user is not None else []
+    ids = list(authz.memberships(user)) if user is not None else []
     if not ids:
         return []
     return model.Session.query(model.Group).filter(model.Group.id.in_(ids)).order_by(model.Group.title).all()

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request
 
 import ckan.plugins.toolkit as tk
 
-from ..sharing import roles
+from .. import authz
 from ..web import action_context, call_or_abort
 from . import charts, export, scope
 from . import definitions as d
@@ -59,7 +59,7 @@ def ranking():
     if (login := _signed_in()) is not None:
         return login
     if _refused("evaluation_ranking"):
-        own = scope.own_departments(roles.user_obj(tk.current_user.name))
+        own = scope.own_departments(authz.user_obj(tk.current_user.name))
         if own:
             return tk.redirect_to("liuzhou_evaluation.department", id=own[0].name, **_period_args())
         return tk.abort(403, _("Only the Authority and county authorities see the evaluation of departments"))

@@ -1,7 +1,7 @@
 """Auth functions of the lifecycle rules: who may act (Art 4–8, 12, 14, 16, 17, 20, 21, 33).
 
 Each decides from the user and the object named (loaded once, kept in the context); roles
-come from organization membership (:mod:`.who`), never from Solr. :func:`offline_refusal`
+come from organization membership (:mod:`..authz`), never from Solr. :func:`offline_refusal`
 is called by the access layer's chained ``package_show``: an offline entry (Art 20) is
 readable only by its provider, the Authority and the Operator.
 """
@@ -13,8 +13,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.logic.auth import get_package_object
 
-from ..sharing import roles
-from . import visibility, who
+from .. import authz
+from . import visibility
 from .model import (AccountRequest, CatalogOffline, InformationSystem, ResourceOffline, UpkeepNotice,
                     UpkeepTarget, Violation)
 
@@ -30,7 +30,7 @@ def _no(msg: str) -> dict:
 
 
 def _user(context) -> Optional[model.User]:
-    return roles.context_user(context)
+    return authz.context_user(context)
 
 
 def _row(context, data_dict, cls, key: str = "id"):
@@ -59,12 +59,12 @@ def _signed_in(context) -> dict:
 
 
 def _sees_org(user, org_id: Optional[str]) -> bool:
-    return (who.oversees(user) or roles.is_member(org_id, user)
-            or bool(org_id and org_id in roles.county_jurisdiction(user)))
+    return (authz.oversees(user) or authz.is_member(org_id, user)
+            or bool(org_id and org_id in authz.county_jurisdiction(user)))
 
 
 def _operator(context) -> dict:
-    if roles.is_operator(_user(context)):
+    if authz.is_operator(_user(context)):
         return _ok()
     return _no(_("Only the platform Operator can do this"))
 
@@ -93,7 +93,7 @@ def catalog_offline_apply(context, data_dict) -> dict:
     pkg = _package(data_dict)
     if pkg is None:
         return _signed_in(context)  # the action says the entry is missing
-    if who.provider_admin(_user(context), pkg.owner_org):
+    if authz.provider_admin(_user(context), pkg.owner_org):
         return _ok()
     return _no(_("Only an admin of the providing department can apply to take its entry offline"))
 
@@ -127,7 +127,7 @@ def resource_offline_apply(context, data_dict) -> dict:
     pkg = _package(data_dict)
     if pkg is None:
         return _signed_in(context)
-    if who.provider_admin(_user(context), pkg.owner_org):
+    if authz.provider_admin(_user(context), pkg.owner_org):
         return _ok()
     return _no(_("Only an admin of the providing department can apply to take its resource offline"))
 
@@ -145,7 +145,7 @@ def resource_offline_show(context, data_dict) -> dict:
 def resource_offline_decide(context, data_dict) -> dict:
     """Art 21.2: the Authority's admins (a county authority for the departments of its county)."""
     app = _row(context, data_dict, ResourceOffline)
-    if who.decides_resource_offline(_user(context), app.provider_org_id):
+    if authz.decides_resource_offline(_user(context), app.provider_org_id):
         return _ok()
     return _no(_("Only the Authority can approve taking a data resource offline"))
 
@@ -154,7 +154,7 @@ def resource_offline_decide(context, data_dict) -> dict:
 def resource_offline_complete(context, data_dict) -> dict:
     """Art 21.4: an admin of the providing department."""
     app = _row(context, data_dict, ResourceOffline)
-    if who.provider_admin(_user(context), app.provider_org_id):
+    if authz.provider_admin(_user(context), app.provider_org_id):
         return _ok()
     return _no(_("Only an admin of the providing department can complete the offlining"))
 
@@ -178,7 +178,7 @@ def public_notice_list(context, data_dict) -> dict:
 @tk.auth_disallow_anonymous_access
 def upkeep_notice_create(context, data_dict) -> dict:
     """Art 14: the Authority."""
-    if roles.is_authority(_user(context)):
+    if authz.is_authority(_user(context)):
         return _ok()
     return _no(_("Only the Authority can issue upkeep notices"))
 
@@ -187,7 +187,7 @@ def upkeep_notice_create(context, data_dict) -> dict:
 def upkeep_notice_show(context, data_dict) -> dict:
     notice = _row(context, data_dict, UpkeepNotice)
     user = _user(context)
-    if who.oversees(user) or any(roles.is_member(t.org_id, user) for t in notice.targets):
+    if authz.oversees(user) or any(authz.is_member(t.org_id, user) for t in notice.targets):
         return _ok()
     return _no(_("Only the departments named, the Operator and the Authority can see this notice"))
 
@@ -201,7 +201,7 @@ def upkeep_notice_list(context, data_dict) -> dict:
 def upkeep_notice_respond(context, data_dict) -> dict:
     """Art 14: an editor or admin of the department named."""
     target = _row(context, data_dict, UpkeepTarget, "target_id")
-    if who.provider_editor(_user(context), target.org_id):
+    if authz.provider_editor(_user(context), target.org_id):
         return _ok()
     return _no(_("Only an editor or admin of the department named can report the update"))
 
@@ -213,8 +213,8 @@ def account_request_create(context, data_dict) -> dict:
     """Art 12: an admin of a department (of the department named, if one is)."""
     user = _user(context)
     org = (data_dict or {}).get("org")
-    admin_of = who.orgs_with(user, "admin")
-    if (roles.org_id(org) in admin_of) if org else admin_of:
+    admin_of = authz.orgs_with(user, "admin")
+    if (authz.org_id(org) in admin_of) if org else admin_of:
         return _ok()
     return _no(_("Only an admin of the department can request accounts for it"))
 
@@ -223,7 +223,7 @@ def account_request_create(context, data_dict) -> dict:
 def account_request_show(context, data_dict) -> dict:
     req = _row(context, data_dict, AccountRequest)
     user = _user(context)
-    if who.oversees(user) or who.provider_admin(user, req.org_id):
+    if authz.oversees(user) or authz.provider_admin(user, req.org_id):
         return _ok()
     return _no(_("Only the department's admins, the Operator and the Authority can see this request"))
 
@@ -247,8 +247,8 @@ def information_system_create(context, data_dict) -> dict:
     """Art 16: an editor or admin of the department (of the department named, if one is)."""
     user = _user(context)
     org = (data_dict or {}).get("org")
-    editable = who.orgs_with(user, "admin", "editor")
-    if (roles.org_id(org) in editable) if org else editable:
+    editable = authz.orgs_with(user, "admin", "editor")
+    if (authz.org_id(org) in editable) if org else editable:
         return _ok()
     return _no(_("Only an editor or admin of the department can register its systems"))
 
@@ -256,7 +256,7 @@ def information_system_create(context, data_dict) -> dict:
 @tk.auth_disallow_anonymous_access
 def information_system_update(context, data_dict) -> dict:
     system = _row(context, data_dict, InformationSystem)
-    if who.provider_editor(_user(context), system.org_id):
+    if authz.provider_editor(_user(context), system.org_id):
         return _ok()
     return _no(_("Only an editor or admin of the department can change its systems"))
 
@@ -291,7 +291,7 @@ def duplicate_warning_list(context, data_dict) -> dict:
 @tk.auth_disallow_anonymous_access
 def violation_list(context, data_dict) -> dict:
     """Art 33: the Authority (a county authority for its county)."""
-    if who.tracks_violations(_user(context)):
+    if authz.tracks_violations(_user(context)):
         return _ok()
     return _no(_("Only the Authority can see violations"))
 
@@ -299,7 +299,7 @@ def violation_list(context, data_dict) -> dict:
 @tk.auth_disallow_anonymous_access
 def violation_review(context, data_dict) -> dict:
     v = _row(context, data_dict, Violation)
-    if who.tracks_violations(_user(context), v.provider_org_id):
+    if authz.tracks_violations(_user(context), v.provider_org_id):
         return _ok()
     return _no(_("Only the Authority can review violations"))
 

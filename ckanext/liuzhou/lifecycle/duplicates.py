@@ -21,7 +21,7 @@ import ckan.plugins.toolkit as tk
 
 from .. import audit
 from ..calendar import store as cal
-from ..sharing import roles
+from .. import authz
 from . import options
 from .model import DuplicateWarning, ItemName, OfflineEntry
 from .normalize import items_of, normalized_names
@@ -151,7 +151,7 @@ def record(pkg: model.Package, matches: list[dict], actor: Optional[model.User],
             cleared.append(other_id)
     model.Session.flush()
     if changed or cleared:
-        org = roles.org_name(pkg.owner_org)
+        org = authz.org_name(pkg.owner_org)
         audit.record("duplicate.check", actor, package=pkg, object_type="package", object_id=pkg.id,
                      actor_org=org, provider_org=org,
                      detail={"matches": [{"other_package_id": m["package_id"], "other_provider": m["provider_org"],

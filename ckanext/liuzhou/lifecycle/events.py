@@ -3,14 +3,18 @@ the caller's transaction (the audit append comes last: it holds the chain lock u
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any, Optional
 
 import ckan.model as model
 
 from .. import audit
+from .. import config as lz_config
+from ..calendar import ahead
 from ..calendar import store as cal
-from ..sharing import roles
-from ..sharing.workflow import _jsonable
+from .. import authz
+from ..formats import jsonable
+from ..sharing import workflow as share_workflow
 from .model import LifecycleEvent
 
 
@@ -22,7 +26,7 @@ def record(object_type: str, obj: Any, event: str, actor: Optional[model.User], 
            resource_id: Optional[str] = None, share_request_id: Optional[str] = None,
            provider_org_id: Optional[str] = None) -> LifecycleEvent:
     now = now or cal.utcnow()
-    detail = _jsonable({k: v for k, v in (detail or {}).items() if v is not None})
+    detail = jsonable({k: v for k, v in (detail or {}).items() if v is not None})
     notify = [n for n in dict.fromkeys(notify or []) if n]
     ev = LifecycleEvent(object_type=object_type, object_id=obj.id, event=event, from_state=from_state,
                         to_state=to_state, actor_id=actor.id if actor else None, actor_role=role,
@@ -30,12 +34,12 @@ def record(object_type: str, obj: Any, event: str, actor: Optional[model.User], 
                         notify=notify)
     model.Session.add(ev)
     model.Session.flush()
-    audit.record(f"{object_type}.{event}", actor, actor_org=roles.org_name(actor_org_id),
+    audit.record(f"{object_type}.{event}", actor, actor_org=authz.org_name(actor_org_id),
                  package=package_id, resource_id=resource_id, share_request_id=share_request_id,
                  object_type=object_type, object_id=obj.id,
-                 provider_org=roles.org_name(provider_org_id) if provider_org_id else None,
+                 provider_org=authz.org_name(provider_org_id) if provider_org_id else None,
                  detail={"from_state": from_state, "to_state": to_state, "event_id": ev.id,
-                         "deadline": _jsonable(deadline), "notify": notify, **detail})
+                         "deadline": jsonable(deadline), "notify": notify, **detail})
     return ev
 
 
@@ -43,3 +47,22 @@ def history(object_type: str, object_id: str) -> list[LifecycleEvent]:
     return (model.Session.query(LifecycleEvent)
             .filter_by(object_type=object_type, object_id=object_id)
             .order_by(LifecycleEvent.id).all())
+
+
+@share_workflow.deadlines_run.connect
+def notify_operator_of_unknown_years(today: Optional[dt.date] = None) -> list[str]:
+    """Record one notice per unknown year ahead to the Operator (once per year, ever); run by
+    the deadlines task (the sharing workflow's ``deadlines_run`` signal)."""
+    report = []
+    for year in ahead.years(today):
+        sent = (model.Session.query(LifecycleEvent.id)
+                .filter(LifecycleEvent.object_type == "calendar_year", LifecycleEvent.object_id == str(year),
+                        LifecycleEvent.event == ahead.NOTICE_EVENT).first())
+        if sent:
+            continue
+        record("calendar_year", SimpleNamespace(id=str(year)), ahead.NOTICE_EVENT, None, "system",
+               actor_org_id=None, notify=[lz_config.operator_org()],
+               detail={"year": year, "days": lz_config.calendar_warn_days()})
+        model.repo.commit()
+        report.append(f"calendar notice: the holiday arrangement of {year} is not entered")
+    return report

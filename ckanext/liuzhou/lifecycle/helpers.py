@@ -1,7 +1,7 @@
 """Template helpers of the lifecycle pages: labels, the entry page's banner data, menus."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import sqlalchemy as sa
 
@@ -9,67 +9,22 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
-from ..sharing import roles
-from ..sharing.dictize import Names, _local
-from . import dictize, notices, states, visibility, who
+from .. import authz
+from ..formats import Names, local_iso
+from . import dictize, notices, states, visibility
+from . import labels
+from .labels import lifecycle_labels
 from .model import (CatalogOffline, DuplicateWarning, OfflineEntry, ResourceOffline, UpkeepNotice,
                     UpkeepTarget)
 
 _ = tk._
 
 
-def lifecycle_labels(_: Callable[[str], str] = tk._) -> dict[str, dict[str, str]]:
-    """Every label table, worded by ``_`` (the request's gettext, or a mail job's)."""
-    return {
-        "catalog_offline": {"submitted": _("Waiting for review"), "coordinating": _("In coordination"),
-                            "offline": _("Offline"), "kept": _("Kept online"), "rejected": _("Rejected")},
-        "resource_offline": {"submitted": _("Waiting for approval"), "notice": _("Public notice"),
-                             "completed": _("Offline"), "rejected": _("Rejected")},
-        "account_request": {"submitted": _("Waiting for the Operator"), "approved": _("Done"),
-                            "rejected": _("Rejected")},
-        "account_kind": {"create": _("New account"), "modify": _("Change account"), "cancel": _("Cancel account")},
-        "role": {"member": _("Member"), "editor": _("Editor"), "admin": _("Admin")},
-        "cause": {"law_change": _("A law or regulation was revised"),
-                  "duty_change": _("A department's duties changed")},
-        "target": {"open": _("To update"), "done": _("Updated")},
-        "stage": {"approval": _("Project approval (立项)"), "construction": _("Construction (建设)"),
-                  "acceptance": _("Acceptance (验收)")},
-        "system_issue": {"no_entries": _("No catalog entry registered"),
-                         "accepted_without_published": _("Accepted, but none of its entries is published")},
-        "violation_kind": {"resource_offline_unapproved": _("Resource set offline without approval"),
-                           "resource_deleted_unapproved": _("Resource removed without approval"),
-                           "consumer_suspended": _("Service to a consumer suspended"),
-                           "consumer_terminated": _("Service to a consumer terminated")},
-        "violation": {"open": _("Not reviewed"), "confirmed": _("Confirmed"), "dismissed": _("Dismissed")},
-        "duplicate": {"open": _("Outstanding"), "cleared": _("Cleared")},
-        "article": {"33.1": _("Art 33 (1)")},
-        "share_state": {"submitted": _("Submitted"), "approved": _("Approved"), "coordinating": _("In coordination"),
-                        "delivered": _("Delivered"), "quality_issue": _("Quality issue"), "fixed": _("Fixed"),
-                        "suspended": _("Suspended"), "rejected": _("Rejected"), "terminated": _("Terminated"),
-                        "withdrawn": _("Withdrawn"), "expired": _("Expired")},
-        "event": {"apply": _("Applied"), "approve": _("Approved"), "reject": _("Rejected"),
-                  "coordination_close": _("Coordination recorded"), "file": _("Filed"),
-                  "complete": _("Offlining completed"), "issue": _("Notice issued"),
-                  "respond": _("Update reported"), "entry_updated": _("Entry updated"),
-                  "submit": _("Submitted"), "register": _("Registered"), "update": _("Changed"),
-                  "stage_change": _("Stage changed"), "flag": _("Flagged"), "confirm": _("Confirmed"),
-                  "dismiss": _("Dismissed"), "deadline_recount": _("Deadline counted again"),
-                  "calendar_year_unknown": _("Holiday arrangement of a coming year not entered"),
-                  # the scheduler's notices (ops/reminders.py)
-                  "deadline_reminder": _("Reminder: deadline in one working day"),
-                  "overdue_notice": _("Overdue notice")},
-        "role_of_actor": {"provider": _("Provider"), "operator": _("Operator"), "authority": _("Authority"),
-                          "county_authority": _("County authority"), "system": _("Platform")},
-    }
-
-
 _labels = lifecycle_labels
 
 
 def liuzhou_lifecycle_label(kind: str, value: Optional[str]) -> str:
-    if not value:
-        return ""
-    return _labels().get(kind, {}).get(value, value)
+    return labels.label(kind, value)
 
 
 def liuzhou_lifecycle_labels(kind: str) -> dict[str, str]:
@@ -93,15 +48,15 @@ def liuzhou_lifecycle_entry(package_id: str) -> dict[str, Any]:
     off = visibility.offline_record(pkg.id)
     if off is not None:
         app = model.Session.get(CatalogOffline, off.application_id)
-        out["offline"] = {"since": _local(off.offline_since), "application_id": off.application_id,
+        out["offline"] = {"since": local_iso(off.offline_since), "application_id": off.application_id,
                           "filing_number": app.filing_number if app else None}
     apps = (model.Session.query(ResourceOffline).filter(ResourceOffline.package_id == pkg.id,
                                                         notices.on_notice(now))
             .order_by(ResourceOffline.notice_ends).all())
     names = dictize.resource_offline_names(apps)
     out["notices"] = [dictize.resource_offline(a, names, {}, now) for a in apps]
-    provider = user is not None and roles.is_member(pkg.owner_org, user)
-    if provider or (user is not None and who.oversees(user)):
+    provider = user is not None and authz.is_member(pkg.owner_org, user)
+    if provider or (user is not None and authz.oversees(user)):
         targets = (model.Session.query(UpkeepTarget, UpkeepNotice)
                    .join(UpkeepNotice, UpkeepNotice.id == UpkeepTarget.notice_id)
                    .filter(UpkeepTarget.state == states.TARGET_OPEN,
@@ -112,7 +67,7 @@ def liuzhou_lifecycle_entry(package_id: str) -> dict[str, Any]:
         for t, n in sorted(targets, key=lambda tn: tn[0].package_id is None):
             if n.id not in seen:
                 seen.add(n.id)
-                out["upkeep"].append({"notice_id": n.id, "title": n.title, "deadline": _local(n.deadline),
+                out["upkeep"].append({"notice_id": n.id, "title": n.title, "deadline": local_iso(n.deadline),
                                       "overdue": n.deadline < now, "target_id": t.id})
         warnings = (model.Session.query(DuplicateWarning)
                     .filter(DuplicateWarning.package_id == pkg.id, DuplicateWarning.state == "open")
@@ -120,14 +75,14 @@ def liuzhou_lifecycle_entry(package_id: str) -> dict[str, Any]:
         wnames = Names(org_ids=[w.other_org_id for w in warnings])
         pkgs = dictize.packages([w.other_package_id for w in warnings])
         out["duplicates"] = [dictize.duplicate_warning(w, wnames, pkgs) for w in warnings]
-    admin = user is not None and who.provider_admin(user, pkg.owner_org)
+    admin = user is not None and authz.provider_admin(user, pkg.owner_org)
     open_app = (model.Session.query(CatalogOffline.id)
                 .filter(CatalogOffline.package_id == pkg.id,
                         CatalogOffline.state.in_(list(states.CATALOG_OPEN))).scalar())
     out["open_catalog_offline"] = open_app
     out["can_apply_catalog_offline"] = admin and off is None and open_app is None and pkg.state == "active"
     out["can_apply_resource_offline"] = admin and off is None and pkg.state == "active"
-    out["is_authority"] = user is not None and roles.is_authority(user)
+    out["is_authority"] = user is not None and authz.is_authority(user)
     return out
 
 
@@ -139,19 +94,19 @@ def liuzhou_lifecycle_menu() -> list[dict]:
               "count": model.Session.query(ResourceOffline.id).filter(notices.on_notice(now)).count()}]
     if user is None:
         return items
-    operator, authority = roles.is_operator(user), roles.is_authority(user)
-    member_of = set(roles.memberships(user))
-    admin_of = who.orgs_with(user, "admin")
+    operator, authority = authz.is_operator(user), authz.is_authority(user)
+    member_of = set(authz.memberships(user))
+    admin_of = authz.orgs_with(user, "admin")
     co = model.Session.query(CatalogOffline.id).filter(CatalogOffline.state.in_(list(states.CATALOG_OPEN)))
     if not (operator or authority):
         co = co.filter(CatalogOffline.provider_org_id.in_(list(member_of) or [""]))
     items.append({"endpoint": "liuzhou_lifecycle.catalog_offline_index", "label": _("Catalog offlining"),
                   "count": co.count()})
     ro = model.Session.query(ResourceOffline.id)
-    if who.authority_admin(user) or roles.county_jurisdiction(user):
+    if authz.authority_admin(user) or authz.county_jurisdiction(user):
         ro = ro.filter(ResourceOffline.state == states.SUBMITTED)
-        if not who.authority_admin(user):
-            ro = ro.filter(ResourceOffline.provider_org_id.in_(list(roles.county_jurisdiction(user))))
+        if not authz.authority_admin(user):
+            ro = ro.filter(ResourceOffline.provider_org_id.in_(list(authz.county_jurisdiction(user))))
     else:
         ro = ro.filter(ResourceOffline.state.in_(list(states.RESOURCE_OPEN)),
                        ResourceOffline.provider_org_id.in_(list(member_of) or [""]))
@@ -174,11 +129,11 @@ def liuzhou_lifecycle_menu() -> list[dict]:
         dw = dw.filter(DuplicateWarning.provider_org_id.in_(list(member_of) or [""]))
     items.append({"endpoint": "liuzhou_lifecycle.duplicate_index", "label": _("One data, one source"),
                   "count": dw.count()})
-    if who.tracks_violations(user):
+    if authz.tracks_violations(user):
         from .model import Violation
         vq = model.Session.query(Violation.id).filter(Violation.state == "open")
         if not authority:
-            vq = vq.filter(Violation.provider_org_id.in_(list(roles.county_jurisdiction(user))))
+            vq = vq.filter(Violation.provider_org_id.in_(list(authz.county_jurisdiction(user))))
         items.append({"endpoint": "liuzhou_lifecycle.violation_index", "label": _("Unauthorised stops"),
                       "count": vq.count()})
     return items
@@ -187,7 +142,7 @@ def liuzhou_lifecycle_menu() -> list[dict]:
 def liuzhou_lifecycle_admin_entries(org_capacity: str = "admin") -> list[dict]:
     """Active catalog entries of the departments the user administers (forms' entry choice)."""
     user = _user()
-    orgs = who.orgs_with(user, *(("admin",) if org_capacity == "admin" else ("admin", "editor")))
+    orgs = authz.orgs_with(user, *(("admin",) if org_capacity == "admin" else ("admin", "editor")))
     if not orgs:
         return []
     offline = model.Session.query(OfflineEntry.package_id)
@@ -201,7 +156,7 @@ def liuzhou_lifecycle_admin_entries(org_capacity: str = "admin") -> list[dict]:
 def liuzhou_lifecycle_user_orgs(*capacities: str) -> list[dict]:
     """The current user's departments with one of ``capacities`` (all when none given)."""
     user = _user()
-    ids = who.orgs_with(user, *capacities)
+    ids = authz.orgs_with(user, *capacities)
     if not ids:
         return []
     rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.title)

@@ -17,7 +17,7 @@ from typing import Any, Optional
 import ckan.model as model
 
 from ..calendar import store as cal
-from ..sharing import roles
+from .. import authz
 from . import duplicates, events, violations
 from .model import UpkeepTarget
 from .states import TARGET_DONE, TARGET_OPEN
@@ -26,7 +26,7 @@ INTERNAL = "liuzhou_lifecycle_internal"   # context flag of the lifecycle's own 
 
 
 def _user(context) -> Optional[model.User]:
-    return roles.context_user(context)
+    return authz.context_user(context)
 
 
 def _package(result: Any) -> Optional[model.Package]:
@@ -79,7 +79,7 @@ def after_update(context, before: Optional[dict], result: Any) -> Any:
 
 def fulfil_upkeep(pkg: model.Package, actor: Optional[model.User]) -> None:
     """Art 14: the entry's department updated it: open upkeep targets naming it are done."""
-    if actor is None or actor.sysadmin or not roles.is_member(pkg.owner_org, actor):
+    if actor is None or actor.sysadmin or not authz.is_member(pkg.owner_org, actor):
         return  # the platform's own updates (site user, sysadmins) do not count
     targets = (model.Session.query(UpkeepTarget)
                .filter(UpkeepTarget.package_id == pkg.id, UpkeepTarget.state == TARGET_OPEN)

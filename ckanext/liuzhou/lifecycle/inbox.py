@@ -3,9 +3,10 @@
 Each lifecycle event names the departments it notifies (``notify``, set by the step that
 records it, :func:`.events.record`): the Operator of an offlining application, the provider
 of a decision, the departments named by an upkeep notice, the Authority of an Art 33.1 flag …
-The sharing package's ``notification_list`` lists them beside the share request events; this
-module turns a page of them into notices (a label, the object's title, a link) with a few
-batched queries, and words their e-mails. Consumers hear of a resource's public notice on
+This is the lifecycle workflows' source of notices (:mod:`..notify.sources`), registered when
+the module is imported: ``notification_list`` lists them beside the share request events. It
+turns a page of them into notices (a label, the object's title, a link) with a few batched
+queries, and words their e-mails. Consumers hear of a resource's public notice on
 their share requests' timelines (:func:`.notices.tell_consumers`), which reach the inbox too.
 """
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import Any, Callable, Iterable, Optional
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from .. import authz, formats, notify
 from .. import config as lz_config
-from ..sharing import roles
-from ..sharing.dictize import Names
-from . import dictize, helpers
+from ..formats import Names
+from . import dictize, labels
 from .model import (AccountRequest, CatalogOffline, InformationSystem, LifecycleEvent, ResourceOffline,
                     UpkeepNotice, Violation)
 
@@ -45,7 +46,7 @@ def kind_labels(_: Callable[[str], str] = tk._) -> dict[str, str]:
 def label(ev: LifecycleEvent, gettext: Callable[[str], str] = tk._) -> str:
     """``目录下线：已同意``: what the object is and what happened to it."""
     kind = kind_labels(gettext).get(ev.object_type, ev.object_type)
-    what = helpers.lifecycle_labels(gettext).get("event", {}).get(ev.event, ev.event)
+    what = labels.lifecycle_labels(gettext).get("event", {}).get(ev.event, ev.event)
     return gettext("{kind}: {event}").format(kind=kind, event=what)
 
 
@@ -106,8 +107,8 @@ def notices(evs: list[LifecycleEvent], user: model.User, gettext: Callable[[str]
     pkgs = dictize.packages(getattr(o, "package_id", None) for o in objects.values())
     names = Names([e.actor_id for e in evs], [e.actor_org_id for e in evs]
                   + [_provider(k, o) for (k, _i), o in objects.items()])
-    mine = set(roles.memberships(user))
-    authority, operator = roles.org_id(lz_config.authority_org()), roles.org_id(lz_config.operator_org())
+    mine = set(authz.memberships(user))
+    authority, operator = authz.org_id(lz_config.authority_org()), authz.org_id(lz_config.operator_org())
     oversees = bool(mine & {authority, operator}) or bool(user.sysadmin)
     out = {}
     for ev in evs:
@@ -145,16 +146,18 @@ def compose(ev: LifecycleEvent, department: str, gettext: Callable[[str], str]) 
     detail = ev.detail or {}
     kind = detail.get("kind")
     if ev.object_type == "violation" and kind:
-        lines.append(helpers.lifecycle_labels(gettext).get("violation_kind", {}).get(kind, kind))
+        lines.append(labels.lifecycle_labels(gettext).get("violation_kind", {}).get(kind, kind))
     for key, text in (("reason", _("Reason: {text}")), ("legal_basis", _("Legal basis: {text}")),
                       ("basis", _("Legal basis: {text}")), ("notes", _("Notes: {text}")),
                       ("response", _("Notes: {text}"))):
         if detail.get(key):
             lines.append(text.format(text=detail[key]))
     if ev.deadline is not None:
-        from ..sharing.helpers import liuzhou_local_time
-        lines.append(_("Deadline: {when} (Beijing time)").format(when=liuzhou_local_time(ev.deadline)))
+        lines.append(_("Deadline: {when} (Beijing time)").format(when=formats.local_time(ev.deadline)))
     lines += ["", _("Details: {link}").format(link=link), "",
               _("This message was sent automatically by the platform; do not reply to it.")]
     subject = _("[{site}] {event}: {entry}").format(site=site, event=what, entry=title)
     return subject, "\n".join(lines)
+
+
+notify.register(notify.Source("lifecycle", LifecycleEvent, notices, compose, mailed=lambda ev: bool(ev.notify)))

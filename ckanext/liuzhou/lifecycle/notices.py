@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import ckan.model as model
 
 from ..calendar import store as cal
-from ..sharing import roles
+from .. import authz
 from ..sharing import states as share_states
 from ..sharing import workflow as share_workflow
 from ..sharing.model import ShareRequest
@@ -59,6 +59,6 @@ def tell_consumers(app: ResourceOffline, event: str, actor: model.User, role: st
             req, event, actor, role, actor_org_id=actor_org_id, from_state=req.state, to_state=req.state,
             now=now, detail={"resource_offline_id": app.id, "resource_id": app.resource_id,
                              "resource_name": app.resource_name, "notice_ends": app.notice_ends},
-            notify=[roles.org_name(req.consumer_org_id)])
-        told.append(roles.org_name(req.consumer_org_id))
+            notify=[authz.org_name(req.consumer_org_id)])
+        told.append(authz.org_name(req.consumer_org_id))
     return sorted(set(told))

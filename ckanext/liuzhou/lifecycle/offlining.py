@@ -12,7 +12,7 @@ import ckan.model as model
 from .. import config as lz_config
 from ..audit.model import AuditLog
 from ..calendar import store as cal
-from ..sharing import roles
+from .. import authz
 from ..sharing import states as share_states
 from ..sharing import workflow as share_workflow
 from ..sharing.model import Coordination, QualityIssue, ShareRequest
@@ -36,7 +36,7 @@ def users_of(pkg: model.Package, now: Optional[dt.datetime] = None) -> dict:
     reads = (model.Session.query(AuditLog.actor_org, sa.func.count(AuditLog.id), sa.func.max(AuditLog.created))
              .filter(AuditLog.action == "data.read", AuditLog.package_id == pkg.id, AuditLog.created >= since)
              .group_by(AuditLog.actor_org).all())
-    skip = {roles.org_name(pkg.owner_org), lz_config.authority_org(), lz_config.operator_org(), None, ""}
+    skip = {authz.org_name(pkg.owner_org), lz_config.authority_org(), lz_config.operator_org(), None, ""}
     by_org: dict[str, dict] = {}
     for orgs, count, last in reads:
         for name in (orgs or "").split(","):
@@ -46,9 +46,9 @@ def users_of(pkg: model.Package, now: Optional[dt.datetime] = None) -> dict:
             row["count"] += count
             row["last"] = max(filter(None, [row["last"], last]))
     titles = dict(model.Session.query(model.Group.name, model.Group.title).filter(
-        model.Group.name.in_({roles.org_name(o) for _i, o, _s in reqs} | set(by_org) or {""})))
-    requests = [{"id": rid, "consumer_org": roles.org_name(org), "state": state,
-                 "consumer_org_title": titles.get(roles.org_name(org))} for rid, org, state in reqs]
+        model.Group.name.in_({authz.org_name(o) for _i, o, _s in reqs} | set(by_org) or {""})))
+    requests = [{"id": rid, "consumer_org": authz.org_name(org), "state": state,
+                 "consumer_org_title": titles.get(authz.org_name(org))} for rid, org, state in reqs]
     read_rows = [{**r, "org_title": titles.get(r["org"]), "last": r["last"].isoformat() if r["last"] else None}
                  for r in sorted(by_org.values(), key=lambda r: r["org"])]
     orgs = sorted({r["consumer_org"] for r in requests} | set(by_org))
@@ -68,7 +68,7 @@ def close_requests(package_id: str, actor: model.User, now: dt.datetime, applica
     """Every open share request on the entry ends (terminated), with an ``entry_offline``
     event on its timeline notifying both departments; open coordinations and quality issues
     close with it."""
-    operator_org_id = roles.org_id(lz_config.operator_org())
+    operator_org_id = authz.org_id(lz_config.operator_org())
     closed = []
     reqs = (model.Session.query(ShareRequest)
             .filter(ShareRequest.package_id == package_id, ShareRequest.state.in_(list(share_states.OPEN)))
@@ -86,7 +86,7 @@ def close_requests(package_id: str, actor: model.User, now: dt.datetime, applica
             to_state=share_states.TERMINATED, now=now,
             detail={"catalog_offline_id": application_id,
                     "reason": "The catalog entry went offline (Art 20)"},
-            notify=[roles.org_name(req.consumer_org_id), roles.org_name(req.provider_org_id)])
+            notify=[authz.org_name(req.consumer_org_id), authz.org_name(req.provider_org_id)])
         closed.append(req.id)
     return closed
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 import ckan.model as model
 
+from ..calendar import recount as calendar_recount
 from ..calendar import store as cal
 from ..calendar.workdays import Calendar
 from . import events, states
@@ -55,3 +56,6 @@ def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str,
         log("account_request", req, "deadline", req.deadline,
             cal.deadline(req.created, states.ACCOUNT_WORKDAYS, calendar), provider_org_id=req.org_id)
     return touched
+
+
+calendar_recount.register("lifecycle", recount)

@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ..sharing.schema import limit, non_empty_list, string_list
+from ..validation import limit, non_empty_list, string_list
 from . import states
 
 v = tk.get_validator

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
+from . import labels
+
 SUBMITTED, REJECTED = "submitted", "rejected"
 
 # Art 20
@@ -83,8 +85,7 @@ def check(flow: str, event: str, state: str) -> None:
     """Refuse an illegal move with a ValidationError (HTTP 409 in the API) naming the state."""
     allowed = TRANSITIONS[flow][event]
     if state not in allowed:
-        from .helpers import liuzhou_lifecycle_label
         raise tk.ValidationError({"state": [tk._(
             "This {what} is {state}: this step is not possible now (event {event}; allowed only when {allowed})"
-        ).format(what=tk._(_NAMES[flow]), state=liuzhou_lifecycle_label(_LABELS[flow], state), event=event,
-                 allowed=", ".join(liuzhou_lifecycle_label(_LABELS[flow], a) for a in sorted(allowed)))]})
+        ).format(what=tk._(_NAMES[flow]), state=labels.label(_LABELS[flow], state), event=event,
+                 allowed=", ".join(labels.label(_LABELS[flow], a) for a in sorted(allowed)))]})

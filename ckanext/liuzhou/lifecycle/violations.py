@@ -21,7 +21,8 @@ import ckan.model as model
 
 from .. import config as lz_config
 from ..calendar import store as cal
-from ..sharing import roles
+from .. import authz
+from ..sharing import workflow as share_workflow
 from . import events, visibility
 from .model import ResourceOffline, Violation
 from .states import COMPLETED
@@ -81,12 +82,14 @@ def _consumers(package_id: str, resource_id: Optional[str] = None) -> list[str]:
     rows = (model.Session.query(ShareRequest.consumer_org_id, ShareRequest.resource_ids)
             .filter(ShareRequest.package_id == package_id,
                     ShareRequest.state.in_(list(share_states.OPEN - {share_states.REJECTED}))))
-    return sorted({roles.org_name(org) for org, rids in rows
+    return sorted({authz.org_name(org) for org, rids in rows
                    if resource_id is None or not rids or resource_id in rids})
 
 
+@share_workflow.provider_stopped.connect
 def on_provider_stop(req, event: str, actor: Optional[model.User]) -> Optional[Violation]:
-    """Art 33.1 hook of ``share_request_suspend`` / ``share_request_terminate``."""
+    """Art 33.1 hook of ``share_request_suspend`` / ``share_request_terminate`` (subscribed to
+    the sharing workflow's ``provider_stopped`` signal)."""
     if visibility.is_offline(req.package_id):
         return None
     wanted = list(req.resource_ids or [])
@@ -97,4 +100,4 @@ def on_provider_stop(req, event: str, actor: Optional[model.User]) -> Optional[V
             return None
     kind = "consumer_suspended" if event == "suspend" else "consumer_terminated"
     return flag(kind, req.provider_org_id, actor, package_id=req.package_id, share_request_id=req.id,
-                detail={"consumer": roles.org_name(req.consumer_org_id)})
+                detail={"consumer": authz.org_name(req.consumer_org_id)})

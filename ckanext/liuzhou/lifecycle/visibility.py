@@ -15,9 +15,8 @@ from typing import Optional
 
 import ckan.model as model
 
-from ..sharing import roles
+from .. import authz
 from ..txmemo import TransactionMemo
-from . import who
 from .model import OfflineEntry
 
 FIELD = "lifecycle_state"
@@ -47,7 +46,7 @@ def index_fields(pkg_dict: dict) -> dict:
 
 
 def sees_all(user_obj) -> bool:
-    return who.is_sysadmin(user_obj) or who.oversees(user_obj)
+    return authz.is_sysadmin(user_obj) or authz.oversees(user_obj)
 
 
 def search_filter(reader) -> Optional[str]:
@@ -70,7 +69,7 @@ def hidden_from(user_obj, package) -> bool:
         return False
     if sees_all(user_obj):
         return False
-    return not roles.is_member(package.owner_org, user_obj)
+    return not authz.is_member(package.owner_org, user_obj)
 
 
 def current_user_obj():
@@ -82,4 +81,4 @@ def current_user_obj():
         return None
     if not has_request_context():
         return None
-    return roles.user_obj(getattr(current_user, "_get_current_object", lambda: current_user)())
+    return authz.user_obj(getattr(current_user, "_get_current_object", lambda: current_user)())

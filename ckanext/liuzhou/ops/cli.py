@@ -41,7 +41,7 @@ def restore(src):
     then check every count, state and the audit chain against the backup's manifest."""
     import ckan.plugins.toolkit as tk
 
-    from ..audit import chain
+    from .. import audit
     from . import backup as bk
     from . import reindex
 
@@ -52,7 +52,7 @@ def restore(src):
     except RuntimeError as e:
         click.secho(f"restore failed: {e}", fg="red", err=True)
         sys.exit(1)
-    verified = chain.verify()
+    verified = audit.verify()
     click.secho(verified.line(), fg="green" if verified.ok else "red")
     for note in result.notes:
         click.echo(note)
@@ -80,15 +80,15 @@ def reindex(full):
 def mail_retry(min_age, max_age):
     """Find recent timeline events with recipients not yet mailed (Redis was down or lost its
     queue, the worker died mid-job, the mail server refused) and queue them again; mails
-    already sent are not sent twice (ops/mail_ledger.py). The scheduler runs this by itself
+    already sent are not sent twice (notify/ledger.py). The scheduler runs this by itself
     (task ``mail_retry``, docs/scheduler.md)."""
     from .. import config as lz_config
-    from . import mail_ledger
+    from .. import notify
 
     if not lz_config.notification_email():
         click.echo("e-mail notices are off (ckanext.liuzhou.notifications.email): nothing to do")
         return
-    found = mail_ledger.requeue(dt.timedelta(minutes=min_age), dt.timedelta(hours=max_age))
+    found = notify.requeue(dt.timedelta(minutes=min_age), dt.timedelta(hours=max_age))
     n = sum(len(v) for v in found.values())
     click.echo(f"queued again: {n} event(s) not yet mailed" + (f" {found}" if n else ""))
 

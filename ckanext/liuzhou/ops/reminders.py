@@ -18,8 +18,8 @@ remind. The overdue notices of share requests are the ``deadlines`` task's
 A reminder goes when the deadline is at most one working day away (the working day before it,
 or on the last day when the clock started late) and not yet passed; an overdue notice once the
 deadline has passed. Each is a timeline event naming the departments it notifies, so it shows
-in their 通知 inbox and is e-mailed to their admins (``sharing/mail.py``, once per recipient:
-``ops/mail_ledger.py``). Each is sent once: a ``liuzhou_deadline_notice`` row (object, kind,
+in their 通知 inbox and is e-mailed to their admins (``notify/mail.py``, once per recipient:
+``notify/ledger.py``). Each is sent once: a ``liuzhou_deadline_notice`` row (object, kind,
 deadline) is inserted in the same transaction as the event, and a second inserter — another
 node, a rerun — finds the row and sends nothing. A new deadline (a request back in a state
 with a clock) gets its own reminder.
@@ -75,14 +75,15 @@ def reminder_due(deadline: dt.datetime, now: dt.datetime, calendar=None) -> bool
 
 def _share_requests() -> Iterator[Due]:
     """Share decisions (Art 26.2) and quality fixes (Art 26.5)."""
-    from ..sharing import roles, states, workflow
+    from .. import authz
+    from ..sharing import states, workflow
     from ..sharing.model import ShareRequest
 
     rows = (model.Session.query(ShareRequest)
             .filter(ShareRequest.state.in_(list(states.DEADLINE_WORKDAYS)), ShareRequest.deadline.isnot(None))
             .order_by(ShareRequest.deadline).all())
     for req in rows:
-        notify = [roles.org_name(req.provider_org_id)]
+        notify = [authz.org_name(req.provider_org_id)]
         if req.state == states.QUALITY_ISSUE:
             notify.append(lz_config.operator_org())
 
@@ -136,13 +137,13 @@ def _upkeep() -> Iterator[Due]:
     not done yet are reminded and told."""
     from ..lifecycle import states
     from ..lifecycle.model import UpkeepNotice, UpkeepTarget
-    from ..sharing import roles
+    from .. import authz
 
     rows = (model.Session.query(UpkeepNotice)
             .filter(sa.exists().where(UpkeepTarget.notice_id == UpkeepNotice.id,
                                       UpkeepTarget.state == states.TARGET_OPEN)).all())
     for notice in rows:
-        notify = sorted({roles.org_name(t.org_id) for t in notice.targets if t.state == states.TARGET_OPEN} - {None})
+        notify = sorted({authz.org_name(t.org_id) for t in notice.targets if t.state == states.TARGET_OPEN} - {None})
         if notify:
             yield Due("upkeep_notice", notice.id, notice.deadline, notify,
                       _lifecycle_record("upkeep_notice", notice, notify))

@@ -7,9 +7,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import audit
-from ..sharing import roles
+from .. import authz
 from ..validation import commit_unless_deferred
-from . import hooks, vocabulary
+from . import hooks, text, vocabulary
 from .model import DEPARTMENT_ALIASES, SYNONYMS, SearchVocabulary
 
 _ = tk._
@@ -39,7 +39,7 @@ def search_suggest(context, data_dict) -> list[dict[str, Any]]:
     from ..access.policy import context_reader
     from ..cascade import upward
 
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     q = data_dict.get("q")
     if user is None or not isinstance(q, str) or not q.strip() or upward.is_region_account(user):
         return []
@@ -67,13 +67,11 @@ def _entries(parsed, fq: list[str], limit: int) -> tuple[list[dict], list[str]]:
     one Solr request each, without package_search's dictizing (the page only needs titles)."""
     from ckan.lib.search.common import make_connection
 
-    from ..catalog.search import TEXT_QF
-
     conn = make_connection(decode_dates=False)
     tries = [False, True] if parsed.can_relax else [False]
     for relaxed in tries:
         response = conn.search(parsed.solr_q(relaxed=relaxed), **{
-            "defType": "edismax", "qf": TEXT_QF, "q.op": "AND", "fq": fq, "fl": "name,title",
+            "defType": "edismax", "qf": text.TEXT_QF, "q.op": "AND", "fq": fq, "fl": "name,title",
             "rows": limit, "facet": "true", "facet.field": "tags", "facet.limit": 20,
             "facet.mincount": 1})
         if response.hits:
@@ -107,7 +105,7 @@ def search_synonyms_show(context, data_dict) -> dict[str, Any]:
         short_names, overridden}], modified_by, modified_at}``
     """
     tk.check_access("search_synonyms_show", context, data_dict)
-    from ..catalog import tree
+    from .. import tree
 
     vocab = vocabulary.current()
     docs = [d for d in (_document(SYNONYMS), _document(DEPARTMENT_ALIASES)) if d is not None]
@@ -169,7 +167,7 @@ def _parse_synonyms(value: Any) -> tuple[list[list[str]], list[str]]:
 
 
 def _parse_aliases(value: Any) -> tuple[dict[str, list[str]], list[str]]:
-    from ..catalog import tree
+    from .. import tree
 
     errors: list[str] = []
     if isinstance(value, str):
@@ -230,7 +228,7 @@ def search_synonyms_update(context, data_dict) -> dict[str, Any]:
         errors.setdefault("synonyms", []).append(_("Nothing to change: give synonyms, department_aliases or reset"))
     if errors:
         raise tk.ValidationError(errors)
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     for name in reset:
         row = _document(name)
         if row is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
-from ..sharing import roles
+from .. import authz
 
 
 @tk.auth_allow_anonymous_access
@@ -13,12 +13,12 @@ def search_suggest(context, data_dict=None) -> dict:
 
 
 def search_synonyms_show(context, data_dict=None) -> dict:
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     return {"success": user is not None, "msg": tk._("Sign in first")}
 
 
 def search_synonyms_update(context, data_dict=None) -> dict:
-    if roles.is_operator(roles.context_user(context)):
+    if authz.is_operator(authz.context_user(context)):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the platform Operator can change the search vocabulary")}
 

@@ -11,6 +11,14 @@ import functools
 import re
 import unicodedata
 
+# Fields searched by a text query, and their weights. CKAN's are
+# "name^4 title^4 tags^2 groups^2 text"; `text` (the catch-all) already holds the abstract,
+# tags and information item names, analysed as Chinese. information_item_names gets its own
+# weight so that an entry whose item is named by the query ranks above one that only
+# mentions the words in passing; provider_text holds the titles of the provider and the
+# departments above it.
+TEXT_QF = "name^4 title^4 tags^2 groups^2 information_item_names^2 provider_text^2 text"
+
 _FULLWIDTH_SYNTAX = str.maketrans({c: " " for c in "：＋－！（）｛｝［］＾＂～＊？＼／＆｜"})
 _SPACES = re.compile(r"\s+")
 # Characters that make a query "advanced": the user wrote Solr syntax on purpose.

@@ -124,7 +124,7 @@ def forget() -> None:
 
 
 def load() -> Vocabulary:
-    from ..catalog import tree
+    from .. import tree
 
     departments = [{"name": d["name"], "title": d["title"] or ""} for d in tree.departments().values()]
     return build(_stored(), departments)

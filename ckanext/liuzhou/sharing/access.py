@@ -16,7 +16,8 @@ from typing import Optional
 import ckan.model as model
 
 from ..calendar import store as cal
-from . import queries, roles
+from .. import authz
+from . import queries
 from .model import Delivery, ShareRequest, ShareScope
 
 
@@ -37,7 +38,7 @@ class EntryGrant:
 
 def active_grants(user) -> dict[str, str]:
     """package id → id of the request that lets the user read it today (one query)."""
-    u = roles.user_obj(user)
+    u = authz.user_obj(user)
     if u is None:
         return {}
     rows = (model.Session.query(ShareRequest.package_id, ShareRequest.id)
@@ -53,7 +54,7 @@ def delivered(user) -> dict[str, EntryGrant]:
     the resources their deliveries named and the approved information items (Art 25, 26.4).
     A request delivered without resources (its entry had none when it was asked for and the
     Operator named none) opens no resource."""
-    u = roles.user_obj(user)
+    u = authz.user_obj(user)
     if u is None:
         return {}
     rows = (model.Session.query(ShareRequest.package_id, ShareRequest.id, ShareRequest.information_items,
@@ -74,31 +75,5 @@ def delivered(user) -> dict[str, EntryGrant]:
     return out
 
 
-def opens(req: ShareRequest, deliveries: list[Delivery]) -> dict:
-    """What the request opens to its scoped users today (Art 25, 26.4), for the request page
-    and ``share_request_show``: the resources its deliveries named, and the approved
-    information items when they are not all of the entry's (None: every column)."""
-    from ..access import columns   # the access layer builds on this module
-    from . import states
-
-    today = cal.local_date(cal.utcnow())
-    active = (states.has_access(req.state, req.previous_state)
-              and req.valid_from <= today <= req.valid_until)
-    resources = list(dict.fromkeys(r for d in deliveries for r in d.resource_ids or [])) if active else []
-    restricted = columns.allowed_columns(model.Package.get(req.package_id), req.information_items or []) is not None
-    return {"active": active, "resource_ids": resources,
-            "information_items": list(req.information_items or []) if restricted else None}
-
-
 def grant_for(user, package_id: str) -> Optional[str]:
     return active_grants(user).get(package_id)
-
-
-def can_read(user, package: model.Package) -> tuple[bool, Optional[str]]:
-    """(may read, id of the request that grants it, if any); the rule is in access.policy."""
-    from ..access import policy   # the access layer builds on this module
-
-    decision = policy.build(user).decide_package(package) if package is not None else None
-    if decision is None:
-        return False, None
-    return decision.readable, decision.share_request_id

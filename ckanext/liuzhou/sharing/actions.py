@@ -8,7 +8,6 @@ Names are the API contract (docs/sharing.md, the API reference); illegal transit
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -18,9 +17,9 @@ import ckan.plugins.toolkit as tk
 
 from .. import config as lz_config
 from ..calendar import store as cal
-from ..lifecycle import violations as lifecycle_violations
-from . import access as grants_of
-from . import dictize, queries, roles, schema, states, workflow
+from .. import authz, formats
+from ..items import covers_every_item, entry_items
+from . import dictize, queries, schema, states, workflow
 from .model import Coordination, Delivery, QualityIssue, ShareRequest, ShareRequestEvent, ShareScope
 from ..validation import acting_user, commit_unless_deferred, validate_or_raise as _validate
 
@@ -29,10 +28,21 @@ _ = tk._
 
 # ---------------------------------------------------------------- helpers
 
-
-
 _actor = acting_user
 _commit = commit_unless_deferred
+
+
+def _opens(req: ShareRequest, deliveries: list[Delivery]) -> dict:
+    """What the request opens to its scoped users today (Art 25, 26.4), for the request page
+    and ``share_request_show``: the resources its deliveries named, and the approved
+    information items when they are not all of the entry's (None: every column)."""
+    today = cal.local_date(cal.utcnow())
+    active = (states.has_access(req.state, req.previous_state)
+              and req.valid_from <= today <= req.valid_until)
+    resources = list(dict.fromkeys(r for d in deliveries for r in d.resource_ids or [])) if active else []
+    restricted = not covers_every_item(model.Package.get(req.package_id), req.information_items or [])
+    return {"active": active, "resource_ids": resources,
+            "information_items": list(req.information_items or []) if restricted else None}
 
 
 def _locked(data: dict) -> ShareRequest:
@@ -54,7 +64,7 @@ def _show(req: ShareRequest, *, full: bool = True) -> dict[str, Any]:
                                *(q.raised_by for q in issues), *(q.resolved_by for q in issues)])
         out["coordinations"] = [dictize.coordination(c, extra) for c in coords]
         out["deliveries"] = [dictize.delivery(d, extra) for d in deliveries]
-        out["opens"] = grants_of.opens(req, deliveries)   # Art 25, 26.4: exactly what was delivered
+        out["opens"] = _opens(req, deliveries)   # Art 25, 26.4: exactly what was delivered
         out["quality_issues"] = [dictize.quality_issue(q, extra) for q in issues]
     return out
 
@@ -74,9 +84,9 @@ def _today() -> dt.date:
 # ---------------------------------------------------------------- create
 
 def _consumer_org(actor: model.User, requested: Optional[str]) -> str:
-    member_of = roles.memberships(actor)
+    member_of = authz.memberships(actor)
     if requested:
-        oid = roles.org_id(requested)
+        oid = authz.org_id(requested)
         if oid is None or oid not in member_of:
             raise _error("consumer_org", _("You do not belong to this department"))
         return oid
@@ -87,17 +97,8 @@ def _consumer_org(actor: model.User, requested: Optional[str]) -> str:
     raise _error("consumer_org", _("You belong to several departments: say which one requests the data"))
 
 
-def _entry_items(pkg: model.Package) -> list[dict]:
-    raw = pkg.extras.get("information_items")
-    try:
-        items = json.loads(raw) if raw else []
-    except ValueError:
-        items = []
-    return [i for i in items if isinstance(i, dict)]
-
-
 def _pick_items(pkg: model.Package, wanted: list[str], field: str = "information_items") -> list[str]:
-    items = _entry_items(pkg)
+    items = entry_items(pkg)
     key_of = {}
     for item in items:
         key = item.get("identifier") or item.get("name")
@@ -128,7 +129,7 @@ def _scope_users(names: list[str], consumer_org_id: str) -> list[model.User]:
         user = model.User.get(ref)
         if user is None or user.state != "active":
             errors.append(_("Unknown user: {user}").format(user=ref))
-        elif not roles.is_member(consumer_org_id, user):
+        elif not authz.is_member(consumer_org_id, user):
             errors.append(_("{user} is not a user of the requesting department").format(user=user.name))
         elif user not in users:
             users.append(user)
@@ -203,7 +204,7 @@ def share_request_create(context, data_dict) -> dict:
     workflow.record_event(req, "create", actor, "consumer", actor_org_id=consumer_org_id,
                           from_state=None, to_state=states.SUBMITTED, now=now,
                           detail={"kind": kind, "renews": renews_id},
-                          notify=[roles.org_name(pkg.owner_org)])
+                          notify=[authz.org_name(pkg.owner_org)])
     _commit(context)
     return _show(req)
 
@@ -231,9 +232,9 @@ def share_request_history(context, data_dict) -> list[dict]:
 
 def _visible(query, user: model.User):
     """Limit a query on ShareRequest to what the user may see."""
-    if roles.is_operator(user) or roles.is_authority(user):
+    if authz.is_operator(user) or authz.is_authority(user):
         return query
-    orgs = set(roles.memberships(user)) | roles.county_jurisdiction(user)
+    orgs = set(authz.memberships(user)) | authz.county_jurisdiction(user)
     if not orgs:
         return query.filter(sa.false())
     return query.filter(sa.or_(ShareRequest.consumer_org_id.in_(orgs), ShareRequest.provider_org_id.in_(orgs)))
@@ -241,17 +242,17 @@ def _visible(query, user: model.User):
 
 def _to_review(user: model.User):
     """What waits for this user's action, as a filter."""
-    member_of = roles.memberships(user)
+    member_of = authz.memberships(user)
     admin_of = [gid for gid, cap in member_of.items() if cap == "admin"]
     conds = []
     if admin_of:  # provider admin: decide, fix quality issues
         conds.append(sa.and_(ShareRequest.provider_org_id.in_(admin_of),
                              ShareRequest.state.in_([states.SUBMITTED, states.QUALITY_ISSUE])))
-    if roles.is_operator(user):  # deliver, investigate, coordinate
+    if authz.is_operator(user):  # deliver, investigate, coordinate
         conds.append(ShareRequest.state.in_([states.APPROVED, states.FIXED, states.QUALITY_ISSUE]))
         conds.append(sa.and_(ShareRequest.state == states.COORDINATING, ShareRequest.kind == "share"))
-    county = roles.county_jurisdiction(user)
-    if roles.is_authority(user):
+    county = authz.county_jurisdiction(user)
+    if authz.is_authority(user):
         conds.append(sa.and_(ShareRequest.state == states.COORDINATING, ShareRequest.kind == "negotiation"))
     elif county:
         conds.append(sa.and_(ShareRequest.state == states.COORDINATING, ShareRequest.kind == "negotiation",
@@ -275,7 +276,7 @@ def share_request_list(context, data_dict) -> dict:
     now = cal.utcnow()
     query = _visible(model.Session.query(ShareRequest), user)
     if data["mine"]:
-        query = query.filter(ShareRequest.consumer_org_id.in_(list(roles.memberships(user)) or [""]))
+        query = query.filter(ShareRequest.consumer_org_id.in_(list(authz.memberships(user)) or [""]))
     if data["to_review"]:
         query = query.filter(_to_review(user))
     if data.get("state"):
@@ -306,8 +307,8 @@ def share_request_suspension_list(context, data_dict) -> dict:
     query = (model.Session.query(ShareRequestEvent, ShareRequest)
              .join(ShareRequest, ShareRequest.id == ShareRequestEvent.share_request_id)
              .filter(ShareRequestEvent.event == "suspend"))
-    if not (roles.is_authority(user) or roles.is_operator(user)):
-        county = roles.county_jurisdiction(user) or {""}
+    if not (authz.is_authority(user) or authz.is_operator(user)):
+        county = authz.county_jurisdiction(user) or {""}
         query = query.filter(sa.or_(ShareRequest.provider_org_id.in_(county),
                                     ShareRequest.consumer_org_id.in_(county)))
     count = query.count()
@@ -356,7 +357,7 @@ def share_request_decide(context, data_dict) -> dict:
     req.reason = data.get("reason")
     workflow.transition(req, event, actor, "provider", actor_org_id=req.provider_org_id, now=now,
                         detail={"reason_code": req.reason_code, "reason": req.reason, "on_time": on_time},
-                        notify=[roles.org_name(req.consumer_org_id)] +
+                        notify=[authz.org_name(req.consumer_org_id)] +
                                ([lz_config.operator_org()] if event == "approve" else []))
     _commit(context)
     return _show(req)
@@ -370,7 +371,7 @@ def share_request_withdraw(context, data_dict) -> dict:
     req = _locked(data)
     workflow.transition(req, "withdraw", actor, "consumer", actor_org_id=req.consumer_org_id,
                         detail={"reason": data.get("reason")},
-                        notify=[roles.org_name(req.provider_org_id)])
+                        notify=[authz.org_name(req.provider_org_id)])
     _commit(context)
     return _show(req)
 
@@ -396,7 +397,7 @@ def share_request_coordination_open(context, data_dict) -> dict:
     arbiter_org = _authority_name() if arbiter == "authority" else lz_config.operator_org()
     workflow.transition(req, "coordination_open", actor, "consumer", actor_org_id=req.consumer_org_id,
                         detail={"coordination_id": coord.id, "reason": data["reason"], "arbiter": arbiter},
-                        notify=[arbiter_org, roles.org_name(req.provider_org_id)])
+                        notify=[arbiter_org, authz.org_name(req.provider_org_id)])
     _commit(context)
     return _show(req)
 
@@ -427,18 +428,18 @@ def share_request_coordination_close(context, data_dict) -> dict:
     deadline = workflow.DEFAULT_DEADLINE
     if to_state == states.QUALITY_ISSUE:  # back to an open quality issue: its own deadline stands
         deadline = _open_issue(req).deadline
-    acting_org = roles.org_id(_authority_name() if coord.arbiter == "authority" else lz_config.operator_org())
+    acting_org = authz.org_id(_authority_name() if coord.arbiter == "authority" else lz_config.operator_org())
     role = coord.arbiter
-    if coord.arbiter == "authority" and not roles.is_authority(actor):
+    if coord.arbiter == "authority" and not authz.is_authority(actor):
         role = "county_authority"
-        acting_org = next((gid for gid in roles.memberships(actor)
-                           if gid in roles.county_jurisdiction(actor)), acting_org)
+        acting_org = next((gid for gid in authz.memberships(actor)
+                           if gid in authz.county_jurisdiction(actor)), acting_org)
     workflow.transition(req, "coordination_close", actor, role, actor_org_id=acting_org,
                         to_state=to_state, now=now, deadline=deadline,
                         detail={"coordination_id": coord.id, "outcome": outcome,
                                 "meeting_date": meeting, "participants": data["participants"],
                                 "notes": data["notes"]},
-                        notify=[roles.org_name(req.consumer_org_id), roles.org_name(req.provider_org_id)])
+                        notify=[authz.org_name(req.consumer_org_id), authz.org_name(req.provider_org_id)])
     coord.state, coord.closed_by, coord.closed_at = "closed", actor.id, now
     coord.meeting_date, coord.participants = meeting, data["participants"]
     coord.outcome, coord.outcome_notes = outcome, data["notes"]
@@ -475,11 +476,11 @@ def share_request_deliver(context, data_dict) -> dict:
                         notes=data.get("notes") or "", quality_window_ends=window)
     model.Session.add(delivery)
     model.Session.flush()
-    workflow.transition(req, "deliver", actor, "operator", actor_org_id=roles.org_id(lz_config.operator_org()),
+    workflow.transition(req, "deliver", actor, "operator", actor_org_id=authz.org_id(lz_config.operator_org()),
                         now=now, detail={"delivery_id": delivery.id, "number": number,
                                          "method": delivery.method, "resource_ids": resource_ids,
                                          "quality_window_ends": window},
-                        notify=[roles.org_name(req.consumer_org_id), roles.org_name(req.provider_org_id)])
+                        notify=[authz.org_name(req.consumer_org_id), authz.org_name(req.provider_org_id)])
     _commit(context)
     return _show(req)
 
@@ -508,7 +509,7 @@ def quality_issue_create(context, data_dict) -> dict:
     if delivery is None or now > delivery.quality_window_ends:
         raise _error("id", _("Quality issues must be reported within 2 working days of the delivery "
                              "(the window closed at {when})").format(
-            when=dictize._local(delivery.quality_window_ends) if delivery else "-"))
+            when=formats.local_iso(delivery.quality_window_ends) if delivery else "-"))
     pkg = model.Package.get(req.package_id)
     items = _pick_items(pkg, data["information_items"]) if data.get("information_items") else []
     deadline = workflow.deadline_for(states.QUALITY_ISSUE, now)
@@ -521,7 +522,7 @@ def quality_issue_create(context, data_dict) -> dict:
                         deadline=deadline,
                         detail={"quality_issue_id": issue.id, "delivery_id": delivery.id,
                                 "description": data["description"], "information_items": items},
-                        notify=[lz_config.operator_org(), roles.org_name(req.provider_org_id)])
+                        notify=[lz_config.operator_org(), authz.org_name(req.provider_org_id)])
     _commit(context)
     return _show(req)
 
@@ -539,13 +540,13 @@ def quality_issue_resolve(context, data_dict) -> dict:
     states.check("resolve", req.state)
     issue = _open_issue(req, lock=True)
     now = cal.utcnow()
-    responsible = "provider" if roles.is_admin(req.provider_org_id, actor) else "operator"
-    acting_org = req.provider_org_id if responsible == "provider" else roles.org_id(lz_config.operator_org())
+    responsible = "provider" if authz.is_admin(req.provider_org_id, actor) else "operator"
+    acting_org = req.provider_org_id if responsible == "provider" else authz.org_id(lz_config.operator_org())
     on_time = now <= issue.deadline
     workflow.transition(req, "resolve", actor, responsible, actor_org_id=acting_org, now=now,
                         detail={"quality_issue_id": issue.id, "resolution": data["resolution"],
                                 "on_time": on_time},
-                        notify=[roles.org_name(req.consumer_org_id), lz_config.operator_org()])
+                        notify=[authz.org_name(req.consumer_org_id), lz_config.operator_org()])
     issue.state, issue.resolved_by, issue.resolved_at = "resolved", actor.id, now
     issue.resolution, issue.responsible, issue.on_time = data["resolution"], responsible, on_time
     _commit(context)
@@ -563,9 +564,9 @@ def _provider_transition(context, data_dict, event: str) -> dict:
     workflow.transition(req, event, actor, "provider", actor_org_id=req.provider_org_id,
                         to_state=req.previous_state if event == "resume" else None, deadline=deadline,
                         detail={"reason": data["reason"]},
-                        notify=[roles.org_name(req.consumer_org_id), _authority_name(), lz_config.operator_org()])
+                        notify=[authz.org_name(req.consumer_org_id), _authority_name(), lz_config.operator_org()])
     if event in ("suspend", "terminate"):  # Art 33.1: a stop without the Authority's permission is flagged
-        lifecycle_violations.on_provider_stop(req, event, actor)
+        workflow.provider_stopped.send(req, event=event, actor=actor)
     _commit(context)
     return _show(req)
 
@@ -613,11 +614,11 @@ def share_request_expire(context, data_dict) -> dict:
         coord.state, coord.closed_by, coord.closed_at, coord.outcome = "closed", actor.id, now, "expired"
     for issue in model.Session.query(QualityIssue).filter_by(share_request_id=req.id, state="open"):
         issue.state, issue.resolved_at, issue.resolution = "closed", now, "expired"
-    role = "operator" if roles.is_operator(actor) else "system"
+    role = "operator" if authz.is_operator(actor) else "system"
     workflow.transition(req, "expire", actor, role,
-                        actor_org_id=roles.org_id(lz_config.operator_org()) if role == "operator" else None,
+                        actor_org_id=authz.org_id(lz_config.operator_org()) if role == "operator" else None,
                         now=now, detail={"valid_until": req.valid_until},
-                        notify=[roles.org_name(req.consumer_org_id), roles.org_name(req.provider_org_id)])
+                        notify=[authz.org_name(req.consumer_org_id), authz.org_name(req.provider_org_id)])
     _commit(context)
     return _show(req)
 

@@ -1,7 +1,7 @@
 """Auth functions of the sharing capability: who may act on a share request (Art 4–8, 25–26, 31).
 
 Each decides from the user and the request (loaded once and kept in the context); roles come
-from organization membership (:mod:`.roles`), never from Solr.
+from organization membership (:mod:`..authz`), never from Solr.
 """
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import roles, workflow
+from .. import authz
+from . import workflow
 from .model import ShareRequest
 
 
@@ -23,7 +24,7 @@ def _no(msg: str) -> dict:
 
 
 def _user(context) -> model.User | None:
-    return roles.context_user(context)
+    return authz.context_user(context)
 
 
 def request_of(context, data_dict) -> ShareRequest:
@@ -40,19 +41,19 @@ def request_of(context, data_dict) -> ShareRequest:
 def can_view(user, req: ShareRequest) -> bool:
     if user is None:
         return False
-    if roles.is_member(req.consumer_org_id, user) or roles.is_member(req.provider_org_id, user):
+    if authz.is_member(req.consumer_org_id, user) or authz.is_member(req.provider_org_id, user):
         return True
-    if roles.is_operator(user) or roles.is_authority(user):
+    if authz.is_operator(user) or authz.is_authority(user):
         return True
-    return bool(roles.county_jurisdiction(user) & {req.consumer_org_id, req.provider_org_id})
+    return bool(authz.county_jurisdiction(user) & {req.consumer_org_id, req.provider_org_id})
 
 
 def can_arbitrate(user, req: ShareRequest) -> bool:
     """Who closes a coordination: the Operator for a share request; for a not-shared
     negotiation the Authority, or a county authority when both departments are in its county."""
     if req.kind == "negotiation":
-        return roles.is_authority(user) or {req.consumer_org_id, req.provider_org_id} <= roles.county_jurisdiction(user)
-    return roles.is_operator(user)
+        return authz.is_authority(user) or {req.consumer_org_id, req.provider_org_id} <= authz.county_jurisdiction(user)
+    return authz.is_operator(user)
 
 
 def _signed_in(context, data_dict=None) -> dict:
@@ -65,10 +66,10 @@ def share_request_create(context, data_dict) -> dict:
     user = _user(context)
     consumer = (data_dict or {}).get("consumer_org")
     if consumer:
-        if roles.is_member(roles.org_id(consumer), user):
+        if authz.is_member(authz.org_id(consumer), user):
             return _ok()
         return _no(tk._("You can only request data for a department you belong to"))
-    if roles.memberships(user):
+    if authz.memberships(user):
         return _ok()
     return _no(tk._("Only a department's users can request data"))
 
@@ -98,20 +99,20 @@ def share_request_list(context, data_dict) -> dict:
 
 def _provider_admin(context, data_dict) -> dict:
     req = request_of(context, data_dict)
-    if roles.is_admin(req.provider_org_id, _user(context)):
+    if authz.is_admin(req.provider_org_id, _user(context)):
         return _ok()
     return _no(tk._("Only an admin of the providing department can do this"))
 
 
 def _consumer(context, data_dict) -> dict:
     req = request_of(context, data_dict)
-    if roles.is_member(req.consumer_org_id, _user(context)):
+    if authz.is_member(req.consumer_org_id, _user(context)):
         return _ok()
     return _no(tk._("Only the requesting department can do this"))
 
 
 def _operator(context, data_dict=None) -> dict:
-    if roles.is_operator(_user(context)):
+    if authz.is_operator(_user(context)):
         return _ok()
     return _no(tk._("Only the platform Operator can do this"))
 
@@ -127,8 +128,8 @@ def share_request_withdraw(context, data_dict) -> dict:
     """The requester, or an admin of the requesting department."""
     req = request_of(context, data_dict)
     user = _user(context)
-    if user is not None and (user.id == req.requester_id and roles.is_member(req.consumer_org_id, user)
-                             or roles.is_admin(req.consumer_org_id, user)):
+    if user is not None and (user.id == req.requester_id and authz.is_member(req.consumer_org_id, user)
+                             or authz.is_admin(req.consumer_org_id, user)):
         return _ok()
     return _no(tk._("Only the requester or an admin of the requesting department can withdraw"))
 
@@ -168,7 +169,7 @@ def quality_issue_resolve(context, data_dict) -> dict:
     """Art 26.5: the responsible party fixes: the provider's admin, or the Operator."""
     req = request_of(context, data_dict)
     user = _user(context)
-    if roles.is_admin(req.provider_org_id, user) or roles.is_operator(user):
+    if authz.is_admin(req.provider_org_id, user) or authz.is_operator(user):
         return _ok()
     return _no(tk._("Only the provider's admin or the Operator can resolve a quality issue"))
 
@@ -201,7 +202,7 @@ def share_request_expire(context, data_dict) -> dict:
 def share_request_suspension_list(context, data_dict) -> dict:
     """Art 31, 33: the Authority (a county authority for its county) and the Operator."""
     user = _user(context)
-    if roles.is_authority(user) or roles.is_operator(user) or roles.county_jurisdiction(user):
+    if authz.is_authority(user) or authz.is_operator(user) or authz.county_jurisdiction(user):
         return _ok()
     return _no(tk._("Only the Authority and the Operator can see the suspensions"))
 

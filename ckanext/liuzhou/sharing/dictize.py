@@ -7,46 +7,14 @@ from typing import Any, Iterable, Optional
 import ckan.model as model
 
 from ..calendar import store as cal
-from ..calendar.workdays import TZ
+from ..formats import Names, iso, local_iso
 from . import states
 from .model import Coordination, Delivery, QualityIssue, ShareRequest, ShareRequestEvent
-
-
-def _iso(value: Optional[dt.date]) -> Optional[str]:
-    return value.isoformat() if value is not None else None
-
-
-def _local(value: Optional[dt.datetime]) -> Optional[str]:
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.timezone.utc).astimezone(TZ).isoformat(timespec="seconds")
 
 
 def is_overdue(req: ShareRequest, now: Optional[dt.datetime] = None) -> bool:
     now = now or cal.utcnow()
     return req.state in states.DEADLINE_WORKDAYS and req.deadline is not None and req.deadline < now
-
-
-class Names:
-    """Batch lookups of user and organization names for a page of results."""
-
-    def __init__(self, user_ids: Iterable[Optional[str]] = (), org_ids: Iterable[Optional[str]] = ()):
-        uids = {u for u in user_ids if u}
-        oids = {o for o in org_ids if o}
-        self.users = dict(model.Session.query(model.User.id, model.User.name)
-                          .filter(model.User.id.in_(uids))) if uids else {}
-        self.orgs = {gid: (name, title) for gid, name, title in
-                     model.Session.query(model.Group.id, model.Group.name, model.Group.title)
-                     .filter(model.Group.id.in_(oids))} if oids else {}
-
-    def user(self, uid: Optional[str]) -> Optional[str]:
-        return self.users.get(uid, uid) if uid else None
-
-    def org(self, oid: Optional[str]) -> Optional[str]:
-        return self.orgs.get(oid, (oid, None))[0] if oid else None
-
-    def org_title(self, oid: Optional[str]) -> Optional[str]:
-        return self.orgs.get(oid, (None, None))[1] if oid else None
 
 
 def names_for(reqs: list[ShareRequest], extra_users: Iterable[str] = ()) -> Names:
@@ -80,24 +48,24 @@ def request(req: ShareRequest, names: Names, packages: dict[str, tuple[str, str]
         "purpose": req.purpose,
         "basis": req.basis,
         "scope_users": sorted(names.user(s.user_id) for s in req.scope),
-        "valid_from": _iso(req.valid_from),
-        "valid_until": _iso(req.valid_until),
+        "valid_from": iso(req.valid_from),
+        "valid_until": iso(req.valid_until),
         "sharing_method": req.sharing_method,
         "renews": req.renews_id,
-        "deadline": _iso(req.deadline),
-        "deadline_local": _local(req.deadline),
+        "deadline": iso(req.deadline),
+        "deadline_local": local_iso(req.deadline),
         "deadline_provisional": cal.provisional(req.deadline),
         "overdue": is_overdue(req, now),
         "access_active": states.has_access(req.state, req.previous_state),
         "decided_by": names.user(req.decided_by),
-        "decided_at": _iso(req.decided_at),
+        "decided_at": iso(req.decided_at),
         "decision_on_time": req.decision_on_time,
         "reason_code": req.reason_code,
         "reason": req.reason,
-        "state_changed_at": _iso(req.state_changed_at),
+        "state_changed_at": iso(req.state_changed_at),
         "state_changed_by": names.user(req.state_changed_by),
-        "created": _iso(req.created),
-        "modified": _iso(req.modified),
+        "created": iso(req.created),
+        "modified": iso(req.modified),
     }
 
 
@@ -119,10 +87,10 @@ def event(ev: ShareRequestEvent, names: Names) -> dict[str, Any]:
         "actor": names.user(ev.actor_id),
         "actor_role": ev.actor_role,
         "actor_org": names.org(ev.actor_org_id),
-        "created": _iso(ev.created),
-        "created_local": _local(ev.created),
-        "deadline": _iso(ev.deadline),
-        "deadline_local": _local(ev.deadline),
+        "created": iso(ev.created),
+        "created_local": local_iso(ev.created),
+        "deadline": iso(ev.deadline),
+        "deadline_local": local_iso(ev.deadline),
         "deadline_provisional": cal.provisional(ev.deadline),
         "detail": ev.detail or {},
         "notify": ev.notify or [],
@@ -132,9 +100,9 @@ def event(ev: ShareRequestEvent, names: Names) -> dict[str, Any]:
 def coordination(c: Coordination, names: Names) -> dict[str, Any]:
     return {
         "id": c.id, "state": c.state, "arbiter": c.arbiter, "previous_state": c.previous_state,
-        "opened_by": names.user(c.opened_by), "opened_at": _iso(c.opened_at),
+        "opened_by": names.user(c.opened_by), "opened_at": iso(c.opened_at),
         "request_reason": c.request_reason, "closed_by": names.user(c.closed_by),
-        "closed_at": _iso(c.closed_at), "meeting_date": _iso(c.meeting_date),
+        "closed_at": iso(c.closed_at), "meeting_date": iso(c.meeting_date),
         "participants": c.participants or [], "outcome": c.outcome, "notes": c.outcome_notes,
     }
 
@@ -142,10 +110,10 @@ def coordination(c: Coordination, names: Names) -> dict[str, Any]:
 def delivery(d: Delivery, names: Names) -> dict[str, Any]:
     return {
         "id": d.id, "number": d.number, "delivered_by": names.user(d.delivered_by),
-        "delivered_at": _iso(d.delivered_at), "method": d.method,
+        "delivered_at": iso(d.delivered_at), "method": d.method,
         "resource_ids": list(d.resource_ids or []), "notes": d.notes,
-        "quality_window_ends": _iso(d.quality_window_ends),
-        "quality_window_ends_local": _local(d.quality_window_ends),
+        "quality_window_ends": iso(d.quality_window_ends),
+        "quality_window_ends_local": local_iso(d.quality_window_ends),
         "quality_window_ends_provisional": cal.provisional(d.quality_window_ends),
     }
 
@@ -154,11 +122,11 @@ def quality_issue(q: QualityIssue, names: Names, now: Optional[dt.datetime] = No
     now = now or cal.utcnow()
     return {
         "id": q.id, "delivery_id": q.delivery_id, "state": q.state,
-        "raised_by": names.user(q.raised_by), "raised_at": _iso(q.raised_at),
+        "raised_by": names.user(q.raised_by), "raised_at": iso(q.raised_at),
         "description": q.description, "information_items": list(q.information_items or []),
-        "deadline": _iso(q.deadline), "deadline_local": _local(q.deadline),
+        "deadline": iso(q.deadline), "deadline_local": local_iso(q.deadline),
         "deadline_provisional": cal.provisional(q.deadline),
         "overdue": q.state == "open" and q.deadline < now,
         "responsible": q.responsible, "resolved_by": names.user(q.resolved_by),
-        "resolved_at": _iso(q.resolved_at), "resolution": q.resolution, "on_time": q.on_time,
+        "resolved_at": iso(q.resolved_at), "resolution": q.resolution, "on_time": q.on_time,
     }

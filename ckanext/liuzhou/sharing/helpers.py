@@ -14,7 +14,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
-from . import roles, states
+from .. import authz, formats
+from . import states
 
 _ = tk._
 
@@ -150,11 +151,7 @@ def _parse(value: Any) -> Optional[dt.datetime]:
 
 def liuzhou_local_time(value: Any) -> str:
     """A stored (naive UTC) time as ``YYYY-MM-DD HH:MM`` in Asia/Shanghai."""
-    moment = _parse(value)
-    if moment is None:
-        return ""
-    from ..calendar.workdays import TZ
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+    return formats.local_time(_parse(value))
 
 
 def liuzhou_deadline_info(deadline: Any, now: Optional[dt.datetime] = None) -> Optional[dict]:
@@ -198,9 +195,9 @@ def liuzhou_request_button(pkg: dict) -> Optional[str]:
     sharing_type = pkg.get("sharing_type")
     if sharing_type == "unconditional":
         return "direct"
-    if roles.is_member(pkg.get("owner_org"), user.name):
+    if authz.is_member(pkg.get("owner_org"), user.name):
         return None
-    if sharing_type == "not_shared" and roles.is_authority(user.name):
+    if sharing_type == "not_shared" and authz.is_authority(user.name):
         return None
     if sharing_type not in ("conditional", "not_shared"):
         return None

@@ -10,7 +10,8 @@ import ckan.plugins.toolkit as tk
 
 from ..calendar import store as cal
 from .. import config as lz_config
-from . import dictize, queries, roles, states, workflow
+from .. import authz, formats
+from . import dictize, queries, states, workflow
 from .model import ShareRequest, ShareRequestEvent
 
 EXPIRY_NOTICE_KEY = "ckanext.liuzhou.sharing.expiry_notice_workdays"
@@ -35,7 +36,7 @@ class OverdueItem:
     def line(self) -> str:
         late = "?" if self.workdays_late is None else str(self.workdays_late)
         what = {"submitted": "decision", "quality_issue": "quality fix"}.get(self.state, self.state)
-        return (f"{self.request_id}  {what:<11} due {dictize._local(self.deadline)}  "
+        return (f"{self.request_id}  {what:<11} due {formats.local_iso(self.deadline)}  "
                 f"{late} WD late  responsible: {self.responsible}  consumer: {self.consumer}  "
                 f"entry: {self.package_title}")
 
@@ -92,7 +93,7 @@ def run_deadlines(context: dict) -> list[str]:
             continue
         workflow.load(req.id, lock=True)
         req.expiry_notice_at = now
-        _notice(req, "expiry_notice", actor, [roles.org_name(req.consumer_org_id)],
+        _notice(req, "expiry_notice", actor, [authz.org_name(req.consumer_org_id)],
                 {"valid_until": req.valid_until, "workdays_left": left})
         model.repo.commit()
         report.append(f"expiry notice {req.id} (valid until {req.valid_until}, {left} WD left)")
@@ -108,14 +109,14 @@ def run_deadlines(context: dict) -> list[str]:
         if sent or req.deadline is None or req.deadline >= now:
             model.Session.rollback()
             continue
-        responsible = [roles.org_name(req.provider_org_id)]
+        responsible = [authz.org_name(req.provider_org_id)]
         if req.state == states.QUALITY_ISSUE:
             responsible.append(lz_config.operator_org())
         _notice(req, "overdue_notice", actor, responsible, {"state": req.state})
         model.repo.commit()
         report.append(f"overdue notice {req.id} ({req.state}) to {', '.join(responsible)}")
-    from ..calendar import ahead
-    report.extend(ahead.notify_operator(today))
+    for _receiver, lines in workflow.deadlines_run.send(today):  # the calendar's notice (lifecycle.events)
+        report.extend(lines or [])
     report.append(f"{len(due)} due for expiry, {sum(1 for r in report if r.startswith('expiry notice'))} "
                   f"expiry notices, {sum(1 for r in report if r.startswith('overdue notice'))} overdue notices")
     return report

@@ -11,9 +11,11 @@ import datetime as dt
 
 import ckan.model as model
 
+from ..calendar import recount as calendar_recount
 from ..calendar import store as cal
 from ..calendar.workdays import Calendar
-from . import roles, states, workflow
+from .. import authz
+from . import states, workflow
 from .model import Delivery, QualityIssue, ShareRequest
 
 
@@ -59,7 +61,7 @@ def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str,
         elif issue and req.state == states.QUALITY_ISSUE and req.deadline == issue["before"]:
             req.deadline = issue["after"]
         changed = any(i["before"] != i["after"] for i in items)
-        notify = [roles.org_name(req.provider_org_id), roles.org_name(req.consumer_org_id)] if changed else []
+        notify = [authz.org_name(req.provider_org_id), authz.org_name(req.consumer_org_id)] if changed else []
         workflow.record_event(
             req, "deadline_recount", actor, "operator", actor_org_id=actor_org_id, from_state=req.state,
             to_state=req.state, now=now, notify=[n for n in notify if n],
@@ -67,3 +69,6 @@ def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str,
                     "provisional": cal.provisional(req.deadline, calendar.confirmed_years),
                     "changes": [{"what": i["what"], "before": i["before"], "after": i["after"]} for i in items]})
     return touched
+
+
+calendar_recount.register("share_requests", recount)

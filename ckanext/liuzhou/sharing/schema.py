@@ -1,11 +1,9 @@
 """Validation schemas of the sharing actions (navl, CKAN's own validators)."""
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import ckan.plugins.toolkit as tk
 
+from ..validation import limit, non_empty_list, string_list  # noqa: F401  (the schemas' validators)
 from . import states
 
 v = tk.get_validator
@@ -14,42 +12,6 @@ isodate, one_of = v("isodate"), v("one_of")
 from ..security.validators import boolean_validator  # noqa: E402 — refuses lists, dicts (docs/security.md)
 natural_number_validator = v("natural_number_validator")
 default = v("default")
-
-
-def string_list(value: Any, context) -> list[str]:
-    """A list of strings, from a list, a JSON list or a comma/newline-separated string."""
-    if value is None or value is tk.missing:
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                raise tk.Invalid(tk._("Not a valid JSON list"))
-        else:
-            value = [p for p in text.replace("\n", ",").split(",")]
-    if not isinstance(value, (list, tuple)):
-        raise tk.Invalid(tk._("Must be a list"))
-    out = []
-    for item in value:
-        if isinstance(item, dict):  # e.g. {"identifier": "xm"} or a user dict
-            item = item.get("id") or item.get("identifier") or item.get("name")
-        item = str(item).strip() if item is not None else ""
-        if item and item not in out:
-            out.append(item)
-    return out
-
-
-def non_empty_list(value: list, context) -> list:
-    if not value:
-        raise tk.Invalid(tk._("Missing value"))
-    return value
-
-
-def limit(value: Any, context) -> int:
-    value = int(value)
-    return max(1, min(value, 1000))
 
 
 def _id():

@@ -9,8 +9,20 @@ import ckan.plugins.toolkit as tk
 
 from .. import audit
 from ..calendar import store as cal
-from . import roles, states
+from .. import authz
+from ..formats import jsonable
+from . import states
 from .model import ShareRequest, ShareRequestEvent
+
+# What the sharing workflow tells the other capabilities (CKAN's blinker signals, ``tk.signals``):
+# they subscribe, so that sharing imports none of them.
+provider_stopped = tk.signals.ckanext.signal("liuzhou_share_request_provider_stopped")
+"""Sent by ``share_request_suspend`` / ``share_request_terminate`` in the stop's transaction,
+before it commits (Art 31, 33.1): sender the request, ``event`` ("suspend" | "terminate") and
+``actor``."""
+deadlines_run = tk.signals.ckanext.signal("liuzhou_deadlines_run")
+"""Sent by the deadlines task (``ckan liuzhou deadlines``) after the share requests' notices:
+sender the local date; each receiver records its own notices and returns their report lines."""
 
 
 def load(request_id: str, lock: bool = False) -> ShareRequest:
@@ -41,13 +53,13 @@ def record_event(req: ShareRequest, event: str, actor: model.User, role: str, *,
     ev = ShareRequestEvent(share_request_id=req.id, event=event, from_state=from_state,
                            to_state=to_state, actor_id=actor.id if actor else None, actor_role=role,
                            actor_org_id=actor_org_id, created=now, deadline=req.deadline,
-                           detail=_jsonable(detail), notify=notify or [])
+                           detail=jsonable(detail), notify=notify or [])
     model.Session.add(ev)
     model.Session.flush()
-    audit.record(f"share_request.{event}", actor, actor_org=roles.org_name(actor_org_id),
+    audit.record(f"share_request.{event}", actor, actor_org=authz.org_name(actor_org_id),
                  package=req.package_id, share_request_id=req.id, object_type="share_request",
                  object_id=req.id, purpose=req.purpose if event == "create" else None,
-                 provider_org=roles.org_name(req.provider_org_id),
+                 provider_org=authz.org_name(req.provider_org_id),
                  detail={"from_state": from_state, "to_state": to_state, "event_id": ev.id,
                          "deadline": req.deadline, **detail})
     return ev
@@ -83,11 +95,3 @@ def transition(req: ShareRequest, event: str, actor: model.User, role: str, *,
                         to_state=new_state, detail=detail, notify=notify, now=now)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return value

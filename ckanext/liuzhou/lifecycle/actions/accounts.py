@@ -12,10 +12,10 @@ import ckan.plugins.toolkit as tk
 
 from ... import config as lz_config
 from ...calendar import store as cal
-from ...sharing import roles
-from ...sharing.dictize import Names
+from ... import authz
+from ...formats import Names
 from ...validation import validate_or_raise as _validate
-from .. import dictize, events, schema, states, who
+from .. import dictize, events, schema, states
 from ..model import AccountRequest
 from .common import acting_org, actor_of, commit, error, filter_org, load, notes_required, page
 
@@ -31,9 +31,9 @@ def _account_dict(req: AccountRequest, full: bool = True) -> dict:
 
 
 def _requesting_org(actor: model.User, ref: Optional[str]) -> str:
-    admin_of = who.orgs_with(actor, "admin")
+    admin_of = authz.orgs_with(actor, "admin")
     if ref:
-        oid = roles.org_id(ref)
+        oid = authz.org_id(ref)
         if oid is None or oid not in admin_of:
             raise error("org", _("Only an admin of the department can request accounts for it"))
         return oid
@@ -76,7 +76,7 @@ def account_request_create(context, data_dict) -> dict:
             raise tk.ValidationError(errors)
     else:
         target = model.User.get(name)
-        if target is None or target.state != "active" or not roles.is_member(org_id, target):
+        if target is None or target.state != "active" or not authz.is_member(org_id, target):
             raise error("user_name", _("Not an active user of this department"))
         if kind == "modify" and not any(data.get(f) for f in ("fullname", "email", "role")):
             raise error("fullname", _("Say what changes: full name, email or role"))
@@ -114,7 +114,7 @@ def _initial_password() -> str:
 def _apply_account(req: AccountRequest) -> Optional[str]:
     """Create, change or deactivate the CKAN user, as the platform; the changes join the
     caller's transaction (CKAN's ``user_delete`` commits it: it is called last)."""
-    site = who.site_user()
+    site = authz.site_user()
     ctx = lambda: {"user": site.name, "ignore_auth": True, "defer_commit": True}  # noqa: E731
     org = model.Group.get(req.org_id)
     if req.kind == "create":
@@ -170,10 +170,10 @@ def account_request_decide(context, data_dict) -> dict:
                   to_state=req.state, now=now, provider_org_id=req.org_id,
                   detail={"kind": req.kind, "user_name": req.user_name, "user_id": req.user_id,
                           "notes": req.decision_notes, "on_time": req.decision_on_time},
-                  notify=[roles.org_name(req.org_id)])
+                  notify=[authz.org_name(req.org_id)])
     try:
         if decision == "approve" and req.kind == "cancel":
-            tk.get_action("user_delete")({"user": who.site_user().name, "ignore_auth": True}, {"id": req.user_id})
+            tk.get_action("user_delete")({"user": authz.site_user().name, "ignore_auth": True}, {"id": req.user_id})
         commit(context)
     except Exception:
         model.Session.rollback()
@@ -194,8 +194,8 @@ def account_request_list(context, data_dict) -> dict:
     user = actor_of(context)
     now = cal.utcnow()
     query = model.Session.query(AccountRequest)
-    if not (who.oversees(user) or who.is_sysadmin(user)):
-        query = query.filter(AccountRequest.org_id.in_(list(who.orgs_with(user, "admin")) or [""]))
+    if not (authz.oversees(user) or authz.is_sysadmin(user)):
+        query = query.filter(AccountRequest.org_id.in_(list(authz.orgs_with(user, "admin")) or [""]))
     if data.get("state"):
         query = query.filter(AccountRequest.state == data["state"])
     if data["overdue"]:

@@ -11,9 +11,9 @@ import ckan.plugins.toolkit as tk
 
 from ... import config as lz_config
 from ...calendar import store as cal
-from ...sharing import roles
+from ... import authz
 from ...validation import validate_or_raise as _validate
-from .. import dictize, events, offlining, options, schema, states, visibility, who
+from .. import dictize, events, offlining, options, schema, states, visibility
 from ..model import CatalogOffline
 from .common import (UPLOAD_FOLDER, acting_org, actor_of, catalog_entry, commit, error, filter_org, load,
                      notes_required, page, reindex, today)
@@ -121,7 +121,7 @@ def catalog_offline_review(context, data_dict) -> dict:
     now = cal.utcnow()
     operator_id = acting_org(actor, lz_config.operator_org())
     from_state = app.state
-    notify = [roles.org_name(app.provider_org_id)]
+    notify = [authz.org_name(app.provider_org_id)]
     detail: dict[str, Any] = {"decision": decision, "notes": data.get("notes")}
     closed: list[str] = []
 
@@ -180,9 +180,9 @@ def catalog_offline_review(context, data_dict) -> dict:
 
 
 def _catalog_offline_visible(query, user: model.User):
-    if who.oversees(user) or who.is_sysadmin(user):
+    if authz.oversees(user) or authz.is_sysadmin(user):
         return query
-    orgs = list(roles.memberships(user)) or [""]
+    orgs = list(authz.memberships(user)) or [""]
     return query.filter(CatalogOffline.provider_org_id.in_(orgs))
 
 

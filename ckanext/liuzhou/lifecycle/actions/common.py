@@ -8,9 +8,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ...calendar import store as cal
-from ...sharing import roles
+from ... import authz
 from ...validation import acting_user, commit_unless_deferred
-from .. import who
 
 _ = tk._
 UPLOAD_FOLDER = "liuzhou_offline"
@@ -48,7 +47,7 @@ def catalog_entry(ref: Optional[str]) -> model.Package:
 def org_ids_of(refs: list[str], field: str) -> list[str]:
     ids, unknown = [], []
     for ref in refs:
-        oid = roles.org_id(ref)
+        oid = authz.org_id(ref)
         (ids if oid else unknown).append(oid or ref)
     if unknown:
         raise error(field, _("Unknown department: {names}").format(names=", ".join(unknown)))
@@ -58,7 +57,7 @@ def org_ids_of(refs: list[str], field: str) -> list[str]:
 def filter_org(query, column, ref: Optional[str]):
     if not ref:
         return query
-    return query.filter(column == (roles.org_id(ref) or ref))
+    return query.filter(column == (authz.org_id(ref) or ref))
 
 
 def page(query, data: dict, *order):
@@ -66,7 +65,7 @@ def page(query, data: dict, *order):
 
 
 def acting_org(actor: model.User, name: str) -> Optional[str]:
-    return roles.org_id(name) if roles.is_member(name, actor) else who.actor_org(actor)
+    return authz.org_id(name) if authz.is_member(name, actor) else authz.actor_org(actor)
 
 
 def notes_required(data: dict, message: str) -> str:

@@ -9,10 +9,10 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ...sharing import roles
-from ...sharing.dictize import Names
+from ... import authz
+from ...formats import Names
 from ...validation import validate_or_raise as _validate
-from .. import dictize, duplicates, options, schema, who
+from .. import dictize, duplicates, options, schema
 from ..model import DuplicateWarning
 from ..normalize import normalized_names
 from .common import actor_of, catalog_entry, error, filter_org, page
@@ -57,7 +57,7 @@ def duplicate_check(context, data_dict) -> dict:
     if raw in (None, "", []) and pkg is not None:
         raw = pkg.extras.get("information_items")
     items = _items_arg(raw)
-    org_id = roles.org_id(data.get("owner_org")) if data.get("owner_org") else (pkg.owner_org if pkg else None)
+    org_id = authz.org_id(data.get("owner_org")) if data.get("owner_org") else (pkg.owner_org if pkg else None)
     names = normalized_names(items)
     matches = duplicates.find(names, org_id, exclude_package_id=pkg.id if pkg else None)
     return {"threshold": options.duplicate_threshold(), "min_items": options.duplicate_min_items(),
@@ -76,8 +76,8 @@ def duplicate_warning_list(context, data_dict) -> dict:
     query = (model.Session.query(DuplicateWarning)
              .join(model.Package, model.Package.id == DuplicateWarning.package_id)
              .filter(model.Package.state == "active"))
-    if not (who.oversees(user) or who.is_sysadmin(user)):
-        query = query.filter(DuplicateWarning.provider_org_id.in_(list(roles.memberships(user)) or [""]))
+    if not (authz.oversees(user) or authz.is_sysadmin(user)):
+        query = query.filter(DuplicateWarning.provider_org_id.in_(list(authz.memberships(user)) or [""]))
     if data["state"] != "all":
         query = query.filter(DuplicateWarning.state == data["state"])
     query = filter_org(query, DuplicateWarning.provider_org_id, data.get("org"))

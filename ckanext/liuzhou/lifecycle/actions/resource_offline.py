@@ -10,9 +10,9 @@ import ckan.plugins.toolkit as tk
 
 from ... import config as lz_config
 from ...calendar import store as cal
-from ...sharing import roles
+from ... import authz, formats
 from ...validation import validate_or_raise as _validate
-from .. import dictize, events, notices, schema, states, visibility, who
+from .. import dictize, events, notices, schema, states, visibility
 from ..hooks import INTERNAL
 from ..model import OfflineEntry, ResourceOffline
 from .common import actor_of, catalog_entry, commit, error, filter_org, load, notes_required, page
@@ -91,13 +91,13 @@ def resource_offline_decide(context, data_dict) -> dict:
     decision = data["decision"]
     if decision == "reject":
         notes_required(data, _("Say why the application is rejected"))
-    role = "authority" if who.authority_admin(actor) else "county_authority"
-    acting = (roles.org_id(lz_config.authority_org()) if role == "authority"
-              else next((g for g in roles.memberships(actor) if g in roles.county_jurisdiction(actor)), None))
+    role = "authority" if authz.authority_admin(actor) else "county_authority"
+    acting = (authz.org_id(lz_config.authority_org()) if role == "authority"
+              else next((g for g in authz.memberships(actor) if g in authz.county_jurisdiction(actor)), None))
     from_state = app.state
     app.decided_by, app.decided_at, app.decision_notes = actor.id, now, data.get("notes")
     app.decision_on_time = now <= app.deadline if app.deadline else None
-    notify = [roles.org_name(app.provider_org_id)]
+    notify = [authz.org_name(app.provider_org_id)]
     if decision == "approve":
         app.notice_ends = notices.window(now)    # provisional (暂定) in a year nobody has entered
         app.notice_starts = now
@@ -129,7 +129,7 @@ def resource_offline_complete(context, data_dict) -> dict:
     now = cal.utcnow()
     if not notices.ended(app, now):
         raise error("state", _("The public notice runs until {when}: complete the offlining after it ends")
-                     .format(when=dictize._local(app.notice_ends)))
+                     .format(when=formats.local_iso(app.notice_ends)))
     from_state = app.state
     app.state, app.completed_by, app.completed_at = states.COMPLETED, actor.id, now
     app.state_changed_at, app.state_changed_by, app.modified = now, actor.id, now
@@ -149,9 +149,9 @@ def resource_offline_complete(context, data_dict) -> dict:
 
 
 def _resource_offline_visible(query, user: model.User):
-    if roles.is_authority(user) or roles.is_operator(user) or who.is_sysadmin(user):
+    if authz.is_authority(user) or authz.is_operator(user) or authz.is_sysadmin(user):
         return query
-    orgs = set(roles.memberships(user)) | roles.county_jurisdiction(user)
+    orgs = set(authz.memberships(user)) | authz.county_jurisdiction(user)
     return query.filter(ResourceOffline.provider_org_id.in_(list(orgs) or [""]))
 
 
@@ -170,13 +170,13 @@ def resource_offline_list(context, data_dict) -> dict:
     query = _resource_offline_visible(model.Session.query(ResourceOffline), user)
     if data["to_review"]:
         conds = []
-        if who.authority_admin(user):
+        if authz.authority_admin(user):
             conds.append(ResourceOffline.state == states.SUBMITTED)
-        county = roles.county_jurisdiction(user)
+        county = authz.county_jurisdiction(user)
         if county:
             conds.append(sa.and_(ResourceOffline.state == states.SUBMITTED,
                                  ResourceOffline.provider_org_id.in_(list(county))))
-        admin_of = who.orgs_with(user, "admin")
+        admin_of = authz.orgs_with(user, "admin")
         if admin_of:
             conds.append(sa.and_(ResourceOffline.state == states.NOTICE, ResourceOffline.notice_ends < now,
                                  ResourceOffline.provider_org_id.in_(list(admin_of))))
@@ -213,10 +213,10 @@ def public_notice_list(context, data_dict) -> dict:
     if data.get("package_id"):
         pkg = model.Package.get(data["package_id"])
         query = query.filter(ResourceOffline.package_id == (pkg.id if pkg else data["package_id"]))
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     offline = model.Session.query(OfflineEntry.package_id)
     if not visibility.sees_all(user):
-        own = list(roles.memberships(user)) or [""]
+        own = list(authz.memberships(user)) or [""]
         query = query.filter(sa.or_(ResourceOffline.package_id.notin_(offline),
                                     ResourceOffline.provider_org_id.in_(own)))
     count = query.count()

@@ -11,10 +11,10 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ...calendar import store as cal
-from ...sharing import roles
-from ...sharing.dictize import Names
+from ... import authz
+from ...formats import Names
 from ...validation import validate_or_raise as _validate
-from .. import dictize, events, schema, who
+from .. import dictize, events, schema
 from ..model import InformationSystem, InformationSystemEntry, OfflineEntry
 from .common import actor_of, commit, error, filter_org, load, page
 
@@ -88,9 +88,9 @@ def _check_acceptance(stage: str, package_ids: list[str]) -> None:
 
 
 def _system_org(actor: model.User, ref: Optional[str]) -> str:
-    editable = who.orgs_with(actor, "admin", "editor")
+    editable = authz.orgs_with(actor, "admin", "editor")
     if ref:
-        oid = roles.org_id(ref)
+        oid = authz.org_id(ref)
         if oid is None or oid not in editable:
             raise error("org", _("Only an editor or admin of the department can register its systems"))
         return oid

@@ -12,10 +12,10 @@ import ckan.plugins.toolkit as tk
 
 from ... import config as lz_config
 from ...calendar import store as cal
-from ...sharing import roles
-from ...sharing.dictize import Names
+from ... import authz
+from ...formats import Names
 from ...validation import validate_or_raise as _validate
-from .. import dictize, events, schema, states, who
+from .. import dictize, events, schema, states
 from ..model import UpkeepNotice, UpkeepTarget
 from .common import acting_org, actor_of, commit, error, load, org_ids_of, page, today
 
@@ -23,9 +23,9 @@ _ = tk._
 
 
 def _upkeep_visible_targets(n: UpkeepNotice, user: model.User) -> list[UpkeepTarget]:
-    if who.oversees(user) or who.is_sysadmin(user):
+    if authz.oversees(user) or authz.is_sysadmin(user):
         return list(n.targets)
-    orgs = set(roles.memberships(user))
+    orgs = set(authz.memberships(user))
     return [t for t in n.targets if t.org_id in orgs]
 
 
@@ -77,12 +77,12 @@ def upkeep_notice_create(context, data_dict) -> dict:
                       [UpkeepTarget(org_id=p.owner_org, package_id=p.id, state=states.TARGET_OPEN) for p in pkgs])
     model.Session.add(notice)
     model.Session.flush()
-    notified = sorted({roles.org_name(t.org_id) for t in notice.targets})
+    notified = sorted({authz.org_name(t.org_id) for t in notice.targets})
     events.record("upkeep_notice", notice, "issue", actor, "authority",
                   actor_org_id=acting_org(actor, lz_config.authority_org()), to_state=states.TARGET_OPEN,
                   now=now, deadline=deadline, notify=notified,
                   detail={"title": notice.title, "cause": notice.cause, "basis": notice.basis,
-                          "changed_on": changed_on, "departments": [roles.org_name(o) for o in org_ids],
+                          "changed_on": changed_on, "departments": [authz.org_name(o) for o in org_ids],
                           "packages": [p.name for p in pkgs]})
     commit(context)
     return _upkeep_dict(notice, actor)
@@ -119,10 +119,10 @@ def upkeep_notice_list(context, data_dict) -> dict:
     user = actor_of(context)
     now = cal.utcnow()
     cond = [_target_status(data["status"], now)]
-    if not (who.oversees(user) or who.is_sysadmin(user)):
-        cond.append(UpkeepTarget.org_id.in_(list(roles.memberships(user)) or [""]))
+    if not (authz.oversees(user) or authz.is_sysadmin(user)):
+        cond.append(UpkeepTarget.org_id.in_(list(authz.memberships(user)) or [""]))
     if data.get("org"):
-        cond.append(UpkeepTarget.org_id == (roles.org_id(data["org"]) or data["org"]))
+        cond.append(UpkeepTarget.org_id == (authz.org_id(data["org"]) or data["org"]))
     matching = (model.Session.query(UpkeepTarget.id).join(UpkeepNotice, UpkeepNotice.id == UpkeepTarget.notice_id)
                 .filter(*cond))
     query = model.Session.query(UpkeepNotice).filter(

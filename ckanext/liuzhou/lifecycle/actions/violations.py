@@ -8,10 +8,10 @@ import ckan.plugins.toolkit as tk
 
 from ... import config as lz_config
 from ...calendar import store as cal
-from ...sharing import roles
-from ...sharing.dictize import Names
+from ... import authz
+from ...formats import Names
 from ...validation import validate_or_raise as _validate
-from .. import dictize, events, schema, states, who
+from .. import dictize, events, schema, states
 from ..model import Violation
 from .common import acting_org, actor_of, commit, filter_org, load, page
 
@@ -37,8 +37,8 @@ def violation_list(context, data_dict) -> dict:
     data = _validate(data_dict, schema.violation_list(), context)
     user = actor_of(context)
     query = model.Session.query(Violation)
-    if not (roles.is_authority(user) or who.is_sysadmin(user)):
-        query = query.filter(Violation.provider_org_id.in_(list(roles.county_jurisdiction(user)) or [""]))
+    if not (authz.is_authority(user) or authz.is_sysadmin(user)):
+        query = query.filter(Violation.provider_org_id.in_(list(authz.county_jurisdiction(user)) or [""]))
     if data.get("state"):
         query = query.filter(Violation.state == data["state"])
     if data.get("kind"):
@@ -62,11 +62,11 @@ def violation_review(context, data_dict) -> dict:
     now = cal.utcnow()
     v.state = "confirmed" if data["decision"] == "confirm" else "dismissed"
     v.reviewed_by, v.reviewed_at, v.review_notes = actor.id, now, data["notes"]
-    role = "authority" if roles.is_authority(actor) else "county_authority"
+    role = "authority" if authz.is_authority(actor) else "county_authority"
     events.record("violation", v, data["decision"], actor, role,
                   actor_org_id=acting_org(actor, lz_config.authority_org()), from_state="open", to_state=v.state,
                   now=now, package_id=v.package_id, resource_id=v.resource_id,
                   share_request_id=v.share_request_id, provider_org_id=v.provider_org_id,
-                  detail={"notes": v.review_notes}, notify=[roles.org_name(v.provider_org_id)])
+                  detail={"notes": v.review_notes}, notify=[authz.org_name(v.provider_org_id)])
     commit(context)
     return _violation_dicts([v])[0]

@@ -1,4 +1,4 @@
-"""Auth of the notification actions (:mod:`.notifications`): each user reads and marks only
+"""Auth of the notification actions (:mod:`.actions`): each user reads and marks only
 their own notifications, so being signed in is enough."""
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import roles
+from .. import authz
 
 
 def _signed_in(context) -> dict:
-    if roles.context_user(context) is None:
+    if authz.context_user(context) is None:
         return {"success": False, "msg": tk._("Sign in first")}
     return {"success": True}
 

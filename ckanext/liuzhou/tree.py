@@ -75,3 +75,16 @@ def subtree_names(org_name: str) -> list[str]:
         out.append(n)
         stack.extend(children.get(n, []))
     return out
+
+
+def choices() -> list[dict]:
+    """Every active department in tree order as ``{"value": name, "label": title}``, the title
+    indented by its depth (for a select)."""
+    out: list[dict] = []
+
+    def walk(nodes, depth):
+        for n in nodes:
+            out.append({"value": n["name"], "label": "\u3000" * depth + (n["title"] or n["name"])})
+            walk(n["children"], depth + 1)
+    walk(forest(), 0)
+    return out

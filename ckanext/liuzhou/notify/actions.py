@@ -1,12 +1,13 @@
-"""In-app notifications of the sharing workflow (Art 26, 31; docs/sharing.md) and of the
-lifecycle workflows (Art 12, 14, 20, 21, 33; docs/lifecycle.md).
+"""In-app notifications (通知): the timeline events of every registered source
+(:mod:`.sources`: share requests, Art 26, 31, docs/sharing.md; the lifecycle workflows, Art 12,
+14, 20, 21, 33, docs/lifecycle.md).
 
-Every timeline event, of a share request or of a lifecycle object, names the departments it
-notifies (``notify``, set by the step that records it: :func:`.workflow.record_event`,
-:func:`..lifecycle.events.record`); one SQL union of both tables makes the inbox. A signed-in user is notified of every event that
-names a department they are a member of. What the user has read is one timestamp kept in the
-CKAN user's ``plugin_extras`` (``{"liuzhou": {"notifications_seen_at": ISO}}``): events
-recorded after it are unread. No table of its own.
+Every timeline event names the departments it notifies (``notify``, set by the step that
+records it); one SQL union of the sources' tables makes the inbox. A signed-in user is
+notified of every event that names a department they are a member of. What the user has read
+is one timestamp kept in the CKAN user's ``plugin_extras``
+(``{"liuzhou": {"notifications_seen_at": ISO}}``): events recorded after it are unread. No
+table of its own.
 """
 from __future__ import annotations
 
@@ -19,21 +20,17 @@ from sqlalchemy.dialects import postgresql
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from .. import authz
 from ..calendar import store as cal
 from ..validation import validate_or_raise as _validate
-from ..lifecycle import inbox as lifecycle_inbox
-from ..lifecycle.model import LifecycleEvent
-from . import dictize, roles
-from . import helpers as labels
 from . import mail  # noqa: F401  (installs the after-commit hook that queues the e-mails)
-from .model import ShareRequest, ShareRequestEvent
+from .sources import sources
 
 _ = tk._
 v = tk.get_validator
 
 EXTRAS_KEY = "liuzhou"
 SEEN_KEY = "notifications_seen_at"
-SHARE, LIFECYCLE = "share_request", "lifecycle"
 
 
 def _limit(value: Any, context) -> int:
@@ -49,7 +46,7 @@ def _schema() -> dict:
 
 
 def _user(context) -> model.User:
-    user = roles.context_user(context)
+    user = authz.context_user(context)
     if user is None:
         raise tk.NotAuthorized(_("Sign in first"))
     return user
@@ -67,7 +64,7 @@ def seen_at(user: model.User) -> Optional[dt.datetime]:
 def department_names(user: model.User) -> list[str]:
     """Names of the active departments the user is a member of (in any capacity), from the
     memberships the request has already read (no query of its own)."""
-    return sorted(roles.membership_names(user))
+    return sorted(authz.membership_names(user))
 
 
 def _notifying(column, names: list[str]):
@@ -76,44 +73,11 @@ def _notifying(column, names: list[str]):
 
 
 def _inbox(names: list[str]):
-    """One union of the share request events and the lifecycle events notifying ``names``:
-    (source, id, created)."""
-    share = sa.select(sa.literal(SHARE).label("source"), ShareRequestEvent.id.label("id"),
-                      ShareRequestEvent.created.label("created")).where(_notifying(ShareRequestEvent.notify, names))
-    life = sa.select(sa.literal(LIFECYCLE).label("source"), LifecycleEvent.id.label("id"),
-                     LifecycleEvent.created.label("created")).where(_notifying(LifecycleEvent.notify, names))
-    return sa.union_all(share, life).subquery("inbox")
-
-
-def _share_items(rows: list[ShareRequestEvent]) -> dict[int, dict]:
-    reqs = {r.id: r for r in model.Session.query(ShareRequest).filter(
-        ShareRequest.id.in_({e.share_request_id for e in rows}))} if rows else {}
-    lookup = dictize.Names([e.actor_id for e in rows],
-                           [e.actor_org_id for e in rows]
-                           + [o for r in reqs.values() for o in (r.consumer_org_id, r.provider_org_id)])
-    packages = dictize.packages_for(list(reqs.values()))
-    out = {}
-    for ev in rows:
-        item = dictize.event(ev, lookup)
-        req = reqs.get(ev.share_request_id)
-        pkg_name, pkg_title = packages.get(req.package_id, (None, None)) if req else (None, None)
-        item.update({
-            "source": SHARE,
-            "share_request_id": ev.share_request_id,
-            "label": labels.liuzhou_share_event_label(ev.event),
-            "title": pkg_title,
-            "url": f"/sharing/request/{ev.share_request_id}",
-            "share_request": None if req is None else {
-                "id": req.id, "kind": req.kind, "state": req.state,
-                "package_name": pkg_name, "package_title": pkg_title,
-                "consumer_org": lookup.org(req.consumer_org_id),
-                "consumer_org_title": lookup.org_title(req.consumer_org_id),
-                "provider_org": lookup.org(req.provider_org_id),
-                "provider_org_title": lookup.org_title(req.provider_org_id),
-            },
-        })
-        out[ev.id] = item
-    return out
+    """One union of the events of every source notifying ``names``: (source, id, created)."""
+    return sa.union_all(*(
+        sa.select(sa.literal(src.name).label("source"), src.model.id.label("id"),
+                  src.model.created.label("created")).where(_notifying(src.model.notify, names))
+        for src in sources())).subquery("inbox")
 
 
 @tk.side_effect_free
@@ -153,18 +117,21 @@ def notification_list(context, data_dict) -> dict:
         page = model.Session.execute(
             query.order_by(inbox.c.created.desc(), inbox.c.source, inbox.c.id.desc())
             .limit(data["limit"]).offset(data["offset"])).all()
-    wanted = {SHARE: [i for s, i in page if s == SHARE], LIFECYCLE: [i for s, i in page if s == LIFECYCLE]}
-    share_rows = model.Session.query(ShareRequestEvent).filter(
-        ShareRequestEvent.id.in_(wanted[SHARE])).all() if wanted[SHARE] else []
-    life_rows = model.Session.query(LifecycleEvent).filter(
-        LifecycleEvent.id.in_(wanted[LIFECYCLE])).all() if wanted[LIFECYCLE] else []
+    wanted: dict[str, list] = {}
+    for source, eid in page:
+        wanted.setdefault(source, []).append(eid)
     mine = set(names)
-    items = {SHARE: _share_items(share_rows),
-             LIFECYCLE: lifecycle_inbox.notices(life_rows, user) if life_rows else {}}
-    created = {(SHARE, e.id): e for e in share_rows} | {(LIFECYCLE, e.id): e for e in life_rows}
+    items: dict[str, dict] = {}
+    created: dict[tuple[str, Any], Any] = {}
+    for src in sources():
+        if not wanted.get(src.name):
+            continue
+        rows = model.Session.query(src.model).filter(src.model.id.in_(wanted[src.name])).all()
+        items[src.name] = src.items(rows, user)
+        created.update({(src.name, e.id): e for e in rows})
     results = []
     for source, eid in page:
-        item, ev = items[source].get(eid), created.get((source, eid))
+        item, ev = items.get(source, {}).get(eid), created.get((source, eid))
         if item is None:
             continue
         item.setdefault("source", source)

@@ -1,14 +1,14 @@
 """E-mail notices sent once, and never lost (docs/resilience.md, "When a service fails").
 
-The mail job (``sharing/mail.py``) queues through Redis, which keeps no data across a restart
+The mail job (:mod:`.mail`) queues through Redis, which keeps no data across a restart
 here, and its worker can die in the middle of a job. So each mail sent is written down in
 PostgreSQL — one ``notification.mailed`` row of the audit log per (event, recipient), in its
 own transaction right after the SMTP server accepted it — and:
 
 * ``send_once`` sends only to recipients with no such row, holding a per-event advisory lock
   so that two jobs for the same event (a rerun beside the original) never both send;
-* ``ckan liuzhou mail-retry`` (the scheduler's ``mail_retry`` task, every 10 minutes) finds the
-  recent events that still have recipients without a row — the job was never queued because
+* ``ckan liuzhou mail-retry`` (:func:`.mail.requeue`; the scheduler's ``mail_retry`` task,
+  every 10 minutes) finds the recent events that still have recipients without a row — the job was never queued because
   Redis was down, was lost with Redis, died with its worker, or the mail server refused — and
   queues them again.
 
@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import logging
 from typing import Any, Callable
 
 import sqlalchemy as sa
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from .. import audit
 from ..audit.model import AuditLog
+from .recipients import recipients
+from .sources import sources
 
 log = logging.getLogger(__name__)
 
@@ -80,25 +80,12 @@ def send_once(ev: Any, user: model.User, send: Callable[[], Any]) -> bool:
         raise
 
 
-def _event_models() -> list:
-    from ..sharing.model import ShareRequestEvent
-    out = [ShareRequestEvent]
-    try:
-        from ..lifecycle.model import LifecycleEvent
-        out.append(LifecycleEvent)
-    except ImportError:  # pragma: no cover - before lifecycle events existed
-        pass
-    return out
-
-
 def pending(min_age: dt.timedelta, max_age: dt.timedelta, now: dt.datetime | None = None) -> dict[str, list]:
     """Events created between ``max_age`` and ``min_age`` ago with a recipient not yet mailed,
     by table name."""
-    from ..sharing.mail import recipients
-
     now = now or dt.datetime.utcnow()
     out: dict[str, list] = {}
-    for cls in _event_models():
+    for cls in (source.model for source in sources()):
         events = (model.Session.query(cls)
                   .filter(cls.created >= now - max_age, cls.created <= now - min_age)
                   .order_by(cls.id).all())
@@ -109,21 +96,3 @@ def pending(min_age: dt.timedelta, max_age: dt.timedelta, now: dt.datetime | Non
             if want - done.get(str(ev.id), set()):
                 out.setdefault(cls.__tablename__, []).append(ev.id)
     return out
-
-
-def requeue(min_age: dt.timedelta, max_age: dt.timedelta) -> dict[str, list]:
-    """Queue one mail job for every pending event (see :func:`pending`); returns them."""
-    from ..sharing import mail
-    from ..sharing.model import ShareRequestEvent
-
-    found = pending(min_age, max_age)
-    share_ids = found.get(ShareRequestEvent.__tablename__, [])
-    other_ids = [i for k, ids in found.items() if k != ShareRequestEvent.__tablename__ for i in ids]
-    if not share_ids and not other_ids:
-        return found
-    args: list = [share_ids]
-    if len(inspect.signature(mail.send_event_mails).parameters) > 1:
-        args.append(other_ids)
-    tk.enqueue_job(mail.send_event_mails, args,
-                   title=f"liuzhou: e-mail again {len(share_ids) + len(other_ids)} event(s) not yet mailed")
-    return found

@@ -1,12 +1,18 @@
-"""Who is who in the sharing workflow (Art 4–8), from CKAN organization membership.
+"""Who a user is and what role their department holds (Art 4–8), from CKAN organization
+membership: the one place every capability asks (import it as ``from .. import authz``).
 
-- consumer: a member (any capacity) of the request's consumer department;
-- provider admin: admin of the department that owns the catalog entry;
+- a member: of a department in any capacity; its admins and editors keep its entries;
+- consumer: a member of the request's consumer department;
+- provider: the department that owns the catalog entry; its admins apply (Art 20, 21), its
+  editors and admins keep its entries and systems up to date (Art 14, 16);
 - Operator / Authority: a member of the organization named by
-  ``ckanext.liuzhou.operator_org`` / ``ckanext.liuzhou.authority_org``;
+  ``ckanext.liuzhou.operator_org`` / ``ckanext.liuzhou.authority_org``; the Operator reviews
+  (Art 20) and handles accounts (Art 12); the Authority's members issue upkeep notices and
+  track violations, its admins decide resource offlining (Art 21);
 - county authority: admin of a department whose ``roles`` include ``county_authority``; its
   jurisdiction is its county, i.e. the subtree of its parent department (the county
-  government, as in the demo tree) — or its own subtree when it has no parent.
+  government, as in the demo tree) — or its own subtree when it has no parent
+  ("本级大数据主管部门").
 
 Lookups are memoized for the current transaction (one query per user for all of its
 memberships, one per department reference): an access check, a search filter and an action
@@ -21,10 +27,11 @@ from typing import Any, Optional
 import sqlalchemy as sa
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 
-from .. import config as lz_config
-from ..catalog import tree
-from ..txmemo import TransactionMemo
+from . import config as lz_config
+from . import tree
+from .txmemo import TransactionMemo
 
 
 _MEMO = TransactionMemo("liuzhou_roles_memo", (model.Member, model.Group, model.GroupExtra, model.User))
@@ -192,3 +199,62 @@ def county_jurisdiction(user) -> set[str]:
         names = tree.subtree_names(root) or [group.name]
         ids.update(gid for gid, in model.Session.query(model.Group.id).filter(model.Group.name.in_(names)))
     return ids
+
+
+# ---------------------------------------------------------------- the workflows' questions
+
+def orgs_with(user, *capacities: str) -> set[str]:
+    return {gid for gid, cap in memberships(user).items() if not capacities or cap in capacities}
+
+
+def is_sysadmin(user) -> bool:
+    u = user_obj(user)
+    return bool(u is not None and u.sysadmin)
+
+
+def oversees(user) -> bool:
+    """The Authority and the Operator see every lifecycle record."""
+    return is_authority(user) or is_operator(user)
+
+
+def authority_admin(user) -> bool:
+    return is_admin(lz_config.authority_org(), user)
+
+
+def decides_resource_offline(user, provider_org_id: str) -> bool:
+    """Art 21: the Authority of the provider's level approves."""
+    return authority_admin(user) or provider_org_id in county_jurisdiction(user)
+
+
+def tracks_violations(user, provider_org_id: Optional[str] = None) -> bool:
+    if is_authority(user):
+        return True
+    county = county_jurisdiction(user)
+    return bool(county) and (provider_org_id is None or provider_org_id in county)
+
+
+def provider_admin(user, org_id: Optional[str]) -> bool:
+    return bool(org_id) and is_admin(org_id, user)
+
+
+def provider_editor(user, org_id: Optional[str]) -> bool:
+    return bool(org_id) and role_in(org_id, user) in ("admin", "editor")
+
+
+def actor_org(user, preferred: Optional[str] = None) -> Optional[str]:
+    """The organization a user acts for: ``preferred`` if a member, else the Authority or the
+    Operator, else the user's only department."""
+    member_of = memberships(user)
+    if preferred and preferred in member_of:
+        return preferred
+    for name in (lz_config.authority_org(), lz_config.operator_org()):
+        oid = org_id(name)
+        if oid in member_of:
+            return oid
+    return next(iter(member_of), None)
+
+
+def site_user() -> model.User:
+    """The site user (CKAN's ``get_site_user``), for steps the platform takes itself."""
+    name = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    return model.User.get(name)
