@@ -51,7 +51,3 @@ def user_password_validator(key, data, errors, context) -> Any:
     name = data.get(("name",))
     for message in problems(value, name if isinstance(name, str) else None):
         errors[("password",)].append(message)
-
-
-def get_validators() -> dict[str, Any]:
-    return {"user_password_validator": user_password_validator}
