@@ -13,6 +13,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.logic.auth import get_package_object
 
+from .. import config as lz_config
 from ..sharing import roles
 from . import visibility, who
 from .model import (AccountRequest, CatalogOffline, InformationSystem, ResourceOffline, UpkeepNotice,
@@ -168,7 +169,7 @@ def resource_offline_list(context, data_dict) -> dict:
 def public_notice_list(context, data_dict) -> dict:
     """Art 21.3: public on the platform: every signed-in user, and visitors when the portal
     lets them see the catalog (``ckanext.liuzhou.anonymous_access``)."""
-    if _user(context) is not None or tk.asbool(tk.config.get("ckanext.liuzhou.anonymous_access")):
+    if _user(context) is not None or lz_config.anonymous_access():
         return _ok()
     return _no(_("Sign in to see the public notices"))
 
