@@ -3,6 +3,7 @@
 Each capability lists what it registers in its ``actions``/``auth``/``helpers``/``validators``/
 ``views`` module; the registry walks one list of capabilities and refuses a name registered twice.
 """
+import ast
 import importlib
 import inspect
 import json
@@ -113,3 +114,18 @@ def test_a_core_action_has_one_chain_and_one_auth_override():
         owners[kind] = {name: source for name, (_, source) in gathered.items()}
     assert owners["auth function"]["package_show"] == "ckanext.liuzhou.access.auth"
     assert owners["action"]["package_search"] == "ckanext.liuzhou.access.actions"
+
+
+def test_no_name_is_written_twice_in_one_get_function():
+    """Python keeps the last of two equal keys of a dict literal without a word: the walk's
+    duplicate check cannot see inside one module, so this reads the ``get_*()`` functions."""
+    twice = []
+    for kind, (_, function) in registry.KINDS.items():
+        for source, _ in registry.sources(kind):
+            module = importlib.import_module(source)
+            tree = ast.parse(inspect.getsource(module))
+            for fn in (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function):
+                for literal in (n for n in ast.walk(fn) if isinstance(n, ast.Dict)):
+                    keys = [k.value for k in literal.keys if isinstance(k, ast.Constant)]
+                    twice += [f"{source}: {k}" for k in set(keys) if keys.count(k) > 1]
+    assert twice == []

@@ -87,6 +87,13 @@ def scheduler_status(context, data_dict):
 
 
 def get_actions() -> dict[str, Any]:
-    return {f.__name__: f for f in (cascade_entry_show, cascade_health, negative_list_sync, scheduler_status,
-                                    negative_list_flags, negative_list_history, harvest_source_list,
-                                    upward.package_list)}
+    return {
+        "cascade_entry_show": cascade_entry_show,
+        "cascade_health": cascade_health,
+        "negative_list_sync": negative_list_sync,
+        "scheduler_status": scheduler_status,
+        "negative_list_flags": negative_list_flags,
+        "negative_list_history": negative_list_history,
+        "harvest_source_list": harvest_source_list,
+        "package_list": upward.package_list,
+    }
