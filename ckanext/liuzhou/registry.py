@@ -4,16 +4,12 @@
 what it offers through modules of fixed names, each with one function that returns an explicit
 mapping (names written out, never found by scanning ``globals()`` or by a prefix):
 
-=====================  ==========================  =========================================
-module                 function                    returns
-=====================  ==========================  =========================================
-``actions`` (module     ``get_actions()``           ``{name: action}``
-or package)
-``auth``               ``get_auth_functions()``    ``{name: auth function}``
-``helpers``            ``get_helpers()``           ``{name: template helper}``
-``validators``         ``get_validators()``        ``{name: validator}``
-``views``              ``get_blueprints()``        ``[Blueprint, ...]``
-=====================  ==========================  =========================================
+- ``actions`` (a module, or a package such as ``lifecycle/actions/``): ``get_actions()`` →
+  ``{name: action}``;
+- ``auth``: ``get_auth_functions()`` → ``{name: auth function}``;
+- ``helpers``: ``get_helpers()`` → ``{name: template helper}``;
+- ``validators``: ``get_validators()`` → ``{name: validator}``;
+- ``views``: ``get_blueprints()`` → ``[Blueprint, ...]``.
 
 A capability without one of these modules registers nothing of that kind. Functions rather than
 ``__all__``, because some registrations depend on the site (the DataStore's and activity's reads
@@ -24,6 +20,7 @@ both modules, when two of them register the same name: each core action (``packa
 ``package_search``, ...) has one chained action and one auth override in the whole extension, and
 no dict order silently picks a winner. ``tests/test_registry.py`` checks that every public
 function of an ``actions`` module is registered and that the names are the published contract.
+A new flow, file by file: docs/how-to-add-a-rule.md.
 """
 from __future__ import annotations
 
