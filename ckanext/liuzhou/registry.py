@@ -1,99 +1,141 @@
-"""One place that gathers each capability's actions, auth, validators, helpers and hooks."""
+"""One place that gathers what each capability registers, and the hooks CKAN calls.
+
+**The one convention.** A capability is a package listed in :data:`CAPABILITIES`. It registers
+what it offers through modules of fixed names, each with one function that returns an explicit
+mapping (names written out, never found by scanning ``globals()`` or by a prefix):
+
+- ``actions`` (a module, or a package such as ``lifecycle/actions/``): ``get_actions()`` →
+  ``{name: action}``;
+- ``auth``: ``get_auth_functions()`` → ``{name: auth function}``;
+- ``helpers``: ``get_helpers()`` → ``{name: template helper}``;
+- ``validators``: ``get_validators()`` → ``{name: validator}``;
+- ``views``: ``get_blueprints()`` → ``[Blueprint, ...]``.
+
+A capability without one of these modules registers nothing of that kind. Functions rather than
+``__all__``, because some registrations depend on the site (the DataStore's and activity's reads
+exist only with their plugins) and some are built per name (the access and cascade guards).
+
+:func:`gather` walks the list once per kind and raises :class:`DuplicateRegistration`, naming
+both modules, when two of them register the same name: each core action (``package_show``,
+``package_search``, ...) has one chained action and one auth override in the whole extension, and
+no dict order silently picks a winner. ``tests/test_registry.py`` checks that every public
+function of an ``actions`` module is registered and that the names are the published contract.
+A new flow, file by file: docs/how-to-add-a-rule.md.
+"""
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import Any, Callable, Iterable
 
-from . import helpers as core_helpers
-from .access import actions as access_actions
 from .access import activity as access_activity
-from .access import auth as access_auth
-from .access import helpers as access_helpers
 from .access import labels as access_labels
 from .access import policy as access_policy
 from .access import redact as access_redact
 from .access import search as access_search
-from .access import views as access_views
-from .audit import helpers as audit_helpers
-from .audit import views as audit_views
-from .calendar import helpers as calendar_helpers
-from .cascade import actions as cascade_actions
-from .cascade import auth as cascade_auth
-from .cascade import helpers as cascade_helpers
 from .cascade import redact as cascade_redact
 from .cascade import upward as cascade_upward
-from .cascade import views as cascade_views
-from .catalog import actions as catalog_actions
-from .catalog import auth as catalog_auth
-from .catalog import helpers as catalog_helpers
 from .catalog import indexing as catalog_indexing
 from .catalog import search as catalog_search
-from .catalog import validators as catalog_validators
-from .catalog import views as catalog_views
-from .evaluation import actions as evaluation_actions
-from .evaluation import auth as evaluation_auth
-from .evaluation import helpers as evaluation_helpers
-from .evaluation import views as evaluation_views
-from .lifecycle import actions as lifecycle_actions
-from .lifecycle import auth as lifecycle_auth
-from .lifecycle import helpers as lifecycle_helpers
-from .lifecycle import views as lifecycle_views
-from .sharing import inbox as sharing_inbox  # noqa: F401,I001  (registers its source of notices first)
-from .lifecycle import inbox as lifecycle_inbox  # noqa: F401  (registers its source of notices)
-from .sharing import recount as sharing_recount  # noqa: F401,I001  (registers its deadline counter first)
-from .lifecycle import recount as lifecycle_recount  # noqa: F401  (registers its deadline counter)
 from .lifecycle import visibility as lifecycle_visibility
-from .ops import activity_count as ops_activity_count
-from .notify import actions as notifications
-from .notify import auth as notification_auth
+# Imported for what importing them does: each workflow registers its source of notices (notify/)
+# and its deadline counter (calendar recount), sharing first.
+from .sharing import inbox as sharing_inbox  # noqa: F401,I001
+from .lifecycle import inbox as lifecycle_inbox  # noqa: F401
+from .sharing import recount as sharing_recount  # noqa: F401,I001
+from .lifecycle import recount as lifecycle_recount  # noqa: F401
 from .ops import services as ops_services
 from .ops import startup as ops_startup
-from .search import actions as search_actions
-from .search import auth as search_auth
-from .search import helpers as search_helpers
 from .search import segment as search_segment
-from .search import views as search_views
-from .security import headers as security_headers
-from .security import passwords as security_passwords
 from .security import throttle as security_throttle
-from .security import validators as security_validators
-from .sharing import actions as sharing_actions
-from .sharing import auth as sharing_auth
-from .sharing import helpers as sharing_helpers
-from .sharing import views as sharing_views
+
+#: Every capability, in the order it registers (blueprints in this order: a page hook of an earlier
+#: one runs first). The package itself holds the portal-wide helpers.
+CAPABILITIES: tuple[str, ...] = (
+    "ckanext.liuzhou",
+    "ckanext.liuzhou.catalog",
+    "ckanext.liuzhou.sharing",
+    "ckanext.liuzhou.notify",
+    "ckanext.liuzhou.access",
+    "ckanext.liuzhou.lifecycle",
+    "ckanext.liuzhou.cascade",
+    "ckanext.liuzhou.evaluation",
+    "ckanext.liuzhou.search",
+    "ckanext.liuzhou.calendar",
+    "ckanext.liuzhou.audit",
+    "ckanext.liuzhou.security",
+    "ckanext.liuzhou.ops",
+)
+
+#: kind -> (module name in a capability, its function)
+KINDS: dict[str, tuple[str, str]] = {
+    "action": ("actions", "get_actions"),
+    "auth function": ("auth", "get_auth_functions"),
+    "helper": ("helpers", "get_helpers"),
+    "validator": ("validators", "get_validators"),
+    "blueprint": ("views", "get_blueprints"),
+}
+
+
+class DuplicateRegistration(Exception):
+    """Two modules register the same name of one kind."""
+
+
+def _module(capability: str, name: str):
+    dotted = f"{capability}.{name}"
+    try:
+        return importlib.import_module(dotted)
+    except ModuleNotFoundError as e:
+        if e.name == dotted:
+            return None  # this capability registers nothing of the kind
+        raise
+
+
+def sources(kind: str, capabilities: Iterable[str] = CAPABILITIES) -> Iterable[tuple[str, Callable]]:
+    """(module name, its ``get_*`` function) of every capability registering ``kind``."""
+    module_name, function = KINDS[kind]
+    for capability in capabilities:
+        module = _module(capability, module_name)
+        if module is not None:
+            yield module.__name__, getattr(module, function)
+
+
+def gather(kind: str, found: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """``{name: (object, module)}`` of every registration; :class:`DuplicateRegistration`
+    when a name comes twice."""
+    out: dict[str, tuple[Any, str]] = {}
+    for source, registered in found:
+        items = ((bp.name, bp) for bp in registered) if kind == "blueprint" else registered.items()
+        for name, obj in items:
+            if name in out:
+                raise DuplicateRegistration(
+                    f"{kind} {name!r} is registered twice: by {out[name][1]} and by {source}")
+            out[name] = (obj, source)
+    return out
+
+
+def _registered(kind: str) -> dict[str, Any]:
+    return {name: obj for name, (obj, _) in
+            gather(kind, ((source, get()) for source, get in sources(kind))).items()}
 
 
 def actions() -> dict[str, Any]:
-    return {**catalog_actions.get_actions(), **sharing_actions.get_actions(), **notifications.get_actions(),
-            **access_actions.get_actions(), **lifecycle_actions.get_actions(), **cascade_actions.get_actions(),
-            **evaluation_actions.get_actions(), **search_actions.get_actions(),
-            **ops_activity_count.get_actions()}
+    return _registered("action")
 
 
 def auth_functions() -> dict[str, Any]:
-    return {**catalog_auth.get_auth_functions(), **sharing_auth.get_auth_functions(), **notification_auth.get_auth_functions(),
-            **lifecycle_auth.get_auth_functions(), **access_auth.get_auth_functions(),
-            **cascade_auth.get_auth_functions(), **evaluation_auth.get_auth_functions(),
-            **search_auth.get_auth_functions()}
+    return _registered("auth function")
 
 
 def helpers() -> dict[str, Any]:
-    return {**core_helpers.get_helpers(), **catalog_helpers.get_helpers(), **sharing_helpers.get_helpers(),
-            **lifecycle_helpers.get_helpers(), **access_helpers.get_helpers(), **cascade_helpers.get_helpers(),
-            **evaluation_helpers.get_helpers(), **search_helpers.get_helpers(),
-            **calendar_helpers.get_helpers(), **audit_helpers.get_helpers()}
+    return _registered("helper")
 
 
 def validators() -> dict[str, Any]:
-    return {**catalog_validators.get_validators(), **security_passwords.get_validators(),
-            **security_validators.get_validators()}
+    return _registered("validator")
 
 
 def blueprints() -> list:
-    return [*catalog_views.get_blueprints(), *sharing_views.get_blueprints(), *access_views.get_blueprints(),
-            *lifecycle_views.get_blueprints(), *cascade_views.get_blueprints(), *evaluation_views.get_blueprints(),
-            *search_views.get_blueprints(), *audit_views.get_blueprints(),
-            security_headers.blueprint(),
-            *ops_services.get_blueprints()]
+    return list(_registered("blueprint").values())
 
 
 def login():

@@ -13,13 +13,12 @@ import ckan.model as model
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 
+from .. import config as lz_config
 from ..lifecycle import auth as _lifecycle_auth
 from ..lifecycle import visibility
 from .. import authz
 from . import columns
 from .policy import Decision, context_reader
-
-ANONYMOUS_KEY = "ckanext.liuzhou.anonymous_access"
 
 # CKAN read actions that show the catalog (and the activity plugin's).
 CATALOG_READS = (
@@ -39,7 +38,7 @@ DATASTORE_READS = ("datastore_search", "datastore_info", "datastore_search_sql")
 
 
 def anonymous_allowed() -> bool:
-    return tk.asbool(tk.config.get(ANONYMOUS_KEY))
+    return lz_config.anonymous_access()
 
 
 def _signed_in(context) -> bool:

@@ -18,8 +18,8 @@ import requests
 
 import ckan.plugins.toolkit as tk
 
-ALLOWED_HOSTS_KEY = "ckanext.liuzhou.download.allowed_hosts"
-TIMEOUT_KEY = "ckanext.liuzhou.download.timeout"
+from .. import config as lz_config
+
 _CHUNK = 64 * 1024
 
 
@@ -28,7 +28,7 @@ class Refused(Exception):
 
 
 def allowed_hosts() -> set[str]:
-    return {h.strip().lower() for h in (tk.config.get(ALLOWED_HOSTS_KEY) or "").split() if h.strip()}
+    return lz_config.download_allowed_hosts()
 
 
 def check_url(url: str) -> None:
@@ -53,7 +53,7 @@ def check_url(url: str) -> None:
 def stream(url: str, name: str):
     try:
         check_url(url)
-        timeout = float(tk.config.get(TIMEOUT_KEY) or 30)
+        timeout = float(lz_config.download_timeout())
         upstream = requests.get(url, stream=True, timeout=(min(timeout, 10), timeout),
                                 allow_redirects=False)
     except Refused as e:

@@ -84,19 +84,10 @@ def audit_log_verify(context, data_dict) -> dict:
     """
     tk.check_access("audit_log_verify", context, data_dict)
     result = chain.verify()
-    record_verification(result, authz.context_user(context), via="api")
+    reads.record_verification(result, authz.context_user(context), via="api")
     if not context.get("defer_commit"):
         model.Session.commit()
     return {"ok": result.ok, "rows": result.rows, "broken_id": result.broken_id, "reason": result.reason}
-
-
-def record_verification(result: chain.Verification, user=None, *, via: str) -> None:
-    """Append the outcome of a verification to the chain (committed by the caller)."""
-    from .log import record
-
-    record(reads.VERIFY, user, object_type="audit_log",
-           detail={"ok": result.ok, "rows": result.rows, "broken_id": result.broken_id,
-                   "reason": result.reason, "via": via})
 
 
 @tk.side_effect_free

@@ -20,7 +20,7 @@ def verify():
     import ckan.model as model
 
     from . import chain
-    from .actions import record_verification
+    from .reads import record_verification
 
     result = chain.verify()
     click.secho(result.line(), fg="green" if result.ok else "red")

@@ -52,6 +52,16 @@ def provider_scope(user: Optional[model.User]) -> Optional[set[str]]:
     return {n for n in (authz.org_name(gid) for gid in ids) if n}
 
 
+def record_verification(result, user=None, *, via: str) -> None:
+    """Append the outcome of a verification of the chain (:func:`.chain.verify`) as a
+    :data:`VERIFY` row (committed by the caller: the action or ``ckan liuzhou audit verify``)."""
+    from .log import record
+
+    record(VERIFY, user, object_type="audit_log",
+           detail={"ok": result.ok, "rows": result.rows, "broken_id": result.broken_id,
+                   "reason": result.reason, "via": via})
+
+
 def sees_chain(user: Optional[model.User]) -> bool:
     """The chain's verification status is the Authority's (Art 25: it keeps the trace)."""
     return bool(user is not None and (user.sysadmin or authz.is_authority(user)))

@@ -6,6 +6,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from .. import config as lz_config
 from . import health, negative_list, upward
 from .model import CascadeEntry
 
@@ -37,7 +38,7 @@ def negative_list_sync(context, data_dict):
     if not url:
         raise tk.ValidationError({"url": [tk._("No negative list URL is configured")]})
     try:
-        doc = negative_list.fetch(url, tk.config.get("ckanext.liuzhou.cascade.negative_list_api_key") or None)
+        doc = negative_list.fetch(url, lz_config.negative_list_api_key() or None)
     except Exception as e:  # a network or format error is the caller's answer, not a crash
         raise tk.ValidationError({"url": [str(e)]})
     new, current = negative_list.store(doc, url, context.get("user") or "")
@@ -86,6 +87,13 @@ def scheduler_status(context, data_dict):
 
 
 def get_actions() -> dict[str, Any]:
-    return {f.__name__: f for f in (cascade_entry_show, cascade_health, negative_list_sync, scheduler_status,
-                                    negative_list_flags, negative_list_history, harvest_source_list,
-                                    upward.package_list)}
+    return {
+        "cascade_entry_show": cascade_entry_show,
+        "cascade_health": cascade_health,
+        "negative_list_sync": negative_list_sync,
+        "scheduler_status": scheduler_status,
+        "negative_list_flags": negative_list_flags,
+        "negative_list_history": negative_list_history,
+        "harvest_source_list": harvest_source_list,
+        "package_list": upward.package_list,
+    }

@@ -167,7 +167,13 @@ def get_auth_functions() -> dict[str, Any]:
     functions.update({name: _harvest_internals(name) for name in HARVEST_INTERNALS})
     functions.update({name: _bulk(name) for name in BULK})
     functions.update({name: _job_reads(name) for name in JOB_READS})
-    for f in (cascade_health, negative_list_flags, negative_list_sync, negative_list_history,
-              cascade_entry_show, package_create, scheduler_status):
-        functions[f.__name__] = f
+    functions.update({
+        "cascade_health": cascade_health,
+        "negative_list_flags": negative_list_flags,
+        "negative_list_sync": negative_list_sync,
+        "negative_list_history": negative_list_history,
+        "cascade_entry_show": cascade_entry_show,
+        "package_create": package_create,
+        "scheduler_status": scheduler_status,
+    })
     return functions

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import (HarvestGatherError, HarvestJob, HarvestObject,
                                    HarvestObjectError, HarvestSource)
 
+from .. import config as lz_config
 from . import negative_list
 from .harvester import SOURCE_TYPE
 from .model import CascadeEntry
@@ -38,7 +38,7 @@ def report() -> dict:
                      .filter(CascadeEntry.source_id == source.id,
                              CascadeEntry.missing_fields != []).count(),
                      "last_job": _job(last)})
-    region_user = tk.config.get("ckanext.liuzhou.cascade.region_user") or ""
+    region_user = lz_config.region_user()
     user = model.User.get(region_user) if region_user else None
     up = {"account": region_user or None,
           "last_active": user.last_active.isoformat() if user and user.last_active else None,

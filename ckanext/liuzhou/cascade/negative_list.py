@@ -22,8 +22,8 @@ import requests
 import sqlalchemy as sa
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
+from .. import config as lz_config
 from . import mapping
 from .model import CascadeEntry, NegativeListVersion, utcnow
 
@@ -126,4 +126,4 @@ def version_dict(v: NegativeListVersion) -> dict:
 
 
 def configured_url() -> str:
-    return tk.config.get("ckanext.liuzhou.cascade.negative_list_url") or ""
+    return lz_config.negative_list_url()

@@ -33,6 +33,8 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from .. import config as lz_config
+
 log = logging.getLogger(__name__)
 KEY = "liuzhou.schedule.{}.last_run"
 RESULT_KEY = "liuzhou.schedule.{}.last_result"
@@ -41,13 +43,12 @@ RESULT_KEY = "liuzhou.schedule.{}.last_result"
 @dataclass(frozen=True)
 class Task:
     name: str
-    option: str
+    every: Callable[[], int]  # its option's accessor (config.py)
     unit: str  # "minutes" / "hours"
-    default: int
     run: Callable[[dt.datetime], str]
 
     def interval(self) -> dt.timedelta:
-        return dt.timedelta(**{self.unit: tk.asint(tk.config.get(self.option) or self.default)})
+        return dt.timedelta(**{self.unit: self.every()})
 
 
 def _site_context() -> dict:
@@ -75,7 +76,7 @@ def prune(now: dt.datetime | None = None) -> dict:
     from ckanext.harvest.model import (HarvestGatherError, HarvestJob, HarvestObject,
                                        HarvestObjectError, HarvestObjectExtra)
     now = now or dt.datetime.utcnow()
-    cutoff = now - dt.timedelta(days=tk.asint(tk.config.get("ckanext.liuzhou.cascade.keep_harvest_days") or 30))
+    cutoff = now - dt.timedelta(days=lz_config.keep_harvest_days())
     s = model.Session
     opts = {"synchronize_session": False}
     last = (sa.select(HarvestJob.id).distinct(HarvestJob.source_id)
@@ -126,7 +127,6 @@ def run_reminders(now: dt.datetime | None = None) -> str:
 
 
 def run_mail_retry(now: dt.datetime | None = None) -> str:
-    from .. import config as lz_config
     from .. import notify
     if not lz_config.notification_email():
         return "e-mail notices are off (ckanext.liuzhou.notifications.email)"
@@ -135,12 +135,12 @@ def run_mail_retry(now: dt.datetime | None = None) -> str:
 
 
 TASKS = (
-    Task("harvest", "ckanext.liuzhou.schedule.harvest_minutes", "minutes", 5, run_harvest),
-    Task("negative_list", "ckanext.liuzhou.schedule.negative_list_hours", "hours", 24, run_negative_list),
-    Task("prune", "ckanext.liuzhou.schedule.prune_hours", "hours", 24, run_prune),
-    Task("deadlines", "ckanext.liuzhou.schedule.deadlines_minutes", "minutes", 30, run_deadlines),
-    Task("reminders", "ckanext.liuzhou.schedule.reminders_minutes", "minutes", 30, run_reminders),
-    Task("mail_retry", "ckanext.liuzhou.schedule.mail_retry_minutes", "minutes", 10, run_mail_retry),
+    Task("harvest", lz_config.schedule_harvest_minutes, "minutes", run_harvest),
+    Task("negative_list", lz_config.schedule_negative_list_hours, "hours", run_negative_list),
+    Task("prune", lz_config.schedule_prune_hours, "hours", run_prune),
+    Task("deadlines", lz_config.schedule_deadlines_minutes, "minutes", run_deadlines),
+    Task("reminders", lz_config.schedule_reminders_minutes, "minutes", run_reminders),
+    Task("mail_retry", lz_config.schedule_mail_retry_minutes, "minutes", run_mail_retry),
 )
 NAMES = tuple(t.name for t in TASKS)
 

@@ -19,13 +19,11 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import HarvestObject, HarvestSource
 
+from .. import config as lz_config
 from .harvester import SOURCE_TYPE
 
-REGION_USER_KEY = "ckanext.liuzhou.cascade.region_user"
-
-
 def region_account() -> str:
-    return (tk.config.get(REGION_USER_KEY) or "").strip()
+    return lz_config.region_user()
 
 
 def is_region_account(user) -> bool:

@@ -313,5 +313,7 @@ def get_helpers() -> dict:
         "liuzhou_org_titles": liuzhou_org_titles,
         "liuzhou_home_stats": liuzhou_home_stats,
         "humanize_entity_type": humanize_entity_type,
-        **links.get_helpers(),
+        "liuzhou_add_url_param": links.liuzhou_add_url_param,
+        "liuzhou_remove_url_param": links.liuzhou_remove_url_param,
+        "liuzhou_facet_href": links.liuzhou_facet_href,
     }

@@ -82,10 +82,3 @@ def liuzhou_facet_href(name: str, item: dict, extras: Optional[dict] = None,
     return liuzhou_add_url_param({name: item["name"]}, extras=extras,
                                  alternative_url=alternative_url)
 
-
-def get_helpers() -> dict:
-    return {
-        "liuzhou_add_url_param": liuzhou_add_url_param,
-        "liuzhou_remove_url_param": liuzhou_remove_url_param,
-        "liuzhou_facet_href": liuzhou_facet_href,
-    }

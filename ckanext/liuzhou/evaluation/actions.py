@@ -29,7 +29,7 @@ def _date(value) -> Optional[dt.date]:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def period_of(data: dict) -> queries.Period:
+def _period_of(data: dict) -> queries.Period:
     """The period asked for (default: this month and the five before), checked."""
     default = queries.default_period()
     start, end = _date(data.get("from")), _date(data.get("to"))
@@ -71,7 +71,7 @@ def evaluation_ranking(context, data_dict) -> dict[str, Any]:
                                  "by": [v("default")("department"), _one_of(d.BY)],
                                  "sort": [v("default")("name"), _one_of(("name", *d.KEYS))],
                                  "order": [v("ignore_missing"), _one_of(("asc", "desc"))]}, context)
-    period = period_of(data)
+    period = _period_of(data)
     by, sort = data["by"], data["sort"]
     order = data.get("order") or ("asc" if sort == "name" else "desc")
     allowed = scope.ranking_scope(authz.context_user(context))
@@ -103,7 +103,7 @@ def evaluation_show(context, data_dict) -> dict[str, Any]:
     tk.check_access("evaluation_show", context, data_dict)
     data = _validate(data_dict, {"id": [v("not_empty"), v("unicode_safe")], **_period_schema()}, context)
     group = _department(data["id"])
-    period = period_of(data)
+    period = _period_of(data)
     row = queries.ranking(period, scope={group.id})
     figures = row[0] if row else {}
     groups = d.groups()
@@ -134,7 +134,7 @@ def evaluation_detail(context, data_dict) -> dict[str, Any]:
                                  "by": [v("default")("department"), _one_of(d.BY)],
                                  "indicator": [v("not_empty"), _one_of(d.KEYS)],
                                  "limit": [v("default")(500), v("natural_number_validator")]}, context)
-    period = period_of(data)
+    period = _period_of(data)
     by, key = data["by"], data["id"]
     if by == "department":
         group = _department(key)

@@ -291,7 +291,8 @@ DRILL: dict[str, tuple[str, str, str | None]] = {
     "ontime_account": ("accounts", "x.due", "x.on_time"),
     "ontime_resource_offline": ("res_offline", "x.due", "x.on_time"),
 }
-assert {k for a in AGGREGATES.values() for k in a} == set(d.KEYS) == set(DRILL)
+if not {k for a in AGGREGATES.values() for k in a} == set(d.KEYS) == set(DRILL):
+    raise RuntimeError("every indicator of definitions.py needs its aggregate and its drill-down here")
 
 LOCAL_AT = "((x.at AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Shanghai')"  # drill-down rows show Beijing times
 MONTH = f"to_char({L('x.at')}, 'YYYY-MM')"
@@ -305,8 +306,13 @@ def _column(alias: str, key: str) -> str:
 
 
 def ranking_sql(by: str, sort: str, descending: bool) -> str:
-    """One row per group (department, level or county) with every indicator."""
-    assert by in d.BY and sort in (*d.KEYS, "name")
+    """One row per group (department, level or county) with every indicator.
+
+    ``sort`` becomes the ORDER BY column: anything outside the whitelist (an indicator key or
+    ``name``) is refused here too, whatever the caller validated (``python -O`` drops asserts).
+    """
+    if by not in d.BY or sort not in (*d.KEYS, "name"):
+        raise ValueError(f"ranking_sql: unknown grouping {by!r} or sort {sort!r}")
     ctes, joins, cols = [], [], []
     for i, (rows, aggs) in enumerate(AGGREGATES.items()):
         exprs = ", ".join(f"{sql} AS {key}" for key, sql in aggs.items())

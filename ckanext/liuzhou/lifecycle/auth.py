@@ -14,6 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.logic.auth import get_package_object
 
 from .. import authz
+from .. import config as lz_config
 from . import visibility
 from .model import (AccountRequest, CatalogOffline, InformationSystem, ResourceOffline, UpkeepNotice,
                     UpkeepTarget, Violation)
@@ -168,7 +169,7 @@ def resource_offline_list(context, data_dict) -> dict:
 def public_notice_list(context, data_dict) -> dict:
     """Art 21.3: public on the platform: every signed-in user, and visitors when the portal
     lets them see the catalog (``ckanext.liuzhou.anonymous_access``)."""
-    if _user(context) is not None or tk.asbool(tk.config.get("ckanext.liuzhou.anonymous_access")):
+    if _user(context) is not None or lz_config.anonymous_access():
         return _ok()
     return _no(_("Sign in to see the public notices"))
 
@@ -304,14 +305,32 @@ def violation_review(context, data_dict) -> dict:
     return _no(_("Only the Authority can review violations"))
 
 
-@tk.chained_auth_function
-@tk.auth_allow_anonymous_access
-def package_show(next_auth, context, data_dict):
-    """Used only where no other chained ``package_show`` exists (the registry lists the access
-    layer's after this one, and the access layer calls :func:`offline_refusal` itself)."""
-    return offline_refusal(context, data_dict) or next_auth(context, data_dict)
-
-
 def get_auth_functions() -> dict[str, Any]:
-    from . import actions
-    return {**{name: globals()[name] for name in actions.get_actions()}, "package_show": package_show}
+    return {
+        "account_request_create": account_request_create,
+        "account_request_decide": account_request_decide,
+        "account_request_list": account_request_list,
+        "account_request_show": account_request_show,
+        "catalog_offline_apply": catalog_offline_apply,
+        "catalog_offline_list": catalog_offline_list,
+        "catalog_offline_review": catalog_offline_review,
+        "catalog_offline_show": catalog_offline_show,
+        "duplicate_check": duplicate_check,
+        "duplicate_warning_list": duplicate_warning_list,
+        "information_system_create": information_system_create,
+        "information_system_list": information_system_list,
+        "information_system_show": information_system_show,
+        "information_system_update": information_system_update,
+        "public_notice_list": public_notice_list,
+        "resource_offline_apply": resource_offline_apply,
+        "resource_offline_complete": resource_offline_complete,
+        "resource_offline_decide": resource_offline_decide,
+        "resource_offline_list": resource_offline_list,
+        "resource_offline_show": resource_offline_show,
+        "upkeep_notice_create": upkeep_notice_create,
+        "upkeep_notice_list": upkeep_notice_list,
+        "upkeep_notice_respond": upkeep_notice_respond,
+        "upkeep_notice_show": upkeep_notice_show,
+        "violation_list": violation_list,
+        "violation_review": violation_review,
+    }

@@ -22,7 +22,7 @@ import ckan.plugins.toolkit as tk
 from .. import audit
 from ..calendar import store as cal
 from .. import authz
-from . import options
+from .. import config as lz_config
 from .model import DuplicateWarning, ItemName, OfflineEntry
 from .normalize import items_of, normalized_names
 
@@ -62,7 +62,7 @@ WHERE (SELECT count(*) FROM (
 def common_names(names: dict[str, str]) -> set[str]:
     """Which of ``names`` are identifiers many providers share (姓名, 公民身份号码, 统一社会信用代码…):
     used by at least ``duplicate_common_providers`` providers' published entries (0: none)."""
-    least = options.duplicate_common_providers()
+    least = lz_config.duplicate_common_providers()
     if not names or least <= 0:
         return set()
     rows = model.Session.execute(_COMMON_NAMES, {"names": sorted(names), "least": least})
@@ -77,8 +77,8 @@ def find(names: dict[str, str], org_id: Optional[str], exclude_package_id: Optio
     names = {k: v for k, v in names.items() if k not in common}
     if not names:
         return []
-    threshold = options.duplicate_threshold() if threshold is None else threshold
-    min_items = options.duplicate_min_items() if min_items is None else min_items
+    threshold = lz_config.duplicate_threshold() if threshold is None else threshold
+    min_items = lz_config.duplicate_min_items() if min_items is None else min_items
     total = len(names)
     shared = sa.func.count(ItemName.name_norm)
     query = (model.Session.query(ItemName.package_id, model.Package.name, model.Package.title,

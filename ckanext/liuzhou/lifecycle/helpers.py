@@ -180,4 +180,13 @@ def liuzhou_lifecycle_departments() -> list[dict]:
 
 
 def get_helpers() -> dict[str, Any]:
-    return {name: fn for name, fn in globals().items() if name.startswith("liuzhou_lifecycle_") and callable(fn)}
+    return {
+        "liuzhou_lifecycle_admin_entries": liuzhou_lifecycle_admin_entries,
+        "liuzhou_lifecycle_departments": liuzhou_lifecycle_departments,
+        "liuzhou_lifecycle_entry": liuzhou_lifecycle_entry,
+        "liuzhou_lifecycle_label": liuzhou_lifecycle_label,
+        "liuzhou_lifecycle_labels": liuzhou_lifecycle_labels,
+        "liuzhou_lifecycle_menu": liuzhou_lifecycle_menu,
+        "liuzhou_lifecycle_org_titles": liuzhou_lifecycle_org_titles,
+        "liuzhou_lifecycle_user_orgs": liuzhou_lifecycle_user_orgs,
+    }

@@ -16,7 +16,6 @@ from .. import authz
 from ..sharing import states as share_states
 from ..sharing import workflow as share_workflow
 from ..sharing.model import Coordination, QualityIssue, ShareRequest
-from . import options
 from .model import CatalogOffline, OfflineEntry
 
 FILING_SEQUENCE = "liuzhou_catalog_offline_filing_seq"
@@ -32,7 +31,7 @@ def users_of(pkg: model.Package, now: Optional[dt.datetime] = None) -> dict:
     reqs = (model.Session.query(ShareRequest.id, ShareRequest.consumer_org_id, ShareRequest.state)
             .filter(ShareRequest.package_id == pkg.id, ShareRequest.state.in_(list(USING)))
             .order_by(ShareRequest.created).all())
-    since = now - dt.timedelta(days=options.recent_read_days())
+    since = now - dt.timedelta(days=lz_config.recent_read_days())
     reads = (model.Session.query(AuditLog.actor_org, sa.func.count(AuditLog.id), sa.func.max(AuditLog.created))
              .filter(AuditLog.action == "data.read", AuditLog.package_id == pkg.id, AuditLog.created >= since)
              .group_by(AuditLog.actor_org).all())
@@ -53,7 +52,7 @@ def users_of(pkg: model.Package, now: Optional[dt.datetime] = None) -> dict:
                  for r in sorted(by_org.values(), key=lambda r: r["org"])]
     orgs = sorted({r["consumer_org"] for r in requests} | set(by_org))
     return {"requests": requests, "reads": read_rows, "departments": orgs,
-            "read_days": options.recent_read_days(), "checked_at": now.isoformat()}
+            "read_days": lz_config.recent_read_days(), "checked_at": now.isoformat()}
 
 
 def take_offline(app: CatalogOffline, actor: model.User, now: dt.datetime) -> list[str]:

@@ -75,7 +75,3 @@ def dashboard_new_activities_count(up_func, context: dict, data_dict: dict) -> A
     if row.follows or row.last_viewed is None:
         return up_func(context, data_dict)
     return int(row.new)
-
-
-def get_actions() -> dict:
-    return {"dashboard_new_activities_count": dashboard_new_activities_count}

@@ -176,7 +176,3 @@ def _wrap_ckan_500(state) -> None:
             return ckan_handler(error) if ckan_handler else error
         spec[InternalServerError] = handler
     app.before_request_funcs.setdefault(None, []).insert(0, wrap)
-
-
-def get_blueprints() -> list[Blueprint]:
-    return [ops]

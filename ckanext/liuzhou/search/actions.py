@@ -6,6 +6,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from .. import config as lz_config
 from .. import audit
 from .. import authz
 from ..validation import commit_unless_deferred
@@ -43,7 +44,7 @@ def search_suggest(context, data_dict) -> list[dict[str, Any]]:
     q = data_dict.get("q")
     if user is None or not isinstance(q, str) or not q.strip() or upward.is_region_account(user):
         return []
-    ceiling = min(tk.config.get("ckanext.liuzhou.search.suggest_limit"), MAX_SUGGEST)
+    ceiling = min(lz_config.search_suggest_limit(), MAX_SUGGEST)
     try:
         limit = max(1, min(int(data_dict.get("limit") or ceiling), ceiling))
     except (TypeError, ValueError):

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Iterable
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
+from .. import config as lz_config
 from . import departments as dept_names
 from .model import DEPARTMENT_ALIASES, SYNONYMS, SearchVocabulary, _utcnow as utcnow
 
@@ -134,7 +134,7 @@ def current() -> Vocabulary:
     """The process's snapshot, read again after ``forget()`` or when it is older than
     ``ckanext.liuzhou.search.vocabulary_refresh`` seconds."""
     now = time.monotonic()
-    refresh = tk.config.get("ckanext.liuzhou.search.vocabulary_refresh")
+    refresh = lz_config.search_vocabulary_refresh()
     with _lock:
         vocab = _state["vocabulary"]
         if vocab is None or now - float(_state["checked"]) >= refresh:

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import options
+from .. import config as lz_config
 
 
 def add_headers(response):
-    if not options.headers_enabled():
+    if not lz_config.security_headers():
         return response
     headers = response.headers
-    policy = options.csp()
+    policy = lz_config.security_csp()
     if policy:
         headers.setdefault("Content-Security-Policy", policy)
-    frame = options.frame_options()
+    frame = lz_config.security_frame_options()
     if frame:
         headers.setdefault("X-Frame-Options", frame)
     headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -14,7 +14,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.logic import validators as core
 
-from . import options
+from .. import config as lz_config
 
 _ = tk._
 
@@ -27,10 +27,10 @@ CLASSES = (re.compile(r"[A-Z]"), re.compile(r"[a-z]"), re.compile(r"[0-9]"), re.
 def problems(password: str, user_name: str | None = None) -> list[str]:
     """The rules ``password`` breaks, as messages (empty: it is acceptable)."""
     out = []
-    length = options.password_min_length()
+    length = lz_config.password_min_length()
     if len(password) < length:
         out.append(_("Your password must be {n} characters or longer").format(n=length))
-    wanted = options.password_min_classes()
+    wanted = lz_config.password_min_classes()
     if sum(1 for c in CLASSES if c.search(password)) < wanted:
         out.append(_("Your password must mix at least {n} of: upper-case letters, lower-case letters, "
                      "digits and other characters").format(n=wanted))
@@ -51,7 +51,3 @@ def user_password_validator(key, data, errors, context) -> Any:
     name = data.get(("name",))
     for message in problems(value, name if isinstance(name, str) else None):
         errors[("password",)].append(message)
-
-
-def get_validators() -> dict[str, Any]:
-    return {"user_password_validator": user_password_validator}

@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import authenticator
 from ckan.lib.redis import connect_to_redis
 
-from . import options
+from .. import config as lz_config
 
 log = logging.getLogger(__name__)
 _ = tk._
@@ -37,7 +37,7 @@ def failures(login: str) -> int:
 
 
 def locked(login: str) -> bool:
-    limit = options.login_max_failures()
+    limit = lz_config.login_max_failures()
     return bool(limit) and failures(login) >= limit
 
 
@@ -47,7 +47,7 @@ def record_failure(login: str) -> None:
         key = _key(login)
         pipe = redis.pipeline()
         pipe.incr(key)
-        pipe.expire(key, options.login_lock_minutes() * 60, nx=True)
+        pipe.expire(key, lz_config.login_lock_minutes() * 60, nx=True)
         pipe.execute()
     except Exception:
         log.warning("sign-in throttling unavailable: Redis did not answer", exc_info=True)
@@ -65,13 +65,13 @@ def login():
     (HTTP 429 with the sign-in form and the reason); None lets CKAN's view run."""
     from flask import request
 
-    if request.method != "POST" or not options.login_max_failures():
+    if request.method != "POST" or not lz_config.login_max_failures():
         return None
     login_name = request.form.get("login")
     if not isinstance(login_name, str) or not login_name or not locked(login_name):
         return None
     tk.h.flash_error(_("Too many failed sign-ins for this account: try again in {n} minutes.")
-                     .format(n=options.login_lock_minutes()))
+                     .format(n=lz_config.login_lock_minutes()))
     return tk.render("user/login.html", {}), 429
 
 
@@ -80,7 +80,7 @@ def authenticate(identity: dict[str, Any]) -> Optional[Any]:
 
     Returns the user, or None (CKAN then fails the sign-in with its usual message)."""
     login_name = identity.get("login")
-    if not options.login_max_failures() or not isinstance(login_name, str) or not login_name:
+    if not lz_config.login_max_failures() or not isinstance(login_name, str) or not login_name:
         return None
     user = authenticator.default_authenticate(identity)
     if user is None:

@@ -14,6 +14,8 @@ import ckan.plugins.toolkit as tk
 from ckan.logic import validators as core
 from ckan.lib.navl.dictization_functions import missing
 
+from . import passwords
+
 
 def boolean_validator(value: Any, context) -> Any:
     if value is missing or value is None or isinstance(value, (bool, str)):
@@ -24,7 +26,7 @@ def boolean_validator(value: Any, context) -> Any:
 
 
 def get_validators() -> dict[str, Any]:
-    return {"boolean_validator": boolean_validator}
+    return {"boolean_validator": boolean_validator, "user_password_validator": passwords.user_password_validator}
 
 
 def require_text(data_dict: dict, *keys: str) -> None:

@@ -208,10 +208,22 @@ def share_request_suspension_list(context, data_dict) -> dict:
 
 
 def get_auth_functions() -> dict[str, Any]:
-    from ..audit import auth as audit_auth
-    from ..calendar import auth as calendar_auth
 
-    own = {name: fn for name, fn in globals().items()
-           if name.startswith(("share_request_", "quality_issue_")) and callable(fn)}
-    # calendar and audit ride on sharing's registration until registry.py gathers them itself
-    return {**own, **calendar_auth.get_auth_functions(), **audit_auth.get_auth_functions()}
+    return {
+        "quality_issue_create": quality_issue_create,
+        "quality_issue_resolve": quality_issue_resolve,
+        "share_request_coordination_close": share_request_coordination_close,
+        "share_request_coordination_open": share_request_coordination_open,
+        "share_request_create": share_request_create,
+        "share_request_decide": share_request_decide,
+        "share_request_deliver": share_request_deliver,
+        "share_request_expire": share_request_expire,
+        "share_request_history": share_request_history,
+        "share_request_list": share_request_list,
+        "share_request_resume": share_request_resume,
+        "share_request_show": share_request_show,
+        "share_request_suspend": share_request_suspend,
+        "share_request_suspension_list": share_request_suspension_list,
+        "share_request_terminate": share_request_terminate,
+        "share_request_withdraw": share_request_withdraw,
+    }

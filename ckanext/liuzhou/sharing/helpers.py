@@ -231,5 +231,19 @@ def liuzhou_unread_notifications() -> int:
 
 
 def get_helpers() -> dict[str, Any]:
-    return {name: fn for name, fn in globals().items()
-            if name.startswith("liuzhou_") and callable(fn)}
+    return {
+        "liuzhou_deadline_info": liuzhou_deadline_info,
+        "liuzhou_local_time": liuzhou_local_time,
+        "liuzhou_request_button": liuzhou_request_button,
+        "liuzhou_share_choices": liuzhou_share_choices,
+        "liuzhou_share_event_label": liuzhou_share_event_label,
+        "liuzhou_share_kind_label": liuzhou_share_kind_label,
+        "liuzhou_share_method_label": liuzhou_share_method_label,
+        "liuzhou_share_outcome_label": liuzhou_share_outcome_label,
+        "liuzhou_share_reason_label": liuzhou_share_reason_label,
+        "liuzhou_share_role_label": liuzhou_share_role_label,
+        "liuzhou_share_state_label": liuzhou_share_state_label,
+        "liuzhou_sharing_roles": liuzhou_sharing_roles,
+        "liuzhou_unread_notifications": liuzhou_unread_notifications,
+        "liuzhou_user_label": liuzhou_user_label,
+    }

@@ -14,13 +14,10 @@ from .. import authz, formats
 from . import dictize, queries, states, workflow
 from .model import ShareRequest, ShareRequestEvent
 
-EXPIRY_NOTICE_KEY = "ckanext.liuzhou.sharing.expiry_notice_workdays"
-
 
 def expiry_notice_workdays() -> int:
     """Working days before the end of validity when the consumer is told (declared option)."""
-    value = tk.config.get(EXPIRY_NOTICE_KEY)
-    return int(value) if value not in (None, "") else 5
+    return lz_config.expiry_notice_workdays()
 
 
 @dataclass

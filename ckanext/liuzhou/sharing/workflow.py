@@ -81,7 +81,8 @@ def transition(req: ShareRequest, event: str, actor: model.User, role: str, *,
     states.check(event, req.state)
     now = now or cal.utcnow()
     new_state = to_state or states.target(event)
-    assert new_state in states.STATES, new_state
+    if new_state not in states.STATES:
+        raise ValueError(f"unknown share request state {new_state!r}")
     new_deadline = deadline_for(new_state, now) if deadline is DEFAULT_DEADLINE else deadline
     from_state = req.state
     if new_state in (states.SUSPENDED, states.COORDINATING):

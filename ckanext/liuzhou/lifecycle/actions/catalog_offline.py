@@ -13,7 +13,7 @@ from ... import config as lz_config
 from ...calendar import store as cal
 from ... import authz
 from ...validation import validate_or_raise as _validate
-from .. import dictize, events, offlining, options, schema, states, visibility
+from .. import dictize, events, offlining, schema, states, visibility
 from ..model import CatalogOffline
 from .common import (UPLOAD_FOLDER, acting_org, actor_of, catalog_entry, commit, error, filter_org, load,
                      notes_required, page, reindex, today)
@@ -83,7 +83,7 @@ def catalog_offline_apply(context, data_dict) -> dict:
                   detail={"reason": app.reason, "attachment_name": app.attachment_name},
                   notify=[lz_config.operator_org()])
     try:
-        uploader.upload(options.attachment_max_mb())  # validated and flushed: now store the file
+        uploader.upload(lz_config.attachment_max_mb())  # validated and flushed: now store the file
     except tk.ValidationError as e:
         model.Session.rollback()
         raise tk.ValidationError({"attachment_upload": list(e.error_dict.get("upload") or e.error_dict.values())})

@@ -12,7 +12,8 @@ import ckan.plugins.toolkit as tk
 from ... import authz
 from ...formats import Names
 from ...validation import validate_or_raise as _validate
-from .. import dictize, duplicates, options, schema
+from ... import config as lz_config
+from .. import dictize, duplicates, schema
 from ..model import DuplicateWarning
 from ..normalize import normalized_names
 from .common import actor_of, catalog_entry, error, filter_org, page
@@ -60,7 +61,7 @@ def duplicate_check(context, data_dict) -> dict:
     org_id = authz.org_id(data.get("owner_org")) if data.get("owner_org") else (pkg.owner_org if pkg else None)
     names = normalized_names(items)
     matches = duplicates.find(names, org_id, exclude_package_id=pkg.id if pkg else None)
-    return {"threshold": options.duplicate_threshold(), "min_items": options.duplicate_min_items(),
+    return {"threshold": lz_config.duplicate_threshold(), "min_items": lz_config.duplicate_min_items(),
             "common": sorted(names[k] for k in duplicates.common_names(names)), "matches": matches}
 
 
@@ -86,4 +87,4 @@ def duplicate_warning_list(context, data_dict) -> dict:
     names = Names([r.detected_by for r in rows], [o for r in rows for o in (r.provider_org_id, r.other_org_id)])
     pkgs = dictize.packages([p for r in rows for p in (r.package_id, r.other_package_id)])
     return {"count": count, "results": [dictize.duplicate_warning(r, names, pkgs) for r in rows],
-            "threshold": options.duplicate_threshold()}
+            "threshold": lz_config.duplicate_threshold()}

@@ -127,10 +127,10 @@ def information_system_create(context, data_dict) -> dict:
                   to_state=system.stage, now=now, provider_org_id=org_id,
                   detail={"name": system.name, "package_ids": package_ids})
     commit(context)
-    return information_system_dict(system)
+    return _information_system_dict(system)
 
 
-def information_system_dict(system: InformationSystem, full: bool = True) -> dict:
+def _information_system_dict(system: InformationSystem, full: bool = True) -> dict:
     out = _system_dicts([system])[0]
     if full:
         out["events"] = dictize.timeline(events.history("information_system", system.id))
@@ -169,14 +169,14 @@ def information_system_update(context, data_dict) -> dict:
                   "provider", actor_org_id=system.org_id, from_state=from_stage, to_state=stage, now=now,
                   provider_org_id=system.org_id, detail={"package_ids": package_ids, "name": system.name})
     commit(context)
-    return information_system_dict(system)
+    return _information_system_dict(system)
 
 
 @tk.side_effect_free
 def information_system_show(context, data_dict) -> dict:
     tk.check_access("information_system_show", context, data_dict)
     data = _validate(data_dict, schema.show(), context)
-    return information_system_dict(load(InformationSystem, data["id"]))
+    return _information_system_dict(load(InformationSystem, data["id"]))
 
 
 @tk.side_effect_free
