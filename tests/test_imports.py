@@ -82,12 +82,7 @@ INTERNALS = {
     ("ops.reminders", "lifecycle.states"),
     ("ops.reminders", "sharing.states"),
     ("ops.reminders", "sharing.workflow"),
-    # the calendar's and the audit's actions, auth and page are registered by sharing (item 2 of
-    # the house issue: each capability registers itself)
-    ("sharing.actions", "audit.actions"),
-    ("sharing.actions", "calendar.actions"),
-    ("sharing.auth", "audit.auth"),
-    ("sharing.auth", "calendar.auth"),
+    # the calendar's notice of an unknown year, shown on the sharing pages
     ("sharing.views", "calendar.notice"),
 }
 

@@ -52,7 +52,7 @@ def _user(context) -> model.User:
     return user
 
 
-def seen_at(user: model.User) -> Optional[dt.datetime]:
+def _seen_at(user: model.User) -> Optional[dt.datetime]:
     """When the user last marked their notifications read (naive UTC), or None."""
     raw = ((user.plugin_extras or {}).get(EXTRAS_KEY) or {}).get(SEEN_KEY)
     try:
@@ -61,7 +61,7 @@ def seen_at(user: model.User) -> Optional[dt.datetime]:
         return None
 
 
-def department_names(user: model.User) -> list[str]:
+def _department_names(user: model.User) -> list[str]:
     """Names of the active departments the user is a member of (in any capacity), from the
     memberships the request has already read (no query of its own)."""
     return sorted(authz.membership_names(user))
@@ -99,8 +99,8 @@ def notification_list(context, data_dict) -> dict:
     tk.check_access("notification_list", context, data_dict)
     data = _validate(data_dict, _schema(), context)
     user = _user(context)
-    names = department_names(user)
-    seen = seen_at(user)
+    names = _department_names(user)
+    seen = _seen_at(user)
     if not names:
         return {"count": 0, "unread": 0, "seen_at": None, "departments": [], "results": []}
     inbox = _inbox(names)
