@@ -107,6 +107,12 @@ def catalog_offline_show(context, data_dict) -> dict:
 
 
 @tk.auth_disallow_anonymous_access
+def catalog_offline_attachment_show(context, data_dict) -> dict:
+    """Whoever may see the application (its provider, the Operator, the Authority)."""
+    return catalog_offline_show(context, data_dict)
+
+
+@tk.auth_disallow_anonymous_access
 def catalog_offline_review(context, data_dict) -> dict:
     """Art 20.2–20.4: the Operator."""
     _row(context, data_dict, CatalogOffline)
@@ -302,6 +308,15 @@ def violation_review(context, data_dict) -> dict:
     if who.tracks_violations(_user(context), v.provider_org_id):
         return _ok()
     return _no(_("Only the Authority can review violations"))
+
+
+# ---------------------------------------------------------------- the menus
+
+@tk.auth_allow_anonymous_access
+def lifecycle_summary(context, data_dict) -> dict:
+    """Whoever may see the public notices (the first count); the other counts come from the
+    list actions, each checking its own access."""
+    return public_notice_list(context, data_dict)
 
 
 @tk.chained_auth_function

@@ -131,56 +131,33 @@ def liuzhou_lifecycle_entry(package_id: str) -> dict[str, Any]:
     return out
 
 
+def _menu_sections() -> tuple[tuple[str, str, str], ...]:
+    """The menu's sections in order: the key of ``lifecycle_summary``, the page, its label."""
+    return (("public_notice", "liuzhou_lifecycle.notices", _("Public notices")),
+            ("catalog_offline", "liuzhou_lifecycle.catalog_offline_index", _("Catalog offlining")),
+            ("resource_offline", "liuzhou_lifecycle.resource_offline_index", _("Resource offlining")),
+            ("upkeep", "liuzhou_lifecycle.upkeep_index", _("Upkeep notices")),
+            ("account_request", "liuzhou_lifecycle.account_index", _("Account requests")),
+            ("system", "liuzhou_lifecycle.system_index", _("Information systems")),
+            ("duplicate", "liuzhou_lifecycle.duplicate_index", _("One data, one source")),
+            ("violation", "liuzhou_lifecycle.violation_index", _("Unauthorised stops")))
+
+
 def liuzhou_lifecycle_menu() -> list[dict]:
-    """The sections of the lifecycle pages the current user can use, with what waits."""
+    """The sections of the lifecycle pages the current user can use, with what waits: the
+    counts of the ``lifecycle_summary`` action (one call); the information systems have none."""
     user = _user()
-    now = cal.utcnow()
-    items = [{"endpoint": "liuzhou_lifecycle.notices", "label": _("Public notices"),
-              "count": model.Session.query(ResourceOffline.id).filter(notices.on_notice(now)).count()}]
-    if user is None:
-        return items
-    operator, authority = roles.is_operator(user), roles.is_authority(user)
-    member_of = set(roles.memberships(user))
-    admin_of = who.orgs_with(user, "admin")
-    co = model.Session.query(CatalogOffline.id).filter(CatalogOffline.state.in_(list(states.CATALOG_OPEN)))
-    if not (operator or authority):
-        co = co.filter(CatalogOffline.provider_org_id.in_(list(member_of) or [""]))
-    items.append({"endpoint": "liuzhou_lifecycle.catalog_offline_index", "label": _("Catalog offlining"),
-                  "count": co.count()})
-    ro = model.Session.query(ResourceOffline.id)
-    if who.authority_admin(user) or roles.county_jurisdiction(user):
-        ro = ro.filter(ResourceOffline.state == states.SUBMITTED)
-        if not who.authority_admin(user):
-            ro = ro.filter(ResourceOffline.provider_org_id.in_(list(roles.county_jurisdiction(user))))
-    else:
-        ro = ro.filter(ResourceOffline.state.in_(list(states.RESOURCE_OPEN)),
-                       ResourceOffline.provider_org_id.in_(list(member_of) or [""]))
-    items.append({"endpoint": "liuzhou_lifecycle.resource_offline_index", "label": _("Resource offlining"),
-                  "count": ro.count()})
-    up = model.Session.query(UpkeepTarget.id).filter(UpkeepTarget.state == states.TARGET_OPEN)
-    if not (operator or authority):
-        up = up.filter(UpkeepTarget.org_id.in_(list(member_of) or [""]))
-    items.append({"endpoint": "liuzhou_lifecycle.upkeep_index", "label": _("Upkeep notices"), "count": up.count()})
-    if operator or authority or admin_of:
-        from .model import AccountRequest
-        ar = model.Session.query(AccountRequest.id).filter(AccountRequest.state == states.SUBMITTED)
-        if not (operator or authority):
-            ar = ar.filter(AccountRequest.org_id.in_(list(admin_of)))
-        items.append({"endpoint": "liuzhou_lifecycle.account_index", "label": _("Account requests"),
-                      "count": ar.count()})
-    items.append({"endpoint": "liuzhou_lifecycle.system_index", "label": _("Information systems"), "count": None})
-    dw = model.Session.query(DuplicateWarning.id).filter(DuplicateWarning.state == "open")
-    if not (operator or authority):
-        dw = dw.filter(DuplicateWarning.provider_org_id.in_(list(member_of) or [""]))
-    items.append({"endpoint": "liuzhou_lifecycle.duplicate_index", "label": _("One data, one source"),
-                  "count": dw.count()})
-    if who.tracks_violations(user):
-        from .model import Violation
-        vq = model.Session.query(Violation.id).filter(Violation.state == "open")
-        if not authority:
-            vq = vq.filter(Violation.provider_org_id.in_(list(roles.county_jurisdiction(user))))
-        items.append({"endpoint": "liuzhou_lifecycle.violation_index", "label": _("Unauthorised stops"),
-                      "count": vq.count()})
+    context = {"user": user.name if user else "", "auth_user_obj": user}
+    try:
+        counts = tk.get_action("lifecycle_summary")(context, {})
+    except tk.NotAuthorized:
+        counts = {}
+    items = []
+    for key, endpoint, label in _menu_sections():
+        if key == "system" and user is not None:
+            items.append({"endpoint": endpoint, "label": label, "count": None})
+        elif key in counts:
+            items.append({"endpoint": endpoint, "label": label, "count": counts[key]})
     return items
 
 

@@ -14,19 +14,20 @@ API contract of issue 6; illegal transitions raise ValidationError (HTTP 409).
 | :mod:`.systems` | Art 16 | ``information_system_*`` |
 | :mod:`.duplicates` | Art 17 | ``duplicate_check``, ``duplicate_warning_list`` |
 | :mod:`.violations` | Art 33.1 | ``violation_list``, ``violation_review`` |
+| :mod:`.summary` | the menus | ``lifecycle_summary`` (the counts, from the list actions above) |
 """
 from __future__ import annotations
 
 from types import ModuleType
 from typing import Any
 
-from . import accounts, catalog_offline, duplicates, resource_offline, systems, upkeep, violations
+from . import accounts, catalog_offline, duplicates, resource_offline, summary, systems, upkeep, violations
 from .common import UPLOAD_FOLDER  # noqa: F401  (the views store the offlining forms there)
 
 FLOWS: tuple[ModuleType, ...] = (catalog_offline, resource_offline, upkeep, accounts, systems, duplicates,
-                                 violations)
+                                 violations, summary)
 PREFIXES = ("catalog_offline_", "resource_offline_", "public_notice_", "upkeep_notice_", "account_request_",
-            "information_system_", "duplicate_", "violation_")
+            "information_system_", "duplicate_", "violation_", "lifecycle_summary")
 
 
 def get_actions() -> dict[str, Any]:

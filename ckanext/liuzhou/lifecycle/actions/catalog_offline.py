@@ -100,6 +100,21 @@ def catalog_offline_show(context, data_dict) -> dict:
     return _catalog_offline_dict(load(CatalogOffline, data["id"]))
 
 
+@tk.side_effect_free
+def catalog_offline_attachment_show(context, data_dict) -> dict:
+    """Art 20.1: where the signed and stamped application form of an application is stored
+    (its file in the ``liuzhou_offline`` upload folder) and its uploaded name; for those who
+    may see the application.
+
+    :param id: the application
+    :returns: ``{"id", "attachment", "attachment_name"}``
+    """
+    tk.check_access("catalog_offline_attachment_show", context, data_dict)
+    data = _validate(data_dict, schema.show(), context)
+    app = load(CatalogOffline, data["id"])
+    return {"id": app.id, "attachment": app.attachment, "attachment_name": app.attachment_name}
+
+
 def catalog_offline_review(context, data_dict) -> dict:
     """Art 20.2–20.4: the Operator reviews, coordinates, and files.
 
