@@ -6,6 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from .. import idempotency
 from . import states
 
 v = tk.get_validator
@@ -73,6 +74,7 @@ def create() -> dict:
         "valid_until": [not_empty, isodate],
         "sharing_method": [ignore_missing, one_of(list(states.SHARING_METHODS))],
         "renews": [ignore_missing, unicode_safe],
+        idempotency.FIELD: [ignore_missing, idempotency.key_validator],
     }
 
 
