@@ -76,6 +76,13 @@ def liuzhou_lifecycle_labels(kind: str) -> dict[str, str]:
     return _labels().get(kind, {})
 
 
+def liuzhou_lifecycle_states(kind: str) -> list[dict[str, str]]:
+    """The states (or stages) a list page filters by, in order, each with its label: the
+    lists of :data:`.states.LISTED`, the labels of :func:`lifecycle_labels`."""
+    labels = _labels().get(kind, {})
+    return [{"value": s, "label": labels.get(s, s)} for s in states.LISTED.get(kind, ())]
+
+
 def _user():
     return visibility.current_user_obj()
 
