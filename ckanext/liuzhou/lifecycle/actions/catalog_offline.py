@@ -10,6 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ... import config as lz_config
+from ... import idempotency
 from ...calendar import store as cal
 from ...sharing import roles
 from ...validation import validate_or_raise as _validate
@@ -57,6 +58,9 @@ def catalog_offline_apply(context, data_dict) -> dict:
     if errors:
         raise tk.ValidationError(errors)
     actor = actor_of(context)
+    key = data.get(idempotency.FIELD)
+    if made := idempotency.claim(context, actor.id, "catalog_offline_apply", key):
+        return _catalog_offline_dict(load(CatalogOffline, made))
     pkg = catalog_entry(data["package_id"])
     if visibility.is_offline(pkg.id):
         raise error("package_id", _("This entry is already offline"))
@@ -78,6 +82,7 @@ def catalog_offline_apply(context, data_dict) -> dict:
                          state_changed_at=now, state_changed_by=actor.id, created=now, modified=now)
     model.Session.add(app)
     model.Session.flush()
+    idempotency.bind(actor.id, "catalog_offline_apply", key, app.id)
     events.record("catalog_offline", app, "apply", actor, "provider", actor_org_id=pkg.owner_org,
                   to_state=states.SUBMITTED, now=now, package_id=pkg.id, provider_org_id=pkg.owner_org,
                   detail={"reason": app.reason, "attachment_name": app.attachment_name},
