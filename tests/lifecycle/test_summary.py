@@ -74,3 +74,17 @@ def test_the_sysadmins_menu_counts_what_the_action_lists(app, call_as, world, ne
     badges = _badges(res.get_data(as_text=True))
     assert badges.get("/lifecycle/catalog-offline") == listed
     assert "/lifecycle/violations" in res.get_data(as_text=True)   # violation_list is open to sysadmins
+
+
+def test_the_entry_page_shows_what_lifecycle_entry_show_says(app, call_as, world, new_entry, token):
+    pkg = new_entry(title="条目生命周期测试目录")
+    admin = call_as(world.provider_admin, "lifecycle_entry_show", id=pkg["id"])
+    assert admin["can_apply_catalog_offline"] and admin["can_apply_resource_offline"]
+    assert "申请目录下线" in app.get(f"/catalog/{pkg['name']}", headers=token(world.provider_admin)).get_data(as_text=True)
+    other = call_as(world.other_admin, "lifecycle_entry_show", id=pkg["id"])
+    assert not other["can_apply_catalog_offline"] and other["upkeep"] == [] and other["duplicates"] == []
+    assert "申请目录下线" not in app.get(f"/catalog/{pkg['name']}", headers=token(world.other_admin)).get_data(as_text=True)
+    app_ = _open_catalog_offline(call_as, world, new_entry)
+    assert call_as(world.provider_admin, "lifecycle_entry_show", id=app_["package_id"])["open_catalog_offline"] == app_["id"]
+    with pytest.raises(tk.ObjectNotFound):
+        call_as(world.provider_admin, "lifecycle_entry_show", id="no-such-entry")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.logic.auth import get_package_object
@@ -317,6 +318,13 @@ def lifecycle_summary(context, data_dict) -> dict:
     """Whoever may see the public notices (the first count); the other counts come from the
     list actions, each checking its own access."""
     return public_notice_list(context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def lifecycle_entry_show(context, data_dict) -> dict:
+    """Whoever may see the entry (``package_show``: an offline entry only for its provider, the
+    Authority and the Operator, Art 20)."""
+    return authz.is_authorized("package_show", context, {"id": (data_dict or {}).get("id")})
 
 
 @tk.chained_auth_function

@@ -3,17 +3,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-import sqlalchemy as sa
-
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ..calendar import store as cal
-from ..sharing import roles
-from ..sharing.dictize import Names, _local
-from . import dictize, notices, states, visibility, who
-from .model import (CatalogOffline, DuplicateWarning, OfflineEntry, ResourceOffline, UpkeepNotice,
-                    UpkeepTarget)
+from . import states, visibility, who
+from .model import OfflineEntry
 
 _ = tk._
 
@@ -88,54 +82,14 @@ def _user():
 
 
 def liuzhou_lifecycle_entry(package_id: str) -> dict[str, Any]:
-    """What the entry page shows: offline state, public notices, open upkeep notices, the
-    one-data-one-source warnings (for its department), and which applications the user may make."""
+    """What the entry page shows of the lifecycle: the ``lifecycle_entry_show`` action for the
+    current user ({} when the entry is not a catalog entry the user may see)."""
     user = _user()
-    pkg = model.Package.get(package_id)
-    if pkg is None or pkg.type != "catalog":
+    context = {"user": user.name if user else "", "auth_user_obj": user}
+    try:
+        return tk.get_action("lifecycle_entry_show")(context, {"id": package_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
         return {}
-    now = cal.utcnow()
-    out: dict[str, Any] = {"offline": None, "notices": [], "upkeep": [], "duplicates": [],
-                           "open_catalog_offline": None}
-    off = visibility.offline_record(pkg.id)
-    if off is not None:
-        app = model.Session.get(CatalogOffline, off.application_id)
-        out["offline"] = {"since": _local(off.offline_since), "application_id": off.application_id,
-                          "filing_number": app.filing_number if app else None}
-    apps = (model.Session.query(ResourceOffline).filter(ResourceOffline.package_id == pkg.id,
-                                                        notices.on_notice(now))
-            .order_by(ResourceOffline.notice_ends).all())
-    names = dictize.resource_offline_names(apps)
-    out["notices"] = [dictize.resource_offline(a, names, {}, now) for a in apps]
-    provider = user is not None and roles.is_member(pkg.owner_org, user)
-    if provider or (user is not None and who.oversees(user)):
-        targets = (model.Session.query(UpkeepTarget, UpkeepNotice)
-                   .join(UpkeepNotice, UpkeepNotice.id == UpkeepTarget.notice_id)
-                   .filter(UpkeepTarget.state == states.TARGET_OPEN,
-                           sa.or_(UpkeepTarget.package_id == pkg.id,
-                                  sa.and_(UpkeepTarget.package_id.is_(None), UpkeepTarget.org_id == pkg.owner_org)))
-                   .order_by(UpkeepNotice.deadline).all())
-        seen: set[str] = set()  # a notice naming both the entry and its department shows once
-        for t, n in sorted(targets, key=lambda tn: tn[0].package_id is None):
-            if n.id not in seen:
-                seen.add(n.id)
-                out["upkeep"].append({"notice_id": n.id, "title": n.title, "deadline": _local(n.deadline),
-                                      "overdue": n.deadline < now, "target_id": t.id})
-        warnings = (model.Session.query(DuplicateWarning)
-                    .filter(DuplicateWarning.package_id == pkg.id, DuplicateWarning.state == "open")
-                    .order_by(DuplicateWarning.ratio.desc()).all())
-        wnames = Names(org_ids=[w.other_org_id for w in warnings])
-        pkgs = dictize.packages([w.other_package_id for w in warnings])
-        out["duplicates"] = [dictize.duplicate_warning(w, wnames, pkgs) for w in warnings]
-    admin = user is not None and who.provider_admin(user, pkg.owner_org)
-    open_app = (model.Session.query(CatalogOffline.id)
-                .filter(CatalogOffline.package_id == pkg.id,
-                        CatalogOffline.state.in_(list(states.CATALOG_OPEN))).scalar())
-    out["open_catalog_offline"] = open_app
-    out["can_apply_catalog_offline"] = admin and off is None and open_app is None and pkg.state == "active"
-    out["can_apply_resource_offline"] = admin and off is None and pkg.state == "active"
-    out["is_authority"] = user is not None and roles.is_authority(user)
-    return out
 
 
 def _menu_sections() -> tuple[tuple[str, str, str], ...]:

@@ -14,7 +14,7 @@ API contract of issue 6; illegal transitions raise ValidationError (HTTP 409).
 | :mod:`.systems` | Art 16 | ``information_system_*`` |
 | :mod:`.duplicates` | Art 17 | ``duplicate_check``, ``duplicate_warning_list`` |
 | :mod:`.violations` | Art 33.1 | ``violation_list``, ``violation_review`` |
-| :mod:`.summary` | the menus | ``lifecycle_summary`` (the counts, from the list actions above) |
+| :mod:`.summary` | the menus, an entry's page | ``lifecycle_summary`` (the counts, from the list actions above), ``lifecycle_entry_show`` |
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from .common import UPLOAD_FOLDER  # noqa: F401  (the views store the offlining 
 FLOWS: tuple[ModuleType, ...] = (catalog_offline, resource_offline, upkeep, accounts, systems, duplicates,
                                  violations, summary)
 PREFIXES = ("catalog_offline_", "resource_offline_", "public_notice_", "upkeep_notice_", "account_request_",
-            "information_system_", "duplicate_", "violation_", "lifecycle_summary")
+            "information_system_", "duplicate_", "violation_", "lifecycle_summary", "lifecycle_entry_show")
 
 
 def get_actions() -> dict[str, Any]:

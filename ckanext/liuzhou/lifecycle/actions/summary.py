@@ -1,12 +1,22 @@
-"""What waits for the user across the lifecycle flows, for the menus: one call, every count
-taken from the list action of its flow (so a menu badge and the list it opens always agree).
+"""What the lifecycle pages show outside the flows' own pages: the counts of the menus (one
+call, every count taken from the list action of its flow, so a badge and the list it opens
+always agree) and the lifecycle of one catalog entry for its page.
 """
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
+
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ...calendar import store as cal
 from ...sharing import roles
-from .. import states, who
+from ...sharing.dictize import Names, _local
+from ...validation import validate_or_raise as _validate
+from .. import dictize, notices, schema, states, visibility, who
+from ..model import CatalogOffline, DuplicateWarning, ResourceOffline, UpkeepNotice, UpkeepTarget
 
 _OPEN = "open"
 
@@ -68,4 +78,70 @@ def lifecycle_summary(context, data_dict) -> dict:
     out["duplicate"] = _count(context, "duplicate_warning_list", state=_OPEN)
     if _may(context, "violation_list"):
         out["violation"] = _count(context, "violation_list", state=_OPEN)
+    return out
+
+
+@tk.side_effect_free
+def lifecycle_entry_show(context, data_dict) -> dict[str, Any]:
+    """The lifecycle of one catalog entry, for its page: offline since when and under which
+    filing (Art 20); its resources on public notice (Art 21.3); for its department and those
+    who oversee, the open upkeep notices naming it or its department (Art 14) and its
+    outstanding one-data-one-source warnings (Art 17); which applications the user may make
+    now (Art 20, 21: an admin of the providing department, the entry active and online, no
+    catalog offlining under review); and whether the user is the Authority.
+
+    :param id: the entry (id or name)
+    :returns: ``{"offline", "notices", "upkeep", "duplicates", "open_catalog_offline",
+        "can_apply_catalog_offline", "can_apply_resource_offline", "is_authority"}`` ({} for a
+        dataset that is not a catalog entry)
+    """
+    tk.check_access("lifecycle_entry_show", context, data_dict)
+    data = _validate(data_dict, schema.show(), context)
+    pkg = model.Package.get(data["id"])
+    if pkg is None:
+        raise tk.ObjectNotFound(tk._("Not found"))
+    if pkg.type != "catalog":
+        return {}
+    user = roles.context_user(context)
+    now = cal.utcnow()
+    out: dict[str, Any] = {"offline": None, "notices": [], "upkeep": [], "duplicates": [],
+                           "open_catalog_offline": None}
+    off = visibility.offline_record(pkg.id)
+    if off is not None:
+        app = model.Session.get(CatalogOffline, off.application_id)
+        out["offline"] = {"since": _local(off.offline_since), "application_id": off.application_id,
+                          "filing_number": app.filing_number if app else None}
+    apps = (model.Session.query(ResourceOffline).filter(ResourceOffline.package_id == pkg.id,
+                                                        notices.on_notice(now))
+            .order_by(ResourceOffline.notice_ends).all())
+    names = dictize.resource_offline_names(apps)
+    out["notices"] = [dictize.resource_offline(a, names, {}, now) for a in apps]
+    provider = user is not None and roles.is_member(pkg.owner_org, user)
+    if provider or (user is not None and who.oversees(user)):
+        targets = (model.Session.query(UpkeepTarget, UpkeepNotice)
+                   .join(UpkeepNotice, UpkeepNotice.id == UpkeepTarget.notice_id)
+                   .filter(UpkeepTarget.state == states.TARGET_OPEN,
+                           sa.or_(UpkeepTarget.package_id == pkg.id,
+                                  sa.and_(UpkeepTarget.package_id.is_(None), UpkeepTarget.org_id == pkg.owner_org)))
+                   .order_by(UpkeepNotice.deadline).all())
+        seen: set[str] = set()  # a notice naming both the entry and its department shows once
+        for t, n in sorted(targets, key=lambda tn: tn[0].package_id is None):
+            if n.id not in seen:
+                seen.add(n.id)
+                out["upkeep"].append({"notice_id": n.id, "title": n.title, "deadline": _local(n.deadline),
+                                      "overdue": n.deadline < now, "target_id": t.id})
+        warnings = (model.Session.query(DuplicateWarning)
+                    .filter(DuplicateWarning.package_id == pkg.id, DuplicateWarning.state == "open")
+                    .order_by(DuplicateWarning.ratio.desc()).all())
+        wnames = Names(org_ids=[w.other_org_id for w in warnings])
+        pkgs = dictize.packages([w.other_package_id for w in warnings])
+        out["duplicates"] = [dictize.duplicate_warning(w, wnames, pkgs) for w in warnings]
+    admin = user is not None and who.provider_admin(user, pkg.owner_org)
+    open_app = (model.Session.query(CatalogOffline.id)
+                .filter(CatalogOffline.package_id == pkg.id,
+                        CatalogOffline.state.in_(list(states.CATALOG_OPEN))).scalar())
+    out["open_catalog_offline"] = open_app
+    out["can_apply_catalog_offline"] = admin and off is None and open_app is None and pkg.state == "active"
+    out["can_apply_resource_offline"] = admin and off is None and pkg.state == "active"
+    out["is_authority"] = user is not None and roles.is_authority(user)
     return out
