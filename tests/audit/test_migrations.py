@@ -11,7 +11,7 @@ import ckan.model as model
 
 TABLES = {"liuzhou_holiday_override", "liuzhou_calendar_year", "liuzhou_audit_log", "liuzhou_share_request",
           "liuzhou_share_request_scope", "liuzhou_share_request_event", "liuzhou_coordination",
-          "liuzhou_delivery", "liuzhou_quality_issue"}
+          "liuzhou_delivery", "liuzhou_quality_issue", "liuzhou_idempotency_key"}
 
 
 VERSIONS = pathlib.Path(__file__).parents[2] / "ckanext/liuzhou/migration/liuzhou/versions"

@@ -207,6 +207,63 @@ def datastore_search_sql(original, context, data_dict):
     return _guarded("datastore_search_sql", context, data_dict, run)
 
 
+ROUTES = ("download", "datastore.dump")
+
+
+def resource_data_open(context, data_dict) -> dict:
+    """Open one resource's data on a route of the platform's data channel (Art 10–11) and
+    record it (Art 25 traceability): the download routes and the DataStore dump call it.
+
+    ``resource_data_read`` decides (Art 20, 21, 25–26). A refusal is written to the audit log
+    (``data.refused``, with the route and the reason; committed unless ``defer_commit``) and
+    raised as NotAuthorized; a resource that does not exist for the user is NotFound, recorded
+    nowhere. On the ``download`` route a read is recorded (``data.read``), except where a grant
+    opens only the delivered items of a DataStore table (Art 25, 26.4): ``via`` is then
+    ``dump``, whose reads the chained ``datastore_search`` records. The ``datastore.dump`` route
+    records only refusals, for the same reason.
+
+    :param id: the resource
+    :param route: ``download`` (default) or ``datastore.dump``
+    :param path: the page asked (recorded with a refusal; default: the route)
+    :returns: ``{"id", "via": "file" | "link" | "dump" | "table"}``
+    """
+    tk.check_access("resource_data_open", context, data_dict)
+    route = data_dict.get("route") or "download"
+    if route not in ROUTES:
+        raise tk.ValidationError({"route": [tk._("Unknown route")]})
+    rid = data_dict.get("id")
+    resource = model.Resource.get(rid) if isinstance(rid, str) and rid else None
+    if resource is None or resource.state != "active":
+        raise tk.ObjectNotFound(tk._("Resource not found"))
+    user = context.get("auth_user_obj") or context.get("user")
+    try:
+        tk.check_access("resource_data_read", context, {"id": resource.id})
+    except tk.NotAuthorized:
+        decision = context.get("liuzhou_access_decision")
+        if decision is not None and decision.via == "missing":
+            raise tk.ObjectNotFound(tk._("Resource not found"))
+        path = data_dict.get("path")
+        audit.record("data.refused", user, package=resource.package, resource_id=resource.id,
+                     object_type="resource", object_id=resource.id,
+                     detail={"path": path if isinstance(path, str) and path else route,
+                             "reason": decision.via if decision else None})
+        if not context.get("defer_commit"):
+            model.Session.commit()
+        raise
+    decision = context.get("liuzhou_access_decision")
+    items = decision.items if decision is not None and decision.via == "grant" else None
+    if route == "datastore.dump":
+        return {"id": resource.id, "via": "table"}
+    if (items is not None and resource.extras.get("datastore_active")
+            and columns.allowed_columns(resource.package, items) is not None):
+        return {"id": resource.id, "via": "dump"}
+    audit.record_read(user, resource.package, resource.id,
+                      share_request_id=decision.share_request_id if decision else None, commit=False)
+    if not context.get("defer_commit"):
+        model.Session.commit()
+    return {"id": resource.id, "via": "file" if resource.url_type == "upload" else "link"}
+
+
 def get_actions() -> dict[str, Any]:
     actions: dict[str, Any] = {
         "package_search": package_search,
@@ -215,6 +272,7 @@ def get_actions() -> dict[str, Any]:
         "tag_show": tag_show,
         "dataset_followee_list": dataset_followee_list,
         "followee_list": followee_list,
+        "resource_data_open": resource_data_open,
     }
     if plugins.plugin_loaded("datastore"):
         actions["datastore_search"] = datastore_search

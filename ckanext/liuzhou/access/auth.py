@@ -134,6 +134,13 @@ def resource_data_read(context, data_dict) -> dict:
     return _data_result(decision)
 
 
+@tk.auth_disallow_anonymous_access
+def resource_data_open(context, data_dict) -> dict:
+    """Any signed-in user: the action decides with ``resource_data_read`` itself, so that a
+    refusal is recorded (Art 25) before it is raised."""
+    return {"success": True}
+
+
 def _datastore_guard(name: str) -> Callable:
     @tk.chained_auth_function
     @tk.auth_allow_anonymous_access
@@ -165,7 +172,7 @@ def _datastore_guard(name: str) -> Callable:
 
 
 def get_auth_functions() -> dict[str, Any]:
-    functions: dict[str, Any] = {"resource_data_read": resource_data_read}
+    functions: dict[str, Any] = {"resource_data_read": resource_data_read, "resource_data_open": resource_data_open}
     guarded = CATALOG_READS + (ACTIVITY_READS if plugins.plugin_loaded("activity") else ())
     for name in guarded:
         functions[name] = _refuse_anonymous(name)

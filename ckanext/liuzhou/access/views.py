@@ -25,7 +25,6 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..web import action_context
-from .. import audit
 from . import auth as access_auth
 from . import columns, fetch
 
@@ -45,28 +44,18 @@ def download(resource_id: str, filename: Optional[str] = None):
         return tk.abort(404, tk._("Resource not found"))
     if not tk.current_user.is_authenticated:
         return tk.redirect_to("user.login", came_from=flask.request.full_path)
-    context = action_context()
-    package = resource.package
-    try:
-        tk.check_access("resource_data_read", context, {"id": resource_id})
+    try:   # decides, and records the read or the refusal (Art 25)
+        opened = tk.get_action("resource_data_open")(
+            action_context(), {"id": resource_id, "path": flask.request.endpoint})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Resource not found"))
     except tk.NotAuthorized as e:
-        decision = context.get("liuzhou_access_decision")
-        if decision is not None and decision.via == "missing":
-            return tk.abort(404, tk._("Resource not found"))
-        audit.record("data.refused", tk.current_user.name, package=package,
-                     resource_id=resource_id, object_type="resource", object_id=resource_id,
-                     detail={"path": flask.request.endpoint, "reason": decision.via if decision else None})
-        model.Session.commit()
         return tk.abort(403, str(e) or tk._("You may not read this data"))
-    decision = context.get("liuzhou_access_decision")
-    if (decision is not None and decision.via == "grant" and resource.extras.get("datastore_active")
-            and columns.allowed_columns(package, decision.items) is not None):
+    if opened["via"] == "dump":
         # Art 25, 26.4: only the delivered information items of a table, i.e. the DataStore
         # dump (projected and recorded by the chained datastore_search)
         return tk.redirect_to("datastore.dump", resource_id=resource_id)
-    audit.record_read(tk.current_user.name, package, resource_id,
-                      share_request_id=decision.share_request_id if decision else None)
-    if resource.url_type == "upload":
+    if opened["via"] == "file":
         return _send_upload(resource, filename)
     return fetch.stream(resource.url, resource.name or resource.id)
 
@@ -93,16 +82,11 @@ def dump_gate(resource_id: str):
     if resource is None or not tk.current_user.is_authenticated:
         return None
     context = action_context()
-    try:
-        tk.check_access("resource_data_read", context, {"id": resource_id})
+    try:   # a refusal is recorded by the action (Art 25)
+        tk.get_action("resource_data_open")(context, {"id": resource_id, "route": "datastore.dump"})
+    except tk.ObjectNotFound:
+        return None
     except tk.NotAuthorized as e:
-        decision = context.get("liuzhou_access_decision")
-        if decision is None or decision.via == "missing":
-            return None
-        audit.record("data.refused", tk.current_user.name, package=resource.package,
-                     resource_id=resource_id, object_type="resource", object_id=resource_id,
-                     detail={"path": "datastore.dump", "reason": decision.via})
-        model.Session.commit()
         return tk.abort(403, str(e))
     allowed = access_auth.restriction(context, resource_id)
     if allowed is not None:   # Art 25, 26.4: the dump's own fields, filters, q and sort

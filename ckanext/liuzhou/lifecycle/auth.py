@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import ckan.authz as ckan_authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.logic.auth import get_package_object
@@ -105,6 +106,12 @@ def catalog_offline_show(context, data_dict) -> dict:
     if _sees_org(_user(context), app.provider_org_id):
         return _ok()
     return _no(_("Only the providing department, the Operator and the Authority can see this application"))
+
+
+@tk.auth_disallow_anonymous_access
+def catalog_offline_attachment_show(context, data_dict) -> dict:
+    """Whoever may see the application (its provider, the Operator, the Authority)."""
+    return catalog_offline_show(context, data_dict)
 
 
 @tk.auth_disallow_anonymous_access
@@ -305,6 +312,22 @@ def violation_review(context, data_dict) -> dict:
     return _no(_("Only the Authority can review violations"))
 
 
+# ---------------------------------------------------------------- the menus
+
+@tk.auth_allow_anonymous_access
+def lifecycle_summary(context, data_dict) -> dict:
+    """Whoever may see the public notices (the first count); the other counts come from the
+    list actions, each checking its own access."""
+    return public_notice_list(context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def lifecycle_entry_show(context, data_dict) -> dict:
+    """Whoever may see the entry (``package_show``: an offline entry only for its provider, the
+    Authority and the Operator, Art 20)."""
+    return ckan_authz.is_authorized("package_show", context, {"id": (data_dict or {}).get("id")})
+
+
 def get_auth_functions() -> dict[str, Any]:
     return {
         "account_request_create": account_request_create,
@@ -315,6 +338,9 @@ def get_auth_functions() -> dict[str, Any]:
         "catalog_offline_list": catalog_offline_list,
         "catalog_offline_review": catalog_offline_review,
         "catalog_offline_show": catalog_offline_show,
+        "catalog_offline_attachment_show": catalog_offline_attachment_show,
+        "lifecycle_summary": lifecycle_summary,
+        "lifecycle_entry_show": lifecycle_entry_show,
         "duplicate_check": duplicate_check,
         "duplicate_warning_list": duplicate_warning_list,
         "information_system_create": information_system_create,

@@ -5,7 +5,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ..validation import limit, non_empty_list, string_list
+from .. import idempotency
+from ..validation import limit, string_list
 from . import states
 
 v = tk.get_validator
@@ -27,6 +28,11 @@ def _optional_text():
     return [ignore_missing, unicode_safe, strip]
 
 
+def _key() -> dict:
+    """The idempotency key of a create action (:mod:`ckanext.liuzhou.idempotency`)."""
+    return {idempotency.FIELD: [ignore_missing, idempotency.key_validator]}
+
+
 def _paging() -> dict:
     return {"limit": [default(50), natural_number_validator, limit],
             "offset": [default(0), natural_number_validator]}
@@ -39,7 +45,7 @@ def show() -> dict:
 # --- Art 20
 def catalog_offline_apply() -> dict:
     """The signed and stamped form (``attachment_upload``) is checked by the action."""
-    return {"package_id": [not_empty, unicode_safe], "reason": _text()}
+    return {"package_id": [not_empty, unicode_safe], "reason": _text(), **_key()}
 
 
 def catalog_offline_review() -> dict:
@@ -61,7 +67,7 @@ def catalog_offline_list() -> dict:
 # --- Art 21
 def resource_offline_apply() -> dict:
     return {"package_id": [not_empty, unicode_safe], "resource_id": [not_empty, unicode_safe],
-            "reason": _text(), "legal_basis": _text()}
+            "reason": _text(), "legal_basis": _text(), **_key()}
 
 
 def decide() -> dict:
@@ -89,6 +95,7 @@ def upkeep_notice_create() -> dict:
         "description": _optional_text(),
         "departments": [ignore_missing, string_list],
         "packages": [ignore_missing, string_list],
+        **_key(),
     }
 
 
@@ -111,6 +118,7 @@ def account_request_create() -> dict:
         "email": [ignore_missing, unicode_safe, strip, email_validator],
         "role": [ignore_missing, one_of(list(states.ACCOUNT_ROLES))],
         "reason": _text(),
+        **_key(),
     }
 
 
@@ -128,6 +136,7 @@ def information_system_create() -> dict:
         "project_code": _optional_text(),
         "description": _optional_text(),
         "package_ids": [ignore_missing, string_list],
+        **_key(),
     }
 
 

@@ -61,6 +61,16 @@ VIOLATION_REVIEW = ("confirm", "dismiss")
 
 DECISIONS = ("approve", "reject")
 
+# The states (or stages) each list page offers as filters, in order: the one list the pages
+# read (their labels are the label tables of the same name, helpers.lifecycle_labels).
+LISTED: dict[str, tuple[str, ...]] = {
+    "catalog_offline": tuple(s for s in CATALOG_STATES if s in CATALOG_OPEN),  # the rest: filing records
+    "resource_offline": RESOURCE_STATES,
+    "account_request": ACCOUNT_STATES,
+    "stage": STAGES,
+    "violation": VIOLATION_STATES,
+}
+
 # flow → event → states it may start from
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     "catalog_offline": {

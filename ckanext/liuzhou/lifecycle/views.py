@@ -131,15 +131,12 @@ def catalog_offline_read(id: str):
 
 
 def catalog_offline_attachment(id: str):
-    from .model import CatalogOffline
-    import ckan.model as model
-    tk.check_access("catalog_offline_show", action_context(), {"id": id})
-    app = model.Session.get(CatalogOffline, id)
+    app = _call("catalog_offline_attachment_show", {"id": id})
     uploader = get_uploader(actions.UPLOAD_FOLDER)
-    path = os.path.join(uploader.storage_path or "", app.attachment)
-    if not uploader.storage_path or not os.path.isfile(path):
+    path = os.path.join(uploader.storage_path or "", app["attachment"] or "")
+    if not uploader.storage_path or not app["attachment"] or not os.path.isfile(path):
         return tk.abort(404, _("The attachment is missing"))
-    return send_file(path, as_attachment=True, download_name=app.attachment_name)
+    return send_file(path, as_attachment=True, download_name=app["attachment_name"])
 
 
 def catalog_offline_filings():

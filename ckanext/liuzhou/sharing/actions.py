@@ -16,6 +16,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import config as lz_config
+from .. import idempotency
 from ..calendar import store as cal
 from .. import authz, formats
 from ..items import covers_every_item, entry_items
@@ -151,6 +152,8 @@ def share_request_create(context, data_dict) -> dict:
     :param valid_from: ISO date (default today); :param valid_until: ISO date
     :param sharing_method: platform | email | media (default: the entry's)
     :param renews: id of an earlier request this one renews
+    :param idempotency_key: sent again by the same user, returns the request the first call
+        made instead of a second one (see :mod:`ckanext.liuzhou.idempotency`)
     The provider has 3 working days to decide (day 0 = today).
     """
     tk.check_access("share_request_create", context, data_dict)
@@ -188,6 +191,10 @@ def share_request_create(context, data_dict) -> dict:
             raise _error("renews", _("A renewal must follow a request of the same department for the same entry"))
         renews_id = old.id
 
+    key = data.get(idempotency.FIELD)
+    made = idempotency.claim(context, actor.id, "share_request_create", key)
+    if made:
+        return _show(model.Session.get(ShareRequest, made))
     now = cal.utcnow()
     deadline = workflow.deadline_for(states.SUBMITTED, now)  # provisional in a year nobody has entered
     req = ShareRequest(
@@ -201,6 +208,7 @@ def share_request_create(context, data_dict) -> dict:
     req.scope = [ShareScope(user_id=u.id) for u in scope]
     model.Session.add(req)
     model.Session.flush()
+    idempotency.bind(actor.id, "share_request_create", key, req.id)
     workflow.record_event(req, "create", actor, "consumer", actor_org_id=consumer_org_id,
                           from_state=None, to_state=states.SUBMITTED, now=now,
                           detail={"kind": kind, "renews": renews_id},

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
+from .. import idempotency
 from ..validation import limit, non_empty_list, string_list  # noqa: F401  (the schemas' validators)
 from . import states
 
@@ -35,6 +36,7 @@ def create() -> dict:
         "valid_until": [not_empty, isodate],
         "sharing_method": [ignore_missing, one_of(list(states.SHARING_METHODS))],
         "renews": [ignore_missing, unicode_safe],
+        idempotency.FIELD: [ignore_missing, idempotency.key_validator],
     }
 
 

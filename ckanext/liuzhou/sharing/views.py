@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 import uuid
 from typing import Any, Callable, Optional
 
@@ -21,6 +20,7 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 from ckan.common import request
 
+from .. import idempotency
 from ..calendar import store as cal
 from ..web import action_context, call_or_abort
 from . import overdue as overdue_rules
@@ -153,39 +153,6 @@ def _renewal_defaults(renews: str, pkg: dict) -> dict:
 FORM_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
-def _form_claim(token: str) -> Optional[str]:
-    """Claim one rendered request form (its hidden ``form_token``) for this user.
-
-    Returns None when this POST is the first copy of the form, which goes on to create the
-    request; for a second copy (a double click, a resent POST) it waits for the first and
-    returns its request id, or "" when the first copy is still at work or failed.
-    """
-    from ckan.lib.redis import connect_to_redis
-    redis = connect_to_redis()
-    key = f"liuzhou:share_request_form:{tk.current_user.id}:{token}"
-    if redis.set(key, "", nx=True, ex=86400):
-        return None
-    for _i in range(100):  # the first copy is creating the request: up to 20 s
-        value = redis.get(key)
-        if value is None:  # it failed validation and let the form go: this copy tries
-            return None if redis.set(key, "", nx=True, ex=86400) else ""
-        if value:
-            return value.decode() if isinstance(value, bytes) else value
-        time.sleep(0.2)
-    return ""
-
-
-def _form_done(token: str, request_id: Optional[str]) -> None:
-    """Record the request a claimed form made, or release the form when it made none."""
-    from ckan.lib.redis import connect_to_redis
-    redis = connect_to_redis()
-    key = f"liuzhou:share_request_form:{tk.current_user.id}:{token}"
-    if request_id:
-        redis.set(key, request_id, ex=86400)
-    else:
-        redis.delete(key)
-
-
 @_signed_in
 def new(package_id: str):
     """共享申请 / 协商申请 of a catalog entry (Art 25, 26.1)."""
@@ -209,22 +176,18 @@ def new(package_id: str):
         data = _form_data()
         token = request.form.get("form_token", "")
         token = token if FORM_TOKEN.fullmatch(token) else ""
-        if token:  # one rendered form makes one request, however often it is sent
-            twin = _form_claim(token)
-            if twin:
-                return tk.redirect_to("liuzhou_sharing.read", id=twin)
-            if twin == "":
-                tk.h.flash_notice(_("This form has already been sent; your requests are listed here."))
-                return tk.redirect_to("liuzhou_sharing.mine")
+        # one rendered form makes one request, however often it is sent: its token is the
+        # create action's idempotency key (a resent form lands on the request it made)
+        context = action_context()
         req = None
         try:
-            req = tk.get_action("share_request_create")(action_context(), {
-                "package_id": pkg["id"], **{k: v for k, v in data.items() if v not in ("", [])}})
+            req = tk.get_action("share_request_create")(context, {
+                "package_id": pkg["id"], **{k: v for k, v in data.items() if v not in ("", [])},
+                **({"idempotency_key": token} if token else {})})
         except tk.ValidationError as e:
             errors = e.error_dict
-        finally:
-            if token:
-                _form_done(token, req and req["id"])
+        if req and context.get(idempotency.REPLAYED):
+            return tk.redirect_to("liuzhou_sharing.read", id=req["id"])
         data["form_token"] = token
         if req:
             tk.h.flash_success(_("Your request has been submitted to {provider}.").format(

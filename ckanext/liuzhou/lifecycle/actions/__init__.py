@@ -14,12 +14,13 @@ API contract (docs/lifecycle.md, the API reference); illegal transitions raise V
 | :mod:`.systems` | Art 16 | ``information_system_*`` |
 | :mod:`.duplicates` | Art 17 | ``duplicate_check``, ``duplicate_warning_list`` |
 | :mod:`.violations` | Art 33.1 | ``violation_list``, ``violation_review`` |
+| :mod:`.summary` | the menus, an entry's page | ``lifecycle_summary`` (the counts, from the list actions above), ``lifecycle_entry_show`` |
 """
 from __future__ import annotations
 
 from typing import Any
 
-from . import accounts, catalog_offline, duplicates, resource_offline, systems, upkeep, violations
+from . import accounts, catalog_offline, duplicates, resource_offline, summary, systems, upkeep, violations
 from .common import UPLOAD_FOLDER  # noqa: F401  (the views store the offlining forms there)
 
 
@@ -31,6 +32,7 @@ def get_actions() -> dict[str, Any]:
         "catalog_offline_list": catalog_offline.catalog_offline_list,
         "catalog_offline_review": catalog_offline.catalog_offline_review,
         "catalog_offline_show": catalog_offline.catalog_offline_show,
+        "catalog_offline_attachment_show": catalog_offline.catalog_offline_attachment_show,
         "public_notice_list": resource_offline.public_notice_list,
         "resource_offline_apply": resource_offline.resource_offline_apply,
         "resource_offline_complete": resource_offline.resource_offline_complete,
@@ -53,4 +55,6 @@ def get_actions() -> dict[str, Any]:
         "duplicate_warning_list": duplicates.duplicate_warning_list,
         "violation_list": violations.violation_list,
         "violation_review": violations.violation_review,
+        "lifecycle_summary": summary.lifecycle_summary,
+        "lifecycle_entry_show": summary.lifecycle_entry_show,
     }

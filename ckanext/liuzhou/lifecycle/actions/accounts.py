@@ -11,6 +11,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ... import config as lz_config
+from ... import idempotency
 from ...calendar import store as cal
 from ... import authz
 from ...formats import Names
@@ -54,6 +55,9 @@ def account_request_create(context, data_dict) -> dict:
     tk.check_access("account_request_create", context, data_dict)
     data = _validate(data_dict, schema.account_request_create(), context)
     actor = actor_of(context)
+    key = data.get(idempotency.FIELD)
+    if made := idempotency.claim(context, actor.id, "account_request_create", key):
+        return _account_dict(load(AccountRequest, made))
     org_id = _requesting_org(actor, data.get("org"))
     kind, name = data["kind"], data["user_name"]
     target = None
@@ -90,6 +94,7 @@ def account_request_create(context, data_dict) -> dict:
                          state_changed_at=now, state_changed_by=actor.id, created=now, modified=now)
     model.Session.add(req)
     model.Session.flush()
+    idempotency.bind(actor.id, "account_request_create", key, req.id)
     events.record("account_request", req, "submit", actor, "provider", actor_org_id=org_id,
                   to_state=states.SUBMITTED, now=now, deadline=deadline, provider_org_id=org_id,
                   detail={"kind": kind, "user_name": req.user_name, "role": req.role},

@@ -10,6 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ... import config as lz_config
+from ... import idempotency
 from ...calendar import store as cal
 from ... import authz
 from ...validation import validate_or_raise as _validate
@@ -57,6 +58,9 @@ def catalog_offline_apply(context, data_dict) -> dict:
     if errors:
         raise tk.ValidationError(errors)
     actor = actor_of(context)
+    key = data.get(idempotency.FIELD)
+    if made := idempotency.claim(context, actor.id, "catalog_offline_apply", key):
+        return _catalog_offline_dict(load(CatalogOffline, made))
     pkg = catalog_entry(data["package_id"])
     if visibility.is_offline(pkg.id):
         raise error("package_id", _("This entry is already offline"))
@@ -78,6 +82,7 @@ def catalog_offline_apply(context, data_dict) -> dict:
                          state_changed_at=now, state_changed_by=actor.id, created=now, modified=now)
     model.Session.add(app)
     model.Session.flush()
+    idempotency.bind(actor.id, "catalog_offline_apply", key, app.id)
     events.record("catalog_offline", app, "apply", actor, "provider", actor_org_id=pkg.owner_org,
                   to_state=states.SUBMITTED, now=now, package_id=pkg.id, provider_org_id=pkg.owner_org,
                   detail={"reason": app.reason, "attachment_name": app.attachment_name},
@@ -98,6 +103,21 @@ def catalog_offline_show(context, data_dict) -> dict:
     tk.check_access("catalog_offline_show", context, data_dict)
     data = _validate(data_dict, schema.show(), context)
     return _catalog_offline_dict(load(CatalogOffline, data["id"]))
+
+
+@tk.side_effect_free
+def catalog_offline_attachment_show(context, data_dict) -> dict:
+    """Art 20.1: where the signed and stamped application form of an application is stored
+    (its file in the ``liuzhou_offline`` upload folder) and its uploaded name; for those who
+    may see the application.
+
+    :param id: the application
+    :returns: ``{"id", "attachment", "attachment_name"}``
+    """
+    tk.check_access("catalog_offline_attachment_show", context, data_dict)
+    data = _validate(data_dict, schema.show(), context)
+    app = load(CatalogOffline, data["id"])
+    return {"id": app.id, "attachment": app.attachment, "attachment_name": app.attachment_name}
 
 
 def catalog_offline_review(context, data_dict) -> dict:

@@ -9,6 +9,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ... import config as lz_config
+from ... import idempotency
 from ...calendar import store as cal
 from ... import authz, formats
 from ...validation import validate_or_raise as _validate
@@ -37,6 +38,9 @@ def resource_offline_apply(context, data_dict) -> dict:
     tk.check_access("resource_offline_apply", context, data_dict)
     data = _validate(data_dict, schema.resource_offline_apply(), context)
     actor = actor_of(context)
+    key = data.get(idempotency.FIELD)
+    if made := idempotency.claim(context, actor.id, "resource_offline_apply", key):
+        return _resource_offline_dict(load(ResourceOffline, made))
     pkg = catalog_entry(data["package_id"])
     if visibility.is_offline(pkg.id):
         raise error("package_id", _("This entry is offline"))
@@ -57,6 +61,7 @@ def resource_offline_apply(context, data_dict) -> dict:
                           created=now, modified=now)
     model.Session.add(app)
     model.Session.flush()
+    idempotency.bind(actor.id, "resource_offline_apply", key, app.id)
     events.record("resource_offline", app, "apply", actor, "provider", actor_org_id=pkg.owner_org,
                   to_state=states.SUBMITTED, now=now, deadline=deadline, package_id=pkg.id,
                   resource_id=res.id, provider_org_id=pkg.owner_org,

@@ -11,7 +11,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ...calendar import store as cal
-from ... import authz
+from ... import authz, idempotency
 from ...formats import Names
 from ...validation import validate_or_raise as _validate
 from .. import dictize, events, schema
@@ -110,6 +110,9 @@ def information_system_create(context, data_dict) -> dict:
     tk.check_access("information_system_create", context, data_dict)
     data = _validate(data_dict, schema.information_system_create(), context)
     actor = actor_of(context)
+    key = data.get(idempotency.FIELD)
+    if made := idempotency.claim(context, actor.id, "information_system_create", key):
+        return _information_system_dict(load(InformationSystem, made))
     org_id = _system_org(actor, data.get("org"))
     package_ids = _system_entries(org_id, data.get("package_ids") or [])
     _check_acceptance(data["stage"], package_ids)
@@ -123,6 +126,7 @@ def information_system_create(context, data_dict) -> dict:
     system.entries = [InformationSystemEntry(package_id=pid) for pid in package_ids]
     model.Session.add(system)
     model.Session.flush()
+    idempotency.bind(actor.id, "information_system_create", key, system.id)
     events.record("information_system", system, "register", actor, "provider", actor_org_id=org_id,
                   to_state=system.stage, now=now, provider_org_id=org_id,
                   detail={"name": system.name, "package_ids": package_ids})

@@ -11,6 +11,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ... import config as lz_config
+from ... import idempotency
 from ...calendar import store as cal
 from ... import authz
 from ...formats import Names
@@ -51,6 +52,9 @@ def upkeep_notice_create(context, data_dict) -> dict:
     tk.check_access("upkeep_notice_create", context, data_dict)
     data = _validate(data_dict, schema.upkeep_notice_create(), context)
     actor = actor_of(context)
+    key = data.get(idempotency.FIELD)
+    if made := idempotency.claim(context, actor.id, "upkeep_notice_create", key):
+        return _upkeep_dict(load(UpkeepNotice, made), actor)
     changed_on = data.get("changed_on") or today()
     changed_on = changed_on.date() if isinstance(changed_on, dt.datetime) else changed_on
     if changed_on > today():
@@ -77,6 +81,7 @@ def upkeep_notice_create(context, data_dict) -> dict:
                       [UpkeepTarget(org_id=p.owner_org, package_id=p.id, state=states.TARGET_OPEN) for p in pkgs])
     model.Session.add(notice)
     model.Session.flush()
+    idempotency.bind(actor.id, "upkeep_notice_create", key, notice.id)
     notified = sorted({authz.org_name(t.org_id) for t in notice.targets})
     events.record("upkeep_notice", notice, "issue", actor, "authority",
                   actor_org_id=acting_org(actor, lz_config.authority_org()), to_state=states.TARGET_OPEN,
