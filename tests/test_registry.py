@@ -95,6 +95,18 @@ def test_every_public_function_of_an_actions_module_is_registered():
     assert left_out == []
 
 
+def test_every_template_helper_written_is_registered():
+    """A ``liuzhou_*`` function of a helpers module left out of its ``get_helpers()`` would be
+    missing in every template that calls it (found once: a list page's state filters)."""
+    registered = {id(fn) for fn in registry.helpers().values()}
+    modules = [module for _, get in registry.sources("helper")
+               for module in [importlib.import_module(get.__module__)]]
+    left_out = [f"{module.__name__}.{name}" for module in modules for name, fn in vars(module).items()
+                if inspect.isfunction(fn) and fn.__module__ == module.__name__
+                and name.startswith("liuzhou_") and id(fn) not in registered]
+    assert modules and left_out == []
+
+
 def test_every_capability_folder_that_registers_is_walked():
     """A new capability folder with an ``actions.py`` (or auth, helpers, validators, views) but
     missing from ``registry.CAPABILITIES`` would register nothing."""

@@ -127,5 +127,6 @@ def get_helpers() -> dict[str, Any]:
         "liuzhou_lifecycle_labels": liuzhou_lifecycle_labels,
         "liuzhou_lifecycle_menu": liuzhou_lifecycle_menu,
         "liuzhou_lifecycle_org_titles": liuzhou_lifecycle_org_titles,
+        "liuzhou_lifecycle_states": liuzhou_lifecycle_states,
         "liuzhou_lifecycle_user_orgs": liuzhou_lifecycle_user_orgs,
     }
