@@ -7,7 +7,7 @@ import datetime as dt
 
 import ckan.model as model
 
-from ckanext.liuzhou.demo import workflow_history
+from bench import workflow_history
 from ckanext.liuzhou.evaluation import queries
 from ckanext.liuzhou.lifecycle.model import AccountRequest, ResourceOffline
 
