@@ -12,7 +12,7 @@ its title? Project vs stock CKAN in one run.
    are counted and reported; the entry gets ``irregular`` / ``document``; an entry published
    without information items gets one placeholder item, ``ID``, as the catalog requires one);
    stock: plain datasets (title, abstract, the information items as one extra) into the paired
-   stock-schema core, as ``ckan liuzhou relevance`` does.
+   stock-schema core, as ``python -m bench.relevance`` does.
 3. Builds known-item queries from the titles the way people type them (``build_queries``): two
    content words of the title (jieba; place names such as 江苏省 / 南京市 / 余杭区 and filler words
    such as 信息 / 数据 left out), joined without a space or with one, sometimes in swapped order,
@@ -372,7 +372,7 @@ def _create_departments(names: dict[str, str]) -> None:
     import ckan.model as model
     import ckan.plugins.toolkit as tk
     from ckanext.liuzhou.catalog import credit_code
-    from ckanext.liuzhou.catalog.relevance import _context
+    from bench.relevance import _context
 
     for title, name in names.items():
         if model.Group.get(name) is None:
@@ -386,7 +386,7 @@ def _load(packages: list[tuple[int, dict]], label: str,
           resume: bool = False) -> tuple[set[int], list[str], float]:
     """package_create each; the indexes that made it, the first errors, seconds taken."""
     import ckan.plugins.toolkit as tk
-    from ckanext.liuzhou.catalog.relevance import _context
+    from bench.relevance import _context
 
     import ckan.model as model
 
@@ -409,7 +409,7 @@ def _load(packages: list[tuple[int, dict]], label: str,
 
 def _commit(core_url: str) -> None:
     from ckan.lib.search.common import make_connection
-    from ckanext.liuzhou.catalog.relevance import solr_core
+    from bench.relevance import solr_core
 
     with solr_core(core_url):
         make_connection().commit()
@@ -419,7 +419,7 @@ def _reader_context() -> dict:
     """A signed-in user's context (the site user, a sysadmin), auth checked: the search gives
     its relaxed fallback and suggestions to a signed-in user, not to an ignore_auth call."""
     import ckan.model as model
-    from ckanext.liuzhou.catalog.relevance import _context
+    from bench.relevance import _context
 
     user = _context()["user"]
     return {"user": user, "auth_user_obj": model.User.get(user)}
@@ -436,7 +436,7 @@ def _search_project(kq: KnownItemQuery, known: set[str], context: dict) -> Outco
 
 def _search_stock(kq: KnownItemQuery, known: set[str]) -> Outcome:
     from ckan.lib.search.query import PackageSearchQuery
-    from ckanext.liuzhou.catalog.relevance import stock_query
+    from bench.relevance import stock_query
 
     query = PackageSearchQuery()
     query.run(stock_query(kq.q, rows=ROWS), permission_labels=None)
@@ -450,7 +450,7 @@ def cleanup(core_url: str, stock_core_url: str | None) -> int:
     import ckan.model as model
     import ckan.plugins.toolkit as tk
     from ckan.lib.search.common import make_connection
-    from ckanext.liuzhou.catalog.relevance import _context, _quiet, solr_core
+    from bench.relevance import _context, _quiet, solr_core
 
     ctx = _context()
     pkgs = [(i, n) for (i, n) in model.Session.query(model.Package.id, model.Package.name)
@@ -480,7 +480,7 @@ def cleanup(core_url: str, stock_core_url: str | None) -> int:
 
 def run(args: argparse.Namespace) -> dict:
     import ckan.plugins.toolkit as tk
-    from ckanext.liuzhou.catalog.relevance import paired_stock_core, solr_core
+    from bench.relevance import paired_stock_core, solr_core
 
     core_url = args.core_url or tk.config["solr_url"]
     stock_core_url = args.stock_core_url or paired_stock_core(core_url)

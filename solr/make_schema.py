@@ -136,7 +136,7 @@ _BIGRAM_COMMON = """\
         <filter class="solr.LowerCaseFilterFactory"/>
         <filter class="solr.ASCIIFoldingFilterFactory" preserveOriginal="false"/>"""
 
-# Measured with `ckan liuzhou relevance` (ckanext/liuzhou/catalog/relevance.py: 42 entries,
+# Measured with `python -m bench.relevance` (bench/relevance.py: 42 entries,
 # 53 queries of tests/search/relevance_cases.json, a result = every entry a query matches,
 # queries parsed as the plugin's before_dataset_search sends them: edismax, q.op=AND):
 #

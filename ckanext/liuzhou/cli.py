@@ -87,44 +87,4 @@ def index_check():
     sys.exit(0 if res.hits == in_db and not located else 1)
 
 
-@liuzhou.command()
-@click.option("--core-url", help="Solr core with the project's schema (default: the configured solr_url)")
-@click.option("--stock-core-url",
-              help="Solr core with CKAN's unchanged schema (default: its pair, ckan_test → ckan_stock_test)")
-@click.option("--cases", type=click.Path(exists=True, dir_okay=False),
-              help="relevance test set (default: tests/search/relevance_cases.json)")
-@click.option("--runs", default=50, show_default=True, help="runs of the timed facet search")
-@click.option("--details", is_flag=True, help="one line per query and setup")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False),
-              help="also write every figure and each query's answer to this JSON file")
-def relevance(core_url, stock_core_url, cases, runs, details, json_path):
-    """Recall and precision of Chinese search, project vs stock CKAN; time of a faceted search.
-
-    Creates the test set's entries (and purges them afterwards) in the configured database:
-    run it with the test configuration.
-    """
-    import ckan.plugins.toolkit as tk
-
-    from .catalog import relevance as rel
-
-    core_url = core_url or tk.config["solr_url"]
-    stock_core_url = stock_core_url or rel.paired_stock_core(core_url)
-    click.echo(f"project: {core_url} (chain: {rel.chain_of(core_url)})")
-    click.echo(f"stock:   {stock_core_url}")
-    report = rel.run(core_url, stock_core_url, cases)
-    click.echo(f"{report.notes['entries']} entries, {report.notes['queries']} queries; "
-               "a result is every entry a query matches")
-    click.echo(rel.format_report(report, details=details))
-    if json_path:
-        import json
-
-        with open(json_path, "w", encoding="utf-8") as f:
-            json.dump(rel.report_json(report), f, ensure_ascii=False, indent=1)
-        click.echo(f"written: {json_path}")
-    t = rel.facet_search_timing(runs)
-    click.echo(f"\nsearch with all {len(t['facets'])} facets ({', '.join(t['facets'])}), "
-               f"{t['entries']} entries on {tk.config['solr_url']}: p50 {t['p50_ms']:.1f} ms, "
-               f"p90 {t['p90_ms']:.1f} ms, max {t['max_ms']:.1f} ms over {t['runs']} runs")
-
-
 _add_capability_commands()

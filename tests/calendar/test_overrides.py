@@ -124,7 +124,7 @@ def test_evaluation_and_the_demo_history_count_on_the_workflows_calendar(people)
     statutory holidays, not plain weekdays."""
     import random
 
-    from ckanext.liuzhou.demo.workflow_history import _History
+    from bench.workflow_history import _History
     from ckanext.liuzhou.evaluation.queries import calendar_arrays
 
     arrays = calendar_arrays(dt.date(2027, 2, 4), dt.date(2027, 2, 10))

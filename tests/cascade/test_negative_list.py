@@ -1,8 +1,12 @@
 """The regional negative list (Art 23): synced from a dataset published on the regional
 platform, kept with its history; the city's conditional and not-shared entries that it does not
-cover, or that lack a legal basis, flagged for the Authority."""
+cover, or that lack a legal basis, flagged for the Authority.
+
+Each test sets up the list it needs (``no_list``, ``listed``), so they pass alone and in any
+order; the module's entries (``city``) are shared and every test leaves them as they were."""
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 
@@ -12,7 +16,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from ckanext.liuzhou.cascade.model import CascadeEntry
+from ckanext.liuzhou.cascade.model import CascadeEntry, NegativeListVersion
 from tests.conftest import make_user
 from tests.sharing.conftest import entry
 
@@ -56,6 +60,36 @@ def city(departments):
     return made
 
 
+@pytest.fixture
+def no_list(city):
+    """No version of the list synced yet."""
+    model.Session.query(NegativeListVersion).delete()
+    model.Session.commit()
+
+
+@pytest.fixture
+def listed(region, city):
+    """LIST_V1 is the latest version (synced now unless it already is); returns the Operator."""
+    operator = make_user("lzsxxhjsglzx", role="member")["name"]
+    sync(operator, publish(region, LIST_V1))
+    return operator
+
+
+@contextlib.contextmanager
+def without_legal_basis(name):
+    """The entry with a marker instead of a legal basis (say, a field the region did not give)."""
+    pkg = model.Package.get(name)
+    extra = model.Session.query(model.PackageExtra).filter_by(package_id=pkg.id, key="legal_basis").one()
+    kept, extra.value = extra.value, "【自治区目录未提供】"
+    model.Session.commit()
+    try:
+        yield
+    finally:
+        extra = model.Session.query(model.PackageExtra).filter_by(package_id=pkg.id, key="legal_basis").one()
+        extra.value = kept
+        model.Session.commit()
+
+
 def sync(user, url):
     return tk.get_action("negative_list_sync")({"user": user}, {"url": url})
 
@@ -64,7 +98,7 @@ def flags(user):
     return {f["name"]: f["reasons"] for f in tk.get_action("negative_list_flags")({"user": user}, {})}
 
 
-def test_sync_keeps_versions_and_flags_entries(region, city):
+def test_sync_keeps_versions_and_flags_entries(region, city, no_list):
     operator = make_user("lzsxxhjsglzx", role="member")["name"]
     authority = make_user("lzsdsjfzj", role="admin")["name"]
     url = publish(region, LIST_V1)
@@ -88,32 +122,32 @@ def test_sync_keeps_versions_and_flags_entries(region, city):
     assert [h["items"] for h in history] == [2, 2] and history[0]["added"] == ["GX-NL-003"]
 
 
-def test_entries_without_a_legal_basis_are_flagged(region, city):
-    """An entry with a marker instead of a legal basis (say, a field the region did not give)."""
-    pkg = model.Package.get("jtwz")
-    extra = model.Session.query(model.PackageExtra).filter_by(package_id=pkg.id, key="legal_basis").one()
-    extra.value = "【自治区目录未提供】"
-    model.Session.commit()
+def test_entries_without_a_legal_basis_are_flagged(listed):
     authority = make_user("lzsdsjfzj", role="admin")["name"]
-    assert flags(authority)["jtwz"] == ["no_legal_basis"]
+    assert flags(authority)["jtwz"] == ["not_covered"]
+    with without_legal_basis("jtwz"):
+        assert flags(authority)["jtwz"] == ["not_covered", "no_legal_basis"]
 
 
-def test_flags_on_the_entry_page(app, city):
+def test_flags_on_the_entry_page(app, listed):
     user = make_user("lzsgaj", role="editor")["name"]
     token = tk.get_action("api_token_create")({"ignore_auth": True, "user": user}, {"user": user, "name": "t"})["token"]
-    page = app.get("/catalog/jtwz", headers={"Authorization": token})
+    with without_legal_basis("jtwz"):
+        page = app.get("/catalog/jtwz", headers={"Authorization": token})
     assert 'data-negative-list-flag="true"' in page.body and "缺少法律依据" in page.body
     assert 'data-negative-list-flag="true"' not in app.get("/catalog/rkjbxx", headers={"Authorization": token}).body
 
 
-def test_regional_entries_are_not_flagged_here(city, departments):
+def test_regional_entries_are_not_flagged_here(listed, departments):
     site = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
     pkg = tk.get_action("package_create")(dict(site), entry("lzsxxhjsglzx", "广西某区级信息", "conditional", name="gx-x"))
     model.Session.add(CascadeEntry(package_id=pkg["id"], source_id="s", remote_id=pkg["id"], remote_name="x",
                                    missing_fields=[]))
     model.Session.commit()
     authority = make_user("lzsdsjfzj", role="admin")["name"]
-    assert "gx-x" not in flags(authority)
+    found = flags(authority)
+    assert "jtwz" in found  # the list flags city entries now: the regional one is left out, not unjudged
+    assert "gx-x" not in found
 
 
 def test_only_the_authority_and_operator_see_and_sync_the_list(city):
@@ -123,8 +157,8 @@ def test_only_the_authority_and_operator_see_and_sync_the_list(city):
                 tk.get_action(action)({"user": user}, {"url": "http://127.0.0.1:1/"})
 
 
-def test_a_list_that_cannot_be_read_is_an_error_and_keeps_the_last_version(region, city):
-    operator = make_user("lzsxxhjsglzx", role="member")["name"]
+def test_a_list_that_cannot_be_read_is_an_error_and_keeps_the_last_version(region, listed):
+    operator = listed
     before = len(tk.get_action("negative_list_history")({"user": operator}, {}))
     with pytest.raises(tk.ValidationError):
         sync(operator, region.url + "/api/3/action/status_show")  # JSON, but not a list

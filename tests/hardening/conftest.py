@@ -6,8 +6,11 @@ Package-scoped and built once; tests that change state make their own objects.
 """
 from __future__ import annotations
 
+import http.server
 import io
+import threading
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from freezegun import freeze_time
@@ -23,7 +26,7 @@ from tests.sharing.conftest import (AUTHORITY, CONSUMER, COUNTY_DEPT, ITEMS, MON
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 # The roles of the matrix: column name -> how the user is chosen (see ``Targets.user``).
-ROLES = ("anonymous", "unrelated", "consumer_in", "consumer_out", "provider_editor", "provider_admin",
+ROLES = ("anonymous", "unrelated", "consumer_in", "consumer_out", "requester", "provider_editor", "provider_admin",
          "authority", "operator", "county_in", "county_out", "sysadmin")
 
 
@@ -37,6 +40,37 @@ def pdf(name: str = "目录下线申请表.pdf") -> FileStorage:
 
 def _as(user: str, action: str, **data):
     return tk.get_action(action)({"user": user, "ignore_auth": False}, data)
+
+
+class _Source(http.server.BaseHTTPRequestHandler):
+    """A data source on this machine: answers every GET with a small CSV and counts it."""
+    hits: list[str]
+
+    def do_GET(self):  # noqa: N802
+        self.hits.append(self.path)
+        body = b"gmsfhm,xm\n450200199001010011,zhangsan\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="package")
+def source():
+    """The loopback source linked resources point to: no test sends anything off the machine
+    (the platform fetches from it only where ``ckanext.liuzhou.download.allowed_hosts`` names
+    127.0.0.1). ``hits`` lists the paths it was asked for."""
+    handler = type("Source", (_Source,), {"hits": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_address[1]}", hits=handler.hits)
+    server.shutdown()
+    server.server_close()
 
 
 class Targets:
@@ -74,12 +108,13 @@ def _request(world, pkg: dict, provider_admin: str, scope: list[str]) -> dict:
 
 
 @pytest.fixture(scope="package")
-def targets(world) -> Targets:
+def targets(world, source) -> Targets:
     t = Targets(world)
     outsider = make_user(CONSUMER, "member")["name"]   # 人社局, not in any request's scope
     t.users = {
         "anonymous": None, "unrelated": world.other_admin, "consumer_in": world.consumer_scoped,
-        "consumer_out": outsider, "provider_editor": world.provider_editor,
+        "consumer_out": outsider, "requester": world.consumer_member,  # who filed every request below
+        "provider_editor": world.provider_editor,
         "provider_admin": world.provider_admin, "authority": world.authority, "operator": world.operator,
         "county_in": world.county_authority, "county_out": world.county_authority, "sysadmin": world.sysadmin,
     }
@@ -94,6 +129,10 @@ def targets(world) -> Targets:
     county_table = tk.get_action("datastore_create")(dict(site), {
         "resource": {"package_id": world.county_conditional["id"], "name": "救助表", "resource_type": "database"},
         "fields": [{"id": "xm", "type": "text"}], "records": [{"xm": "李四"}], "force": True})
+    # an interface whose data the platform fetches for the reader (GET /data), on the loopback source
+    linked = tk.get_action("resource_create")(dict(site), {
+        "package_id": world.conditional["id"], "name": "核验接口（本机测试源）", "resource_type": "api",
+        "url": f"{source.url}/verify"})
     with freeze_time(MONDAY):
         scope = [world.consumer_member, world.consumer_scoped]
         city_req = _request(world, world.conditional, world.provider_admin, scope)
@@ -129,6 +168,10 @@ def targets(world) -> Targets:
                      stage="approval", project_code="LZXM-2026-001", description="人口信息")
         county_system = _as(world.county_dept_admin, "information_system_create", name="拉堡镇救助系统",
                             org=COUNTY_DEPT, stage="approval", project_code="LZXM-2026-002", description="救助")
+    # a harvest source of the Operator (its region is never asked: no job runs in tests/hardening)
+    harvest = tk.get_action("harvest_source_create")(dict(site), {
+        "name": "hardening-region", "title": "加固测试区域平台", "url": "http://127.0.0.1:9/",
+        "source_type": "ckan", "owner_org": OPERATOR})
     violations = _as(world.authority, "violation_list", limit=1000)["results"]
     violation = next(v for v in violations if v.get("share_request_id") == suspended["id"])
     county_violation = next(v for v in violations if v.get("share_request_id") == county_susp["id"])
@@ -138,7 +181,7 @@ def targets(world) -> Targets:
 
     t.values = {
         "entry": cond["name"], "entry_id": cond["id"], "resource": cond["resources"][0]["id"],
-        "entry_title": cond["title"],
+        "linked": linked["id"], "entry_title": cond["title"],
         "not_shared": world.not_shared["name"], "unconditional": world.unconditional["name"],
         "scratch": scratch["name"], "scratch_resource": scratch["resources"][0]["id"],
         "share_request": city_req["id"], "suspended_request": suspended["id"],
@@ -146,7 +189,7 @@ def targets(world) -> Targets:
         "upkeep_target": targets[PROVIDER], "account_request": account["id"],
         "information_system": system["id"], "violation": violation["id"],
         "datastore": table["resource_id"], "provider_org": PROVIDER, "consumer_org": CONSUMER,
-        "datastore_sql": f'SELECT gmsfhm, xm FROM "{table["resource_id"]}"', "harvest_source": "",
+        "datastore_sql": f'SELECT gmsfhm, xm FROM "{table["resource_id"]}"', "harvest_source": harvest["id"],
         "user": world.consumer_member,
     }
     t.county = {

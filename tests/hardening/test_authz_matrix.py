@@ -1,5 +1,5 @@
-"""The authorization matrix: every action the extension registers, every CKAN core action it
-chains or whose auth function it replaces, × every role, against ``authz_matrix.csv``.
+"""The authorization matrix: every action of CKAN's action table (core, its plugins, this
+extension) and every auth function of the extension, × every role, against ``authz_matrix.csv``.
 
 Each cell calls ``check_access`` and then the action itself (``mode=real``; inside a
 transaction that is rolled back, ``defer_commit``), so both the auth function and the access
@@ -7,7 +7,10 @@ rules run (a refusal is called through only for the roles of ``ALWAYS_CALLED``).
 ``deny`` (NotAuthorized), ``allow`` (the action ran, or stopped on the data: ValidationError /
 NotFound after the auth check), and for the actions that return
 resources ``data`` (the resource's location is given: the user may read the data) or ``meta``
-(the entry without a location). An action without a row, or a row without an action, fails.
+(the entry without a location). An action without a row, or a row without an action, fails:
+a new action (of the extension or of a plugin) must get a row. Each row's ``note`` names the
+rule it follows (the article and the module of the extension's auth function, or "stock auth"
+and the module of CKAN's or a plugin's own), checked against the auth function CKAN resolves.
 
 ``HARDENING_RECORD=1`` rewrites the table with what was observed (for review in the diff).
 """
@@ -17,11 +20,11 @@ import os
 
 import pytest
 
+import ckan.authz as authz
+import ckan.logic as logic
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
-
-from ckanext.liuzhou import registry
 
 from . import matrix
 from .conftest import ROLES
@@ -33,20 +36,36 @@ DATA_ACTIONS = {"package_show", "resource_show", "package_search", "current_pack
 ALWAYS_CALLED = {"anonymous", "unrelated", "consumer_out"}
 HEADER = """\
 # The authorization matrix of the action API (tests/hardening/test_authz_matrix.py).
+# Rows: every action of CKAN's action table (core, plugins, this extension) and every auth function of the extension.
 # Roles: anonymous; unrelated = admin of 市教育局; consumer_in / consumer_out = members of 人社局 inside / outside the scope
-# of its delivered request; provider_editor / provider_admin of 市公安局; authority = admin of 市大数据发展局;
-# operator = member of 市信息化建设管理中心; county_in / county_out = admin of 柳江区大数据发展局 acting on objects of
-# its county / of the city; sysadmin.
+# of its delivered request; requester = the 人社局 member who filed the requests; provider_editor / provider_admin of
+# 市公安局; authority = admin of 市大数据发展局; operator = member of 市信息化建设管理中心; county_in / county_out = admin
+# of 柳江区大数据发展局 acting on objects of its county / of the city; sysadmin.
 # Outcomes: deny = NotAuthorized; allow = passes the auth check (the call may then stop on the data it was given);
 # data = allowed and the resource location is given (may read the data); meta = allowed, entry without location.
 # data: the data dict sent ($name = an object of tests/hardening/conftest.py); mode: real = check_access and the call
 # (rolled back), auth = check_access only (CKAN core actions that commit whatever the context says).
+# note: the rule the row follows (article and module), or "stock auth (module)" for CKAN's and plugins' own rules: a
+# recorded cell that changes says which rule it breaks.
 """
 
 
+def _auth_function(name: str):
+    """The auth function CKAN resolves for ``name`` (a chained one is a partial of it)."""
+    function = authz._AuthFunctions.get(name)
+    function = getattr(function, "func", function)
+    return getattr(function, "__wrapped__", function)
+
+
+def _own(name: str) -> bool:
+    return (getattr(_auth_function(name), "__module__", None) or "").startswith("ckanext.liuzhou")
+
+
 def expected_actions() -> set[str]:
-    """The extension's actions and the core actions whose auth function it replaces."""
-    return set(registry.actions()) | set(registry.auth_functions())
+    """CKAN's registered action table and its auth table (every plugin loaded): an auth function
+    guards a path of its own too (``resource_data_read``: every data read)."""
+    tk.get_action("package_show")  # builds the table
+    return set(logic._actions) | set(authz.auth_functions_list())
 
 
 def _find_urls(action: str, result, targets, role: str) -> list[str] | None:
@@ -109,6 +128,20 @@ def test_every_action_has_a_row():
     stale = sorted(set(rows) - expected_actions())
     assert not missing, f"actions without a row in {matrix.ACTIONS_CSV.name}: {', '.join(missing)}"
     assert not stale, f"rows of {matrix.ACTIONS_CSV.name} naming no action: {', '.join(stale)}"
+
+
+def test_every_row_states_the_rule_it_follows():
+    """The note of a row on the extension's auth names the article or the capability's module;
+    a row on CKAN's or a plugin's auth says so, with the module."""
+    wrong = []
+    for action, row in matrix.read(matrix.ACTIONS_CSV).items():
+        note = (row.get("note") or "").strip()
+        stock = note.startswith("stock auth")
+        if action in expected_actions() and _own(action) == stock:
+            wrong.append(f"{action}: {'the extension' if stock else 'stock CKAN'} decides, the note says {note!r}")
+        elif not stock and not (note.startswith("Art ") or ".py" in note):
+            wrong.append(f"{action}: the note names no rule: {note!r}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_each_cell_of_the_action_matrix(targets):

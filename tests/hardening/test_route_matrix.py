@@ -25,7 +25,9 @@ HEADER = """\
 # Rows: METHOD and Flask rule of every route of the extension's blueprints; data: the rule's arguments ($name = an
 # object of tests/hardening/conftest.py). Roles as in authz_matrix.csv. Cells: the HTTP status, or login = the sign-in
 # page instead of the page asked for (visitors). POSTs send an empty form with the role's CSRF token: 200 = the form
-# again with its errors (allowed), 302 = redirected. GET /data: 502 = allowed, the linked test source is unreachable.
+# again with its errors (allowed), 302 = redirected. GET /data: the interface links to a loopback source the test
+# starts (allowed_hosts = 127.0.0.1): 200 = fetched for the role, and the source counts each fetch.
+# note: the rule the row follows (article, and the action whose auth the page follows).
 """
 
 
@@ -68,11 +70,24 @@ def test_every_route_has_a_row(app):
     assert not set(rows) - found, f"rows naming no route: {', '.join(sorted(set(rows) - found))}"
 
 
-def test_each_cell_of_the_route_matrix(app, targets):
+def test_every_route_states_the_rule_it_follows():
+    """Each row's note names the article (or the capability) and the action whose auth the page
+    follows, so a recorded cell that changes says which rule it breaks."""
+    vague = [key for key, row in matrix.read(matrix.ROUTES_CSV).items()
+             if not re.match(r"(Art \d|notifications |search vocabulary |lifecycle pages )", row.get("note") or "")]
+    assert not vague, f"rows of route_matrix.csv without their rule: {', '.join(vague)}"
+
+
+DATA_ROUTE = "GET /data/<resource_id>"
+
+
+@pytest.mark.ckan_config("ckanext.liuzhou.download.allowed_hosts", "127.0.0.1")
+def test_each_cell_of_the_route_matrix(app, targets, source):
     rows = matrix.read(matrix.ROUTES_CSV)
     record = os.environ.get("HARDENING_RECORD") == "1"
     clients = Clients(app, targets)
     mismatches, observed = [], {}
+    hits_before = len(source.hits)
     for key in sorted(set(routes(app)) & set(rows)):
         row = rows[key]
         method, rule = key.split(" ", 1)
@@ -84,12 +99,16 @@ def test_each_cell_of_the_route_matrix(app, targets):
                 res = client.get(url, headers=headers)
             else:
                 res = client.post(url, headers=headers, data={"_csrf_token": token})
-            got = str(res.status_code)
-            if got == "200" and not targets.users[role] and 'id="field-login"' in res.get_data(as_text=True):
+            got, body = str(res.status_code), res.get_data(as_text=True)
+            res.close()  # a streamed download keeps its request context (and flask.g) until closed
+            if got == "200" and not targets.users[role] and 'id="field-login"' in body:
                 got = "login"  # the sign-in gate answers instead of the page
             observed[key][role] = got
             if got != (row.get(role) or "").strip():
                 mismatches.append(f"{key} × {role}: expected {row.get(role)!r}, got {got!r} ({url})")
+    # every 200 of the download row was served from the loopback source, and nothing else was fetched
+    fetched = [role for role, got in observed.get(DATA_ROUTE, {}).items() if role in ROLES and got == "200"]
+    assert len(source.hits) - hits_before == len(fetched), (fetched, source.hits[hits_before:])
     if record:
         matrix.write(matrix.ROUTES_CSV, HEADER, "route", observed)
         pytest.skip("recorded")

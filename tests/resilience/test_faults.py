@@ -194,7 +194,7 @@ def test_redis_stopped_jobs_wait_and_none_is_lost(stack, world, drive, call_as, 
 
 
 def test_worker_killed_mid_job_reruns_without_sending_twice(stack, world, drive, private_queue):
-    from ckanext.liuzhou.ops.soak import descendants
+    from bench.soak import descendants
 
     sink = private_queue
     for _ in range(2):  # the provider's admins who hear of a new request: at least three

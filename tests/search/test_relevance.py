@@ -1,5 +1,5 @@
 """Search in Chinese finds what it should (tests/search/relevance_cases.json), and stock CKAN's
-schema does not: the floors below are what `ckan liuzhou relevance` measures on the base set
+schema does not: the floors below are what `python -m bench.relevance` measures on the base set
 (the first 53 queries). The clerk set (queries as clerks type them) is measured, not held to a
 floor here: its figures are in docs/search-quality.md; its file is checked below."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from ckanext.liuzhou.catalog import relevance
+from bench import relevance
 
 # Kinds where every query must find every relevant entry on the project's schema.
 COMPLETE_KINDS = ["two_char_word_in_title", "word_only_in_items", "mixed_latin", "full_width"]

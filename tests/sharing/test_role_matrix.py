@@ -10,6 +10,8 @@ the county authority's closing of a not-shared negotiation: test_county_and_nego
 """
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
@@ -67,7 +69,12 @@ def at_the_time_of(action):
     return freeze_time(EXPIRY_DAY) if action == "share_request_expire" else freeze_time(MONDAY)
 
 
-def test_every_role_of_the_world_is_in_the_table():
+def test_every_role_of_the_world_is_in_the_table(world):
+    """A user the World gains is tried as a forbidden caller of every action: ROLES names every
+    user of the World but the sysadmin (who passes every auth function in CKAN)."""
+    users = {f.name for f in dataclasses.fields(world) if isinstance(getattr(world, f.name), str)}
+    assert set(ROLES) == users - {"sysadmin"}
+    assert len(ROLES) == len(set(ROLES))
     for action, (_s, _d, allowed, _t, _r) in MATRIX.items():
         assert allowed <= set(ROLES), action
     assert VIEWERS <= set(ROLES)

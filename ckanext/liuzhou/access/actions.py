@@ -34,11 +34,25 @@ def package_search(original, context, data_dict):
     return search.run(original, context, data_dict)
 
 
-def _redacting(name: str, entries: Callable[[Any], list] = lambda result: result):
+def _text(*keys: str) -> Callable[[dict], None]:
+    """Refuse these keys unless they are text: CKAN's followee lists look the user up by ``id``
+    in SQL and filter with ``q.strip()``, so a number or a list there was a server error."""
+    def check(data_dict: dict) -> None:
+        data_dict = data_dict or {}
+        bad = {k: [tk._("Not a string")] for k in keys  # CKAN's message, translated in its catalog
+               if data_dict.get(k) is not None and not isinstance(data_dict[k], str)}
+        if bad:
+            raise tk.ValidationError(bad)
+    return check
+
+
+def _redacting(name: str, entries: Callable[[Any], list] = lambda result: result,
+               check: Callable[[dict], None] = lambda data_dict: None):
     """A chained action that returns the original's result with its entries redacted for the
     caller (not for an ``ignore_auth`` call). The caller and ``ignore_auth`` are read before the
     original runs: CKAN's ``followee_list`` sets ``ignore_auth`` for the lists it calls."""
     def action(original, context, data_dict):
+        check(data_dict)
         reader = None if context.get("ignore_auth") else context_reader(context)
         result = original(context, data_dict)
         if reader is not None:
@@ -49,8 +63,9 @@ def _redacting(name: str, entries: Callable[[Any], list] = lambda result: result
 
 
 current_package_list_with_resources = _redacting("current_package_list_with_resources")
-dataset_followee_list = _redacting("dataset_followee_list")
-followee_list = _redacting("followee_list", lambda result: [f["dict"] for f in result if f.get("type") == "dataset"])
+dataset_followee_list = _redacting("dataset_followee_list", check=_text("id"))
+followee_list = _redacting("followee_list", lambda result: [f["dict"] for f in result if f.get("type") == "dataset"],
+                           check=_text("id", "q"))
 
 
 def _names_location(query: Any) -> bool:

@@ -11,7 +11,7 @@ Text queries
     groups) is parsed by ``edismax`` over ``TEXT_QF`` with CKAN's ``q.op=AND``, which makes every
     CJK bigram of a word required. Explicit ``defType`` / ``qf`` / ``mm`` from an API caller are
     kept; fielded queries (``title:人口``) keep CKAN's handling. The measurements are in
-    ``ckan liuzhou relevance`` (catalog/relevance.py) and docs/search.md.
+    ``python -m bench.relevance`` (bench/relevance.py) and docs/search.md.
 
 Filters
     ``provider_level`` (a facet: ``?provider_level=county``) and a department's subtree:

@@ -193,6 +193,4 @@ def load(echo: Callable[[str], None] = print) -> Summary:
     """Departments, then users and their memberships, then catalog entries."""
     summary = load_entries(load_users(load_departments()))
     echo(summary.line())
-    from . import workflow_history  # months of share requests, reads, quality issues (Art 34 figures)
-    workflow_history.seed(echo=echo)
     return summary

@@ -16,6 +16,11 @@ Every row is written with its historical time, with its timeline event and its a
 (the hash chain stays intact: rows are appended in order, only their times are old).
 Deterministic (seeded) and loaded once: a second run finds the history and adds nothing (the
 account and offlining part is checked on its own, so a demo loaded before it gets it once).
+
+Not part of the portal: it writes rows with invented past times straight to the model (audit
+rows included), which no running portal may do. `make serve` runs it after ``ckan liuzhou demo``:
+
+    python -m bench.workflow_history -c .stack/ckan.ini
 """
 from __future__ import annotations
 
@@ -27,12 +32,12 @@ from typing import Callable, Optional
 
 import ckan.model as model
 
-from ..audit import chain
-from ..calendar import store as cal
-from ..formats import TZ
-from ..cascade.model import NegativeListVersion
-from ..lifecycle.model import AccountRequest, LifecycleEvent, ResourceOffline, UpkeepNotice, UpkeepTarget
-from ..sharing.model import Delivery, QualityIssue, ShareRequest, ShareRequestEvent
+from ckanext.liuzhou.audit import chain
+from ckanext.liuzhou.calendar import store as cal
+from ckanext.liuzhou.formats import TZ
+from ckanext.liuzhou.cascade.model import NegativeListVersion
+from ckanext.liuzhou.lifecycle.model import AccountRequest, LifecycleEvent, ResourceOffline, UpkeepNotice, UpkeepTarget
+from ckanext.liuzhou.sharing.model import Delivery, QualityIssue, ShareRequest, ShareRequestEvent
 
 MARKER = "【演示数据】"
 MONTHS = 8
@@ -407,3 +412,25 @@ def _upkeep(h: _History, authority: Optional[model.User], start: dt.date) -> Non
                                     on_time=(done <= notice.deadline) if done else None))
     notice.targets = targets
     model.Session.add(notice)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    ap = argparse.ArgumentParser(prog="python -m bench.workflow_history",
+                                 description="Load the demo's eight months of workflow history (once).")
+    ap.add_argument("-c", "--config", required=True, help="the portal's ini (make serve: .stack/ckan.ini)")
+    args = ap.parse_args(argv)
+    app = make_app(load_config(args.config))
+    with app._wsgi_app.test_request_context():
+        seed(echo=print)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

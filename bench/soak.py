@@ -1,6 +1,6 @@
 """A soak run against a running portal (docs/resilience.md, "Soak run"); not part of the test suite.
 
-    python -m ckanext.liuzhou.ops.soak -c .stack/ckan.ini --clients 8 --minutes 10
+    python -m bench.soak -c .stack/ckan.ini --clients 8 --minutes 10
 
 It needs the portal's configuration (``-c``, as `make serve` writes it) to prepare, in the
 portal's own database, what the clients use: API tokens of the demo accounts
@@ -43,7 +43,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[1]
 QUERIES = ["人口", "社会保障", "法人", "教育", "医疗", "交通", "不动产", "公积金", "户籍", "企业", "信用", "柳州"]
 WEIGHTS = {"search_api": 20, "search_page": 8, "show_api": 15, "dataset_page": 10, "download": 25,
            "request": 11, "decide": 11}
@@ -321,7 +321,7 @@ def report(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ckanext.liuzhou.ops.soak", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.split("\n\n")[0])
     ap.add_argument("-c", "--config", help="the portal's ini (default: ckan.ini of --stack-dir)")
     ap.add_argument("--url", help="the portal (default: ckan.site_url of the ini)")
     ap.add_argument("--clients", type=int, default=8)

@@ -40,8 +40,9 @@ own ``site_id`` (``HARNESS_SITE_ID``), so nothing else in those cores sees them,
 packages, the harness departments, their activities and their new tags are purged at the end.
 Both setups use the same harness departments (``relevance-dept-<key>``; stock CKAN sees them as
 plain organizations with the same titles).
-Run it on a test database (``ckan -c test.ini liuzhou relevance``): the resource-code
-sequence of department entries advances (codes are never reused).
+Run it on a test database (``python -m bench.relevance -c test.ini``, from the checkout, with
+the test stack's environment): the resource-code sequence of department entries advances
+(codes are never reused).
 """
 from __future__ import annotations
 
@@ -60,9 +61,9 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SolrSettings, make_connection
 from ckan.lib.search.query import PackageSearchQuery
 
-from . import credit_code, search
+from ckanext.liuzhou.catalog import credit_code, search
 
-CASES_PATH = Path(__file__).resolve().parents[3] / "tests" / "search" / "relevance_cases.json"
+CASES_PATH = Path(__file__).resolve().parents[1] / "tests" / "search" / "relevance_cases.json"
 HARNESS_SITE_ID = "liuzhou-relevance"
 HARNESS_ORG = "liuzhou-relevance-harness"
 PROJECT_PREFIX = "relevance-"
@@ -700,3 +701,55 @@ def report_json(report: Report) -> dict:
             } for s in report.setups
         },
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Recall and precision of Chinese search, project vs stock CKAN; time of a faceted search.
+
+    Creates the test set's entries (and purges them afterwards) in the configured database:
+    run it with the test configuration.
+    """
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m bench.relevance", description=main.__doc__.split("\n\n")[0])
+    ap.add_argument("-c", "--config", default="test.ini", help="CKAN configuration (default: test.ini)")
+    ap.add_argument("--core-url", help="Solr core with the project's schema (default: the configured solr_url)")
+    ap.add_argument("--stock-core-url",
+                    help="Solr core with CKAN's unchanged schema (default: its pair, ckan_test → ckan_stock_test)")
+    ap.add_argument("--cases", help="relevance test set (default: tests/search/relevance_cases.json)")
+    ap.add_argument("--runs", type=int, default=50, help="runs of the timed facet search (default: 50)")
+    ap.add_argument("--details", action="store_true", help="one line per query and setup")
+    ap.add_argument("--json", dest="json_path",
+                    help="also write every figure and each query's answer to this JSON file")
+    args = ap.parse_args(argv)
+    if args.cases and not Path(args.cases).is_file():
+        ap.error(f"--cases: {args.cases} is not a file")
+
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(args.config))
+    with app._wsgi_app.test_request_context():
+        core_url = args.core_url or tk.config["solr_url"]
+        stock_core_url = args.stock_core_url or paired_stock_core(core_url)
+        print(f"project: {core_url} (chain: {chain_of(core_url)})")
+        print(f"stock:   {stock_core_url}")
+        report = run(core_url, stock_core_url, args.cases)
+        print(f"{report.notes['entries']} entries, {report.notes['queries']} queries; "
+              "a result is every entry a query matches")
+        print(format_report(report, details=args.details))
+        if args.json_path:
+            with open(args.json_path, "w", encoding="utf-8") as f:
+                json.dump(report_json(report), f, ensure_ascii=False, indent=1)
+            print(f"written: {args.json_path}")
+        t = facet_search_timing(args.runs)
+        print(f"\nsearch with all {len(t['facets'])} facets ({', '.join(t['facets'])}), "
+              f"{t['entries']} entries on {tk.config['solr_url']}: p50 {t['p50_ms']:.1f} ms, "
+              f"p90 {t['p90_ms']:.1f} ms, max {t['max_ms']:.1f} ms over {t['runs']} runs")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
