@@ -36,6 +36,8 @@ from ..security import search as security_search
 from . import redact
 from .policy import Reader, context_reader
 
+search_hooks.use_reader(context_reader)  # the suggestions' readers (search/hooks.py)
+
 # Stored or derived Solr fields that hold whole entries, locations or the access labels.
 FORBIDDEN_FIELDS = {"data_dict", "validated_data_dict", "res_url", "urls", "text",
                     "permission_labels", "index_id", "_version_"}

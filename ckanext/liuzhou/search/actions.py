@@ -37,7 +37,6 @@ def search_suggest(context, data_dict) -> list[dict[str, Any]]:
         department; a keyword's ``name`` is the keyword)
     """
     tk.check_access("search_suggest", context, data_dict)
-    from ..access.policy import context_reader
     from ..cascade import upward
 
     user = authz.context_user(context)
@@ -52,7 +51,7 @@ def search_suggest(context, data_dict) -> list[dict[str, Any]]:
     parsed = hooks.parsed(q)
     if not parsed.natural:
         return []
-    fq = hooks.visibility_fq(user, context_reader(context))
+    fq = hooks.visibility_fq(user, hooks.reader_of(context))
     docs, tags = _entries(parsed, fq, limit) if fq is not None else ([], [])
     out: list[dict[str, Any]] = [{"type": "entry", "label": d.get("title") or d["name"], "name": d["name"]}
                                  for d in docs]

@@ -104,6 +104,26 @@ def page_notes(q: str | None) -> dict:
         return {}
 
 
+# ------------------------------------------------------------------------------- readers
+# Who may see what is the access layer's rule (Art 20, 25, 26: access/policy.py). The access
+# layer runs this capability's query inside its package_search, so it depends on search; search
+# asks it back through the function it hands over here, not by importing it.
+_reader_of: Callable[[dict], Any] | None = None
+
+
+def use_reader(reader_of: Callable[[dict], Any]) -> None:
+    """Called by the access layer when it loads: ``reader_of(context)`` gives the request's
+    reader (``access.policy.Reader``) to the suggestions."""
+    global _reader_of
+    _reader_of = reader_of
+
+
+def reader_of(context: dict):
+    if _reader_of is None:  # the access layer always loads with the plugin: say so if it did not
+        raise RuntimeError("search: no reader; ckanext.liuzhou.access.search was not imported")
+    return _reader_of(context)
+
+
 # --------------------------------------------------------------------------- did you mean
 def visibility_fq(user, reader) -> list[str] | None:
     """The filters package_search applies for ``user``: this site, active catalog entries,
