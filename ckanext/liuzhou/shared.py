@@ -19,7 +19,7 @@ What it names:
   department tree, Art 9);
 - what every action and page does the same way: ``validate_or_raise``, ``acting_user``,
   ``commit_unless_deferred``, the list validators, ``action_context``, ``call_or_abort``;
-- the guards against hostile input (issue 10's hardening): ``boolean_validator``,
+- the guards against hostile input (docs/security.md): ``boolean_validator``,
   ``require_text``, ``require_search_terms`` and ``search_guards`` (search parameters, stored
   copies).
 
