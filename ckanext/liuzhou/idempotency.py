@@ -7,7 +7,8 @@ same key to the same action again gets the object the first call made: a double 
 resent POST, a retried API call. A concurrent twin waits on the key's row (its primary key)
 until the first call's transaction ends: committed, the twin returns the first call's object;
 rolled back, the twin makes the object. A key is its user's own: another user's same key is
-another key. Table ``liuzhou_idempotency_key`` (migration 0012).
+another key. Table ``liuzhou_idempotency_key`` (migration 0012); the scheduler's prune task
+deletes keys older than :data:`KEEP` (:func:`prune`).
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ import ckan.plugins.toolkit as tk
 FIELD = "idempotency_key"
 _KEY = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 REPLAYED = "liuzhou_idempotent_replay"   # set in the context when a call returned an earlier object
+# How long a key is kept: far beyond any double click, resent form or client's retry.
+KEEP = dt.timedelta(days=7)
 
 
 class IdempotencyKey(tk.BaseModel):
@@ -80,3 +83,12 @@ def bind(user_id: str, action: str, key: Optional[str], object_id: str) -> None:
         row = IdempotencyKey(user_id=user_id, action=action, key=key)
         model.Session.add(row)
     row.object_id = object_id
+
+
+def prune(now: Optional[dt.datetime] = None) -> int:
+    """Delete the keys older than :data:`KEEP` (committed); how many were deleted."""
+    cutoff = (now or dt.datetime.utcnow()) - KEEP
+    n = (model.Session.query(IdempotencyKey).filter(IdempotencyKey.created < cutoff)
+         .delete(synchronize_session=False))
+    model.Session.commit()
+    return n

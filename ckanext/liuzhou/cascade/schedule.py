@@ -102,11 +102,14 @@ def prune(now: dt.datetime | None = None) -> dict:
 
 
 def run_prune(now: dt.datetime | None = None) -> str:
+    from .. import idempotency
     from .redact import scrub_stored_activities
     r = prune()
     scrubbed = scrub_stored_activities()
+    keys = idempotency.prune(now)
     return (f"pruned {r['objects']} harvest objects and {r['jobs']} jobs; harvest log cleaned; "
-            f"{scrubbed} activities of harvest sources cleared of their configuration")
+            f"{scrubbed} activities of harvest sources cleared of their configuration; "
+            f"{keys} idempotency keys older than {idempotency.KEEP.days} days deleted")
 
 
 def run_deadlines(now: dt.datetime | None = None) -> str:
