@@ -1,7 +1,10 @@
 """Shared fixtures: the real PostgreSQL, Solr and Redis of test.ini; data reset, services kept."""
 from __future__ import annotations
 
+import contextlib
+import http.server
 import threading
+from types import SimpleNamespace
 
 import pytest
 
@@ -91,3 +94,30 @@ def at_once(fn, nodes: int = 2) -> None:
         t.start()
     for t in threads:
         t.join()
+
+
+@contextlib.contextmanager
+def loopback_csv(body: bytes):
+    """A data source on this machine answering every GET with ``body`` (CSV): no test sends
+    anything off the machine. Yields ``url`` and ``hits`` (the paths it was asked for)."""
+    hits: list[str] = []
+
+    class Source(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Source)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_address[1]}", hits=hits)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -2,8 +2,6 @@
 gate for visitors who have not signed in."""
 from __future__ import annotations
 
-import http.server
-import threading
 
 import pytest
 
@@ -12,6 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.liuzhou.audit.model import AuditLog
 from tests.access.conftest import CSV, LOCATION, site_context
+from tests.conftest import loopback_csv
 
 pytestmark = pytest.mark.usefixtures("data")
 
@@ -171,29 +170,12 @@ def test_the_operator_may_open_the_catalog_to_visitors_but_never_the_data(app, d
 
 # --- linked resources: the platform fetches them -----------------------------------------
 
-class _Source(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
-        body = b"id,name\n1,linked\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/csv")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def linked(data):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Source)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    res = tk.get_action("resource_create")(site_context(), {
-        "package_id": data.world.unconditional["id"], "name": "链接数据", "resource_type": "file",
-        "url": f"http://127.0.0.1:{server.server_address[1]}/linked.csv"})
-    yield res
-    server.shutdown()
+    with loopback_csv(b"id,name\n1,linked\n") as source:
+        yield tk.get_action("resource_create")(site_context(), {
+            "package_id": data.world.unconditional["id"], "name": "链接数据", "resource_type": "file",
+            "url": f"{source.url}/linked.csv"})
 
 
 def test_the_platform_does_not_fetch_from_its_own_machine_by_default(app, data, tokens, linked):

@@ -6,11 +6,8 @@ Package-scoped and built once; tests that change state make their own objects.
 """
 from __future__ import annotations
 
-import http.server
 import io
-import threading
 import uuid
-from types import SimpleNamespace
 
 import pytest
 from freezegun import freeze_time
@@ -19,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from tests.conftest import make_user
+from tests.conftest import loopback_csv, make_user
 from tests.sharing.conftest import (AUTHORITY, CONSUMER, COUNTY_DEPT, ITEMS, MONDAY, OPERATOR,  # noqa: F401
                                     OTHER, PROVIDER, entry, sharing_departments, world)
 
@@ -42,35 +39,13 @@ def _as(user: str, action: str, **data):
     return tk.get_action(action)({"user": user, "ignore_auth": False}, data)
 
 
-class _Source(http.server.BaseHTTPRequestHandler):
-    """A data source on this machine: answers every GET with a small CSV and counts it."""
-    hits: list[str]
-
-    def do_GET(self):  # noqa: N802
-        self.hits.append(self.path)
-        body = b"gmsfhm,xm\n450200199001010011,zhangsan\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/csv")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="package")
 def source():
     """The loopback source linked resources point to: no test sends anything off the machine
     (the platform fetches from it only where ``ckanext.liuzhou.download.allowed_hosts`` names
     127.0.0.1). ``hits`` lists the paths it was asked for."""
-    handler = type("Source", (_Source,), {"hits": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_address[1]}", hits=handler.hits)
-    server.shutdown()
-    server.server_close()
+    with loopback_csv(b"gmsfhm,xm\n450200199001010011,zhangsan\n") as src:
+        yield src
 
 
 class Targets:
