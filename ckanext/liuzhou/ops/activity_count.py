@@ -35,8 +35,8 @@ SELECT
   (SELECT count(*) FROM (
       SELECT a.user_id, a."timestamp" FROM activity a
       WHERE (a.user_id = :me OR a.object_id = :me)
-        AND (a.user_id IS NULL OR a.user_id NOT IN (
-              SELECT u.id FROM "user" u WHERE u.name = ANY(:hidden) OR u.id = ANY(:hidden)))
+        AND a.user_id NOT IN (  -- as CKAN's notin_: a NULL user passes only an empty list
+              SELECT u.id FROM "user" u WHERE u.name = ANY(:hidden) OR u.id = ANY(:hidden))
         AND (:all_labels OR a.activity_type IS NULL OR a.activity_type NOT LIKE '%package'
              OR a.permission_labels && CAST(:labels AS text[]))
       ORDER BY a."timestamp" DESC
