@@ -418,8 +418,8 @@ def validate_information_items(key, data, errors, context):
 
 def assign_resource_code(key, data, errors, context):
     """Last step of create: once nothing is wrong, take the next number for this prefix."""
-    if any(errors.values()) or _value(data, ("resource_code",)):
-        return
+    if any(errors.values()) or _value(data, ("resource_code",)) or context.get("liuzhou_dry_run"):
+        return  # a dry run (catalog/bulk.py) validates only: no number is taken
     org = _org_by_name_or_id(_value(data, ("owner_org",)))
     cls, sub = _value(data, ("classification",)), _value(data, ("subclass",))
     if org is None or not cls or not sub:
