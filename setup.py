@@ -19,6 +19,10 @@ setup(
             "liuzhou = ckanext.liuzhou.plugin:LiuzhouPlugin",
             "liuzhou_region_harvester = ckanext.liuzhou.cascade.harvester:LiuzhouRegionHarvester",
         ],
+        # ckanext-dcat's profiles (ckanext.dcat.rdf.profiles = liuzhou in portal.ini)
+        "ckan.rdf.profiles": [
+            "liuzhou = ckanext.liuzhou.dcat.profile:LiuzhouProfile",
+        ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
         ],

@@ -82,6 +82,9 @@ INTERNALS = {
     ("ops.reminders", "sharing.workflow"),
     # the calendar's notice of an unknown year, shown on the sharing pages
     ("sharing.views", "calendar.notice"),
+    # the DCAT profile reads the access layer's decision on each resource and gives its
+    # platform route, never the location (Art 10–11)
+    ("dcat.profile", "access.redact"),
 }
 
 EDGES = ig.edges()

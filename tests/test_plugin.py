@@ -7,7 +7,7 @@ from ckan.tests.helpers import call_action
 
 
 def test_liuzhou_and_scheming_plugins_are_loaded():
-    for name in ("liuzhou", "scheming_datasets", "scheming_organizations", "harvest"):
+    for name in ("liuzhou", "scheming_datasets", "scheming_organizations", "harvest", "dcat"):
         assert plugins.plugin_loaded(name), name
 
 
@@ -61,7 +61,9 @@ def test_every_action_of_the_extension_has_its_own_auth_function():
     assert chained_core == {"dashboard_new_activities_count", "package_create", "package_update", "package_search",
                             "current_package_list_with_resources", "resource_search",
                             "datastore_search", "datastore_search_sql", "datastore_info", "harvest_source_list",
-                            "package_list", "tag_show", "followee_list", "dataset_followee_list"}
+                            "package_list", "tag_show", "followee_list", "dataset_followee_list",
+                            # ckanext-dcat's reads, in the platform's profile only (dcat/actions.py)
+                            "dcat_dataset_show", "dcat_catalog_show", "dcat_catalog_search"}
 
 
 def test_action_and_auth_tables_are_built_when_the_app_is_made(make_app):

@@ -36,6 +36,7 @@ from .cascade import redact as cascade_redact
 from .cascade import upward as cascade_upward
 from .catalog import indexing as catalog_indexing
 from .catalog import search as catalog_search
+from .dcat import indexing as dcat_indexing
 from .lifecycle import visibility as lifecycle_visibility
 # Imported for what importing them does: each workflow registers its source of notices (notify/)
 # and its deadline counter (calendar recount), sharing first.
@@ -64,6 +65,7 @@ CAPABILITIES: tuple[str, ...] = (
     "ckanext.liuzhou.audit",
     "ckanext.liuzhou.security",
     "ckanext.liuzhou.ops",
+    "ckanext.liuzhou.dcat",
 )
 
 #: kind -> (module name in a capability, its function)
@@ -164,7 +166,7 @@ def app_made() -> None:
 def before_dataset_index(pkg_dict: dict) -> dict:
     pkg_dict = access_search.index_document(catalog_indexing.before_dataset_index(pkg_dict))
     pkg_dict.update(lifecycle_visibility.index_fields(pkg_dict))  # Art 20: offline entries
-    return pkg_dict
+    return dcat_indexing.before_dataset_index(pkg_dict)  # before ckanext-dcat's own hook
 
 
 def before_dataset_search(search_params: dict) -> dict:
