@@ -164,7 +164,7 @@ class LiuzhouProfile(RDFProfile):
             self.g.add((column, RDF.type, CSVW.Column))
             if item.get("identifier"):
                 self.g.add((column, CSVW.name, Literal(str(item["identifier"]))))
-            self._text(column, CSVW.title, item.get("name"))
+            self._text(column, CSVW["title"], item.get("name"))
             self._text(column, DCT.description, item.get("description"))
             data_type = str(item.get("data_type") or "")
             if data_type in DATATYPES:
@@ -187,7 +187,7 @@ class LiuzhouProfile(RDFProfile):
         self._text(distribution, DCT.title, resource.get("name"))
         self._text(distribution, DCT.description, resource.get("description"))
         if resource.get("format"):
-            g.add((distribution, DCT.format, Literal(resource["format"])))
+            g.add((distribution, DCT["format"], Literal(resource["format"])))
         if readable(d, resource):
             route = URIRef(redact.platform_url(resource["id"]))
             g.add((distribution, DCAT.accessURL, route))
