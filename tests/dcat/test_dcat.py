@@ -249,10 +249,10 @@ def test_an_entry_the_reader_may_not_see_is_refused(app, tokens, data):
         tk.get_action("package_patch")(site_context(), {"id": private["id"], "private": False})
 
 
-def test_the_catalog_actions_serialise_for_the_signed_in_caller(app, data, call_as):
+def test_the_catalog_actions_serialise_for_the_signed_in_caller(data, call_as):
+    """Also outside a web request (a command, a job): the paging links need none."""
     for action in ("dcat_catalog_show", "dcat_catalog_search"):
-        with app.flask_app.test_request_context("/catalog.ttl"):  # its paging links need a request
-            body = call_as(data.world.consumer_member, action, format="ttl", q="常住人口")
+        body = call_as(data.world.consumer_member, action, format="ttl", q="常住人口")
         graph = parse(body, "ttl")
         assert dataset_ref(data.world.conditional) in set(graph.subjects(RDF.type, DCAT.Dataset)), action
         assert access_urls(graph) == set(), action
@@ -269,3 +269,18 @@ def test_the_information_items_reach_the_index_as_names_only(data):
     found = tk.get_action("package_search")(
         {"user": data.world.consumer_member}, {"q": "出生日期", "rows": 50})["results"]
     assert data.world.conditional["id"] in {r["id"] for r in found}
+
+
+# --- hostile input ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("action", ["dcat_dataset_show", "dcat_catalog_show", "dcat_catalog_search"])
+def test_an_unknown_format_is_refused_with_a_field_message(data, call_as, action):
+    with pytest.raises(tk.ValidationError) as refused:
+        call_as(data.world.consumer_member, action, id=data.world.unconditional["id"], format="html")
+    assert "format" in refused.value.error_dict
+
+
+def test_an_unknown_format_on_a_route_is_a_client_error(app, tokens, data):
+    for path in ("/catalog.foo", f"/dataset/{data.world.unconditional['id']}.foo"):
+        response = app.get(path, headers=tokens[data.world.consumer_member])
+        assert response.status_code == 409, (path, response.status_code)

@@ -112,6 +112,11 @@ class LiuzhouProfile(RDFProfile):
                         self.g.add((subject, SKOS.prefLabel, Literal(label[key], lang=lang)))
                 return
 
+    def _field_label(self, field_name: str) -> str:
+        """The schema's Chinese label of a field (共享条件, 法律依据 …)."""
+        label = (self._schema_field(field_name) or {}).get("label")
+        return (label.get("zh_Hans_CN") or "") if isinstance(label, dict) else str(label or "")
+
     def _frequency(self, subject, cycle: Optional[str]) -> None:
         frequency = FREQUENCIES.get(cycle or "")
         if frequency is not None:
@@ -146,8 +151,7 @@ class LiuzhouProfile(RDFProfile):
             self.g.add((subject, DCT.rights, rights))
             self.g.add((rights, RDF.type, DCT.RightsStatement))
             for key, text in statements:
-                field = self._schema_field(key) or {}
-                label = (field.get("label") or {}).get("zh_Hans_CN") if isinstance(field.get("label"), dict) else None
+                label = self._field_label(key)
                 self._text(rights, RDFS.label, "%s：%s" % (label, text) if label else text)
 
     def _information_items(self, subject, items: Any) -> None:
