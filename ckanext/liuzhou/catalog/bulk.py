@@ -450,6 +450,7 @@ def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
     """Check and validate every entry; fill the outcomes of those not to be written; the
     plans of the others (none in a dry run)."""
     names: set[str] = set()
+    ids: set[str] = set()
     plans: list[_Plan] = []
     for index, entry in enumerate(entries):
         pkg = _existing(entry)
@@ -463,6 +464,8 @@ def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
             data, errors = {}, e.error_dict
         if not errors and pkg is None and data.get("name") in names:
             errors = {"name": [tk._("That URL is already in use.")]}  # a name given twice in the call
+        if not errors and entry.get("id") and entry["id"] in ids:
+            errors = {"id": [tk._("Dataset id already exists")]}  # an entry given twice in the call
         if errors:
             outcomes[index] = Outcome(index, REFUSED, id=pkg.id if pkg else None, errors=errors)
         elif pkg is not None and _unchanged(context, pkg, data):
@@ -470,6 +473,8 @@ def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
                                       resource_code=resource_code.stored_code(pkg))
         else:
             names.add(data.get("name"))
+            if entry.get("id"):
+                ids.add(entry["id"])
             if dry_run:
                 outcomes[index] = Outcome(index, UPDATE if pkg else CREATE, id=pkg.id if pkg else None,
                                           name=data.get("name"), resource_code=data.get("resource_code"))
