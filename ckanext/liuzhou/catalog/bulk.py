@@ -63,13 +63,15 @@ DRY_RUN = "liuzhou_dry_run"
 NAMES_TAKEN = validators.NAMES_TAKEN
 #: Solr documents sent per request
 INDEX_BATCH = 250
+#: context key: a function called with the outcomes once every entry is written, in the
+#: call's transaction before its commit (the harvester records its harvest objects there)
+BEFORE_COMMIT = "liuzhou_bulk_before_commit"
 
 # what a stored entry and its new version may differ in without the entry having changed
 _VOLATILE = {"metadata_modified", "metadata_created", "revision_id", "creator_user_id",
-             "duplicate_warnings", "num_tags", "num_resources", "organization", "groups",
-             "relationships_as_object", "relationships_as_subject", "state", "private",
-             "tracking_summary", "isopen", "license_title", "license_url", "url", "version",
-             "author", "author_email", "maintainer", "maintainer_email", "license_id"}
+             "duplicate_warnings", "num_tags", "num_resources", "organization",
+             "relationships_as_object", "relationships_as_subject", "tracking_summary", "isopen",
+             "license_title", "license_url"}
 _RESOURCE_VOLATILE = {"id", "package_id", "created", "metadata_modified", "last_modified",
                       "position", "state", "revision_id", "cache_last_updated", "cache_url",
                       "datastore_active", "datastore_contains_all_records_of_source", "size",
@@ -402,6 +404,8 @@ def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[],
                                                resource_code=result.get("resource_code"),
                                                duplicate_warnings=result.get("duplicate_warnings") or [])
             step()
+        if context.get(BEFORE_COMMIT) is not None:
+            context[BEFORE_COMMIT](outcomes)
         session.flush()
         docs = build_documents(created)
         _new_package_activities(ctx, docs, user_obj)
@@ -439,7 +443,7 @@ def save_many(context: dict, entries: list[dict], *, dry_run: bool = False,
         try:
             index_many(indexed, docs)
         except search.SearchIndexError as e:
-            log.error("%d entries saved but not indexed (%s): run `ckan search-index rebuild -o`", len(indexed), e)
+            log.error("%d entries saved but not indexed (%s): `ckan liuzhou reindex` indexes them", len(indexed), e)
     if progress is not None and total:
         progress(total, total)
     return outcomes  # type: ignore[return-value]
