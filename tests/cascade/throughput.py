@@ -8,7 +8,10 @@
 Empties the regional test instance (tests/cascade/region.ini) and serves it on 5022, loads N
 regional entries into it over its API, then times, in the city's test configuration: the first
 harvest (all new), a second one (nothing changed) and a third after N/10 changes and N/10
-deletions at the region. Uses the city's test database (run it on your own, never the portal's).
+deletions at the region. Prints entries/s on the wall clock and the CPU time of this process
+(the city's side of the harvest; PostgreSQL, Solr and the region work in their own processes);
+``--profile PREFIX`` writes a cProfile of each harvest (CPU time, or the wall clock with
+``--wall``). Uses the city's test database (run it on your own, never the portal's).
 """
 from __future__ import annotations
 

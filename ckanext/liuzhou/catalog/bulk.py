@@ -17,13 +17,22 @@ Within it a create does what ``package_create`` does, without its per-entry cost
   call (``resource_code.next_codes``), in a short transaction of their own like single creates:
   a failed call leaves a gap in the sequence, never a reuse;
 - the entry is saved with CKAN's ``package_dict_save`` with its organization membership, the
-  ``IPackageController`` hooks run, the Art 17 comparison and its audit row are made in order
-  (an entry is compared with those saved before it, as one ``package_create`` after another
-  would), and CKAN's ``action_succeeded`` signal is sent as ``package_create`` sends it (the
-  activity plugin's "new package" activity) — all in the call's transaction;
-- the Solr documents are built after the commit exactly as CKAN's synchronous indexer builds
+  ``IPackageController`` hooks and the default resource views, and the Art 17 comparison and
+  its audit row are made in order (an entry is compared with those saved before it, as one
+  ``package_create`` after another would);
+- the Solr documents are built in the transaction exactly as CKAN's synchronous indexer builds
   them (``index_package``, so every ``before_dataset_index`` of the project runs) and sent
-  ``INDEX_BATCH`` at a time, with one Solr commit at the end.
+  ``INDEX_BATCH`` at a time after the commit, with one Solr commit;
+- the activity plugin's "new package" activity holds the validated copy of the entry that its
+  Solr document holds (what ``package_show`` returns from Solr's copy; for a harvested entry it
+  carries the harvest source's extras, which ckanext-harvest adds to that copy);
+- users and departments are looked up once per call (``User.get``, ``Group.get``), not several
+  times per entry by CKAN's validators and auth functions.
+
+The equality with ``package_create`` (entry, Solr document, activity, Art 17 row, audit chain)
+is tested in tests/catalog/test_bulk.py. A caller may pass ``BEFORE_COMMIT`` in the context: a
+function of the outcomes run in the transaction before its commit (the cascade harvester
+records its harvest objects there, so the documents carry the harvest source).
 
 Updates go through ``package_update`` in the same transaction (``defer_commit``).
 
