@@ -62,6 +62,7 @@ INTERNALS = {
     ("search.hooks", "lifecycle.visibility"),
     # the catalog's entry hooks and index fields
     ("catalog.actions", "lifecycle.hooks"),
+    ("catalog.bulk", "lifecycle.hooks"),  # save_many: the Art 17 comparison of each saved entry
     ("catalog.indexing", "search.indexing"),
     ("catalog.search", "search.hooks"),
     ("catalog.search", "search.text"),

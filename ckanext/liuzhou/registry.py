@@ -32,8 +32,10 @@ from .access import labels as access_labels
 from .access import policy as access_policy
 from .access import redact as access_redact
 from .access import search as access_search
+from .cascade import harvester as cascade_harvester
 from .cascade import redact as cascade_redact
 from .cascade import upward as cascade_upward
+from .catalog import bulk as catalog_bulk
 from .catalog import indexing as catalog_indexing
 from .catalog import search as catalog_search
 from .dcat import indexing as dcat_indexing
@@ -151,9 +153,11 @@ def authenticate(identity: dict):
 
 
 def install_listeners() -> None:
-    """Database listeners: activity copies of entries never hold resource locations."""
+    """Database listeners: activity copies of entries never hold resource locations. And the
+    harvest's path to the catalog's bulk saving (the cascade does not import the catalog)."""
     access_activity.install()
     ops_services.install_index_guard()  # Solr down: entries still save, `ckan liuzhou reindex` catches up
+    cascade_harvester.use_bulk_path(catalog_bulk)  # the harvest saves through the catalog's bulk path
 
 
 def app_made() -> None:

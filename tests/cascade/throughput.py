@@ -8,11 +8,15 @@
 Empties the regional test instance (tests/cascade/region.ini) and serves it on 5022, loads N
 regional entries into it over its API, then times, in the city's test configuration: the first
 harvest (all new), a second one (nothing changed) and a third after N/10 changes and N/10
-deletions at the region. Uses the city's test database (run it on your own, never the portal's).
+deletions at the region. Prints entries/s on the wall clock and the CPU time of this process
+(the city's side of the harvest; PostgreSQL, Solr and the region work in their own processes);
+``--profile PREFIX`` writes a cProfile of each harvest (CPU time, or the wall clock with
+``--wall``). Uses the city's test database (run it on your own, never the portal's).
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import tempfile
 import time
@@ -25,6 +29,8 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=1000)
     ap.add_argument("--ini", default="test.ini")
     ap.add_argument("--threads", type=int, default=4, help="parallel API calls loading the region")
+    ap.add_argument("--profile", metavar="PREFIX", help="write each harvest's cProfile (CPU time) to PREFIX-<n>.prof")
+    ap.add_argument("--wall", action="store_true", help="profile the wall clock instead of CPU time")
     args = ap.parse_args()
 
     import ckanapi
@@ -62,7 +68,7 @@ def main() -> None:
         t = time.monotonic()
         with ThreadPoolExecutor(args.threads) as pool:
             list(pool.map(create, range(args.n)))
-        print(f"region loaded: {args.n} entries in {time.monotonic() - t:.1f} s")
+        print(f"region loaded: {args.n} entries in {time.monotonic() - t:.1f} s", flush=True)
 
         # the city: departments, a harvest source of the region
         if not model.Group.get("lzsxxhjsglzx"):
@@ -77,15 +83,26 @@ def main() -> None:
             "source_type": "liuzhou_region", "owner_org": "lzsxxhjsglzx", "frequency": "MANUAL",
             "config": json.dumps({"api_key": token})})
 
+        runs = [0]
+
         def run(label, expected):
-            t = time.monotonic()
+            runs[0] += 1
+            profiler = (cProfile.Profile(time.perf_counter if args.wall else time.process_time)
+                        if args.profile else None)
+            t, cpu = time.monotonic(), time.process_time()
+            if profiler:
+                profiler.enable()
             harvest_utils.run_test_harvester(source["id"], False)
-            dt = time.monotonic() - t
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(f"{args.profile}-{runs[0]}.prof")
+            dt, cpu = time.monotonic() - t, time.process_time() - cpu
             model.Session.remove()
             job = (model.Session.query(HarvestJob).filter(HarvestJob.source_id == source["id"])
                    .order_by(HarvestJob.created.desc()).first())
             stats = tk.get_action("harvest_job_show")({"ignore_auth": True}, {"id": job.id})["stats"]
-            print(f"{label}: {dt:.1f} s, {expected / dt:.1f} entries/s  stats={dict(stats)}")
+            print(f"{label}: {dt:.1f} s, {expected / dt:.1f} entries/s, CPU of this process {cpu:.1f} s  "
+                  f"stats={dict(stats)}", flush=True)
 
         run(f"first harvest ({args.n} new)", args.n)
         run(f"second harvest ({args.n} unchanged)", args.n)

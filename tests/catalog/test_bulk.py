@@ -3,11 +3,19 @@ imports and harvests). The contract: one Outcome per entry in input order; a ref
 field errors and saves nothing; a dry run writes nothing and takes no resource code."""
 from __future__ import annotations
 
-import pytest
+import hashlib
+import json
+import re
+import uuid
 
+import pytest
+import sqlalchemy as sa
+
+import ckan.lib.search as search
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.liuzhou.audit.model import AuditLog
 from ckanext.liuzhou.catalog import bulk
 
 from .conftest import counts, department_entry, entry
@@ -47,3 +55,175 @@ def test_save_creates_the_valid_entries_and_refuses_the_others(people):
     assert again[0].action == bulk.UPDATE and again[0].id == created["id"]
     model.Session.remove()
     assert tk.get_action("package_show")({"user": people.police_editor}, {"id": created["id"]})["notes"] == "新的摘要"
+
+
+# --- the same results as package_create ----------------------------------------------------
+
+HOUSING = ("不动产单元号", "权利人名称", "房屋坐落", "建筑面积", "登记时间")
+
+
+def _items(*names):
+    return [{"name": n, "identifier": f"x{i}", "data_type": "C", "length": 20, "description": n}
+            for i, n in enumerate(names)]
+
+
+def _rich(**over):
+    """A department entry of 市公安局 with resources, keywords and items that overlap 市教育局's."""
+    return department_entry("lzsgaj", **{
+        "title": "公安局房屋信息", "tag_string": "房屋,不动产",
+        "information_items": _items("不动产单元号", "权利人名称", "房屋坐落", "建筑面积", "户籍地址"),
+        "resources": [{"name": "房屋接口", "url": "http://data.liuzhou.example/api/fw", "resource_type": "api",
+                       "format": "API", "description": "房屋信息接口"},
+                      {"name": "房屋库表", "url": "http://data.liuzhou.example/db/fw", "resource_type": "database",
+                       "format": "DB"}], **over})
+
+
+def _normal(value, shown: dict):
+    """``value`` with what must differ between two entries made alike taken out: the ids, the
+    name, the resource code, the resource ids, the timestamps."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    subs = [(shown["id"], "<id>"), (shown["name"], "<name>"), (shown["resource_code"], "<code>")]
+    subs += [(r["id"], f"<resource {i}>") for i, r in enumerate(shown["resources"])]
+    subs.append((hashlib.md5((shown["id"] + tk.config["ckan.site_id"]).encode()).hexdigest(), "<index id>"))
+    for old, new in subs:
+        text = text.replace(old, new)
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?", "<time>", text)
+    return json.loads(text)
+
+
+def _solr_doc(package_id):
+    """The stored fields of the entry's Solr document."""
+    doc = search.query_for(model.Package).get_index(package_id)
+    doc = {k: v for k, v in doc.items() if k not in ("_version_", "indexed_ts")}
+    for k in ("data_dict", "validated_data_dict"):  # the entry as JSON text
+        doc[k] = json.loads(doc[k])
+    for extra in doc["data_dict"].get("extras", []):
+        extra.pop("id")  # each package_extra row's own
+    return doc
+
+
+# fields indexed but not stored: each query finds both entries or neither
+INDEXED_ONLY = ["information_item_names:户籍地址", "tags:房屋", "res_format:API", "res_type:database",
+                "provider_ancestors:lzsgaj", "provider_level:city", "permission_labels:*",
+                "extras_sharing_type:unconditional", "text:户籍地址", "organization:lzsgaj"]
+
+
+def _found_by(ids, fq):
+    conn = search.make_connection()
+    return {d["id"] for d in conn.search(q="*:*", fq=[fq, "id:(" + " OR ".join(f'"{i}"' for i in ids) + ")"], fl="id")}
+
+
+def _activities(package_id):
+    from ckanext.activity.model import Activity
+    return [(a.activity_type, a.user_id, a.permission_labels, a.data)
+            for a in model.Session.query(Activity).filter(Activity.object_id == package_id).order_by(Activity.timestamp)]
+
+
+def _audit(package_id):
+    return [(r.action, r.actor_id, r.actor_name, r.actor_org, r.object_type, r.provider_org, r.detail)
+            for r in model.Session.query(AuditLog).filter(AuditLog.package_id == package_id).order_by(AuditLog.id)]
+
+
+def test_save_many_gives_what_package_create_gives(people):
+    """The entry, its Solr document, its activity, its Art 17 warnings and audit row, made once
+    by package_create and once by save_many, are the same but for ids, names, codes and times."""
+    tk.get_action("package_create")({"user": people.sysadmin}, department_entry(
+        "lzsjyj", title="教育局房屋登记信息", information_items=_items(*HOUSING)))
+    single = tk.get_action("package_create")({"user": people.police_editor}, _rich())
+    out = bulk.save_many(_ctx(people.police_editor), [_rich()])
+    assert out[0].action == bulk.CREATE and out[0].name != single["name"]
+    model.Session.remove()
+    show = lambda i: tk.get_action("package_show")({"user": people.sysadmin}, {"id": i})  # noqa: E731
+    a, b = show(single["id"]), show(out[0].id)
+    assert b["resource_code"] == out[0].resource_code
+    assert a["resource_code"].split("/")[0] == b["resource_code"].split("/")[0]   # one classification code
+    assert _normal(a, a) == _normal(b, b)
+    assert a["tags"] and len(a["resources"]) == 2
+    # Art 17: the same warning, in the result and in the audit chain
+    assert [w["name"] for w in single["duplicate_warnings"]] == [w["name"] for w in out[0].duplicate_warnings] != []
+    assert _normal(_audit(a["id"]), a) == _normal(_audit(b["id"]), b) != []
+    # the Solr document, field by field
+    doc_a, doc_b = _solr_doc(a["id"]), _solr_doc(b["id"])
+    assert sorted(doc_a) == sorted(doc_b) and "provider_ancestors" in doc_a
+    assert _normal(doc_a, a) == _normal(doc_b, b)
+    for fq in INDEXED_ONLY:
+        assert _found_by([a["id"], b["id"]], fq) == {a["id"], b["id"]}, fq
+    # CKAN's activity: one "new package" with the same copy of the entry
+    acts_a, acts_b = _activities(a["id"]), _activities(b["id"])
+    assert [x[0] for x in acts_a] == ["new package"]
+    assert _normal(acts_a, a) == _normal(acts_b, b)
+    assert tk.get_action("audit_log_verify")({"user": people.sysadmin}, {})["ok"]
+
+
+@pytest.fixture
+def refuse_title():
+    """A database that refuses to save an entry titled 坏标题 (a trigger: the failure comes from
+    PostgreSQL itself, after validation, in the middle of the writes)."""
+    ddl = [
+        "CREATE FUNCTION liuzhou_test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN IF NEW.title = '坏标题' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER liuzhou_test_refuse BEFORE INSERT ON package FOR EACH ROW EXECUTE FUNCTION liuzhou_test_refuse()",
+    ]
+    with model.meta.engine.begin() as conn:
+        for statement in ddl:
+            conn.execute(sa.text(statement))
+    yield
+    with model.meta.engine.begin() as conn:
+        conn.execute(sa.text("DROP TRIGGER liuzhou_test_refuse ON package"))
+        conn.execute(sa.text("DROP FUNCTION liuzhou_test_refuse()"))
+
+
+def test_a_failed_write_leaves_nothing(people, refuse_title):
+    """One transaction: when the database refuses the third entry, the first two are not saved
+    either, and the audit chain is intact."""
+    before = counts()
+    with pytest.raises(sa.exc.DBAPIError):
+        bulk.save_many(_ctx(people.police_editor), [
+            _rich(title="事务甲"), _rich(title="事务乙"), entry(title="坏标题")])
+    after = counts()
+    assert (after.packages, after.codes_issued) == (before.packages, before.codes_issued)
+    assert tk.get_action("audit_log_verify")({"user": people.sysadmin}, {})["ok"]
+
+
+def test_one_entry_twice_in_a_call_is_refused_the_second_time(people):
+    same_id = str(uuid.uuid4())
+    out = bulk.save_many(_ctx(people.sysadmin), [entry(title="同号甲", id=same_id), entry(title="同号乙", id=same_id)])
+    assert [o.action for o in out] == [bulk.CREATE, bulk.REFUSED] and "id" in out[1].errors
+
+
+def test_names_within_one_call_are_distinct(people):
+    out = bulk.save_many(_ctx(people.police_editor), [
+        entry(title="同名批量"), entry(title="同名批量"),
+        entry(title="显式甲", name="bulk-explicit-name"), entry(title="显式乙", name="bulk-explicit-name")])
+    assert [o.action for o in out] == [bulk.CREATE, bulk.CREATE, bulk.CREATE, bulk.REFUSED]
+    assert out[0].name != out[1].name and "name" in out[3].errors
+    assert len({o.resource_code for o in out[:3]}) == 3
+
+
+def test_saved_entries_are_searchable_at_once_and_progress_ends_after(people):
+    seen = []
+    out = bulk.save_many(_ctx(people.police_editor), [entry(title=f"检索批量{i}") for i in range(3)],
+                         progress=lambda d, t: seen.append((d, t)))
+    found = tk.get_action("package_search")({"user": people.police_editor}, {
+        "fq": "+id:(" + " OR ".join(f'"{o.id}"' for o in out) + ")", "include_private": True})
+    assert found["count"] == 3
+    assert seen[-1] == (3, 3) and seen.count((3, 3)) == 1
+
+
+def test_an_unchanged_entry_is_not_written_and_a_dry_run_update_writes_nothing(people):
+    made = bulk.save_many(_ctx(people.police_editor), [entry(title="不变批量")])[0]
+    shown = tk.get_action("package_show")({"user": people.police_editor}, {"id": made.id})
+    again = bulk.save_many(_ctx(people.police_editor), [shown])
+    assert again[0].action == bulk.UNCHANGED and again[0].resource_code == made.resource_code
+    model.Session.remove()
+    assert tk.get_action("package_show")({"user": people.police_editor}, {"id": made.id})["metadata_modified"] \
+        == shown["metadata_modified"]
+    planned = bulk.save_many(_ctx(people.police_editor), [dict(shown, notes="改过的摘要")], dry_run=True)
+    assert planned[0].action == bulk.UPDATE
+    model.Session.remove()
+    assert tk.get_action("package_show")({"user": people.police_editor}, {"id": made.id})["notes"] == shown["notes"]
+
+
+def test_an_entry_the_user_may_not_write_is_refused(people):
+    out = bulk.save_many(_ctx(people.hr_editor), [department_entry("lzsgaj", title="别人的部门")])
+    assert out[0].action == bulk.REFUSED and "owner_org" in out[0].errors

@@ -6,15 +6,28 @@ onto the catalog schema (:mod:`.mapping`), and the entries that left the regiona
 removed here through harvest objects of their own, so each removal is part of the job and its
 errors are reported in it. Names (``gx-<regional name>``) and ids (the regional ones, for
 entries and resources) are stable across runs.
+
+The regional entries are imported at the end of the gather stage, ``BATCH`` at a time, through
+the catalog's bulk path (``catalog/bulk.py`` ``save_many``: the form's schema and rules, one
+transaction and one Solr commit per batch): each object goes through the stock import stage
+up to the point where it would save (the stock options, the mapping, the stable name), an
+entry whose regional ``metadata_modified`` is not newer than the city's copy is "not modified"
+without a write, and the others are saved together with their harvest objects and cascade
+records. Only the removals, and objects a batch could not take, are left to the import stage.
 """
 from __future__ import annotations
 
+import datetime
 import json
 import logging
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.model.types import make_uuid
 from ckanext.harvest.harvesters.ckanharvester import CKANHarvester
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
@@ -25,6 +38,44 @@ from .model import CascadeEntry, utcnow
 log = logging.getLogger(__name__)
 
 SOURCE_TYPE = "liuzhou_region"
+#: regional entries saved per transaction
+BATCH = 200
+
+_collecting = threading.local()
+#: the catalog's bulk path (``catalog/bulk.py``), handed over by ``registry.py``: the cascade
+#: does not import the catalog, whose search stands on the cascade. Without it, each regional
+#: entry is imported by the import stage, one at a time.
+_bulk: Any = None
+
+
+@contextmanager
+def _objects_saved_together() -> Iterator[None]:
+    """While the stock gather stage runs, a harvest object's ``save()`` adds it to the session
+    (with its id) instead of committing it alone: the job's objects are committed together
+    after it, one commit instead of one per regional entry."""
+    original = HarvestObject.save
+
+    def save(self):
+        if getattr(_collecting, "deferred_saves", False):
+            if not self.id:
+                self.id = make_uuid()
+            model.Session.add(self)
+        else:
+            original(self)
+    if not getattr(original, "_liuzhou", False):
+        save._liuzhou = True
+        HarvestObject.save = save
+    _collecting.deferred_saves = True
+    try:
+        yield
+    finally:
+        _collecting.deferred_saves = False
+
+
+def use_bulk_path(module: Any) -> None:
+    """Save the regional entries of a job through ``module.save_many`` (catalog/bulk.py)."""
+    global _bulk
+    _bulk = module
 
 
 class LiuzhouRegionHarvester(CKANHarvester):
@@ -51,7 +102,12 @@ class LiuzhouRegionHarvester(CKANHarvester):
         return None
 
     def gather_stage(self, harvest_job):
-        ids = super().gather_stage(harvest_job)
+        if _bulk is not None:
+            with _objects_saved_together():
+                ids = super().gather_stage(harvest_job)
+            model.Session.commit()
+        else:
+            ids = super().gather_stage(harvest_job)
         if ids is None:
             return None  # the search failed: the error is in the job; remove nothing
         remote_ids = {o.guid for o in model.Session.query(HarvestObject.guid)
@@ -84,7 +140,11 @@ class LiuzhouRegionHarvester(CKANHarvester):
             removals.append(obj.id)
         # removals first: a regional entry deleted and made again under the same name in one
         # run frees its name here before the new one is imported
-        return removals + ids
+        if _bulk is None:
+            return removals + ids
+        for obj_id in removals:
+            self.fetch_and_import_one(HarvestObject.get(obj_id))
+        return self.import_many(ids)
 
     def modify_package_dict(self, package_dict, harvest_object):
         remote_modified = package_dict.get("metadata_modified")
@@ -108,6 +168,170 @@ class LiuzhouRegionHarvester(CKANHarvester):
             return name
         return f"{name[:91]}-{package_id[:8]}"
 
+    # --- the batched import -----------------------------------------------------------
+
+    @staticmethod
+    def fetch_and_import_one(obj) -> None:
+        from ckanext.harvest import queue
+        queue.fetch_and_import_stages(queue.get_harvester(SOURCE_TYPE), obj)
+
+    def _create_or_update_package(self, package_dict, harvest_object, package_dict_form="rest"):
+        batch = getattr(_collecting, "batch", None)
+        if batch is None:
+            return super()._create_or_update_package(package_dict, harvest_object, package_dict_form)
+        batch.append((package_dict, harvest_object))
+        return "collected"
+
+    def import_many(self, ids: list[str]) -> list[str]:
+        """Import the job's objects ``ids`` in batches; the ids left to the import stage."""
+        left: list[str] = []
+        for start in range(0, len(ids), BATCH):
+            wanted = ids[start:start + BATCH]
+            found = {o.id: o for o in model.Session.query(HarvestObject).filter(HarvestObject.id.in_(wanted))}
+            chunk = [found[i] for i in wanted if i in found]
+            try:
+                left += self._import_batch(chunk)
+            except Exception:
+                log.exception("a batch of %d regional entries failed: left to the import stage", len(chunk))
+                model.Session.rollback()
+                left += [o.id for o in chunk if o is not None and o.state in ("WAITING", "FETCH", "IMPORT")]
+        return left
+
+    @staticmethod
+    def _not_newer(objects: list) -> set[str]:
+        """The objects whose regional entry is not newer than the city's copy: what the stock
+        import stage would find "not modified" after mapping it (one query for the batch)."""
+        remote = {}
+        for obj in objects:
+            try:
+                content = json.loads(obj.content or "")
+            except ValueError:
+                continue
+            if isinstance(content, dict) and content.get("id") and content.get("metadata_modified") \
+                    and content.get("type") != "harvest":
+                remote[content["id"]] = (obj.id, content["metadata_modified"])
+        if not remote:
+            return set()
+        rows = model.Session.query(model.Package.id, model.Package.metadata_modified).filter(
+            model.Package.id.in_(list(remote)))
+        return {remote[pid][0] for pid, modified in rows
+                if modified is not None and remote[pid][1] <= modified.isoformat()}
+
+    def _import_batch(self, objects: list) -> list[str]:
+        now = datetime.datetime.utcnow
+        prepared: list[tuple[dict, Any]] = []
+        unchanged = self._not_newer(objects)
+        plain = self._plain_source(objects[0]) if objects else None
+        for obj in objects:  # the stock import stage, up to the save
+            obj.fetch_started = obj.fetch_finished = obj.import_started = now()
+            if obj.id in unchanged:
+                obj.import_finished, obj.state, obj.report_status = now(), "COMPLETE", "not modified"
+                continue
+            obj.state = "IMPORT"
+            _collecting.batch = []
+            try:
+                result = self._prepare(obj, plain) if plain is not None else super().import_stage(obj)
+                collected = _collecting.batch
+            finally:
+                _collecting.batch = None
+            if collected:
+                prepared.append(collected[0])
+            else:  # refused before saving (an error is recorded), or a harvest source
+                obj.import_finished = now()
+                obj.state = "COMPLETE" if result else "ERROR"
+                obj.report_status = "not modified" if result else "errored"
+        entries, plans = [], []
+        for package_dict, obj in prepared:
+            existing = model.Package.get(package_dict["id"])
+            if existing is not None:
+                package_dict["name"] = existing.name
+                remote = package_dict.get("metadata_modified")
+                if remote and remote <= existing.metadata_modified.isoformat():
+                    obj.import_finished, obj.state, obj.report_status = now(), "COMPLETE", "not modified"
+                    continue
+                for field in tk.aslist(tk.config.get("ckan.harvest.not_overwrite_fields")):
+                    if field in package_dict and hasattr(existing, field):
+                        package_dict[field] = getattr(existing, field)
+            else:
+                package_dict["name"] = self._gen_new_name(package_dict["name"])
+            remote_id = json.loads(obj.content)["id"]
+            returning = existing is not None and CascadeEntry.get(remote_id) is None
+            entry = {k: v for k, v in package_dict.items() if k not in ("metadata_modified", "metadata_created")}
+            entries.append(entry)
+            plans.append((obj, returning))
+        model.Session.commit()  # the objects' states; the batch's own transaction starts here
+        if not entries:
+            return []
+
+        def record(outcomes: list) -> None:
+            for (obj, returning), outcome in zip(plans, outcomes):
+                if outcome.action == _bulk.REFUSED:
+                    continue
+                model.Session.query(HarvestObject).filter(
+                    HarvestObject.package_id == outcome.id, HarvestObject.id != obj.id).update({"current": False})
+                obj.package_id, obj.current = outcome.id, True
+                self._record(obj, outcome.id)
+        site = self._get_user_name()
+        context = {"user": site, _bulk.BEFORE_COMMIT: record}
+        outcomes = _bulk.save_many(context, entries)
+        for (obj, returning), outcome in zip(plans, outcomes):
+            obj.import_finished, obj.state = now(), "COMPLETE"
+            if outcome.action == _bulk.REFUSED:
+                self._save_object_error(f"Invalid package with GUID {obj.guid}: {outcome.errors!r}", obj, "Import")
+                obj.state, obj.report_status = "ERROR", "errored"
+            elif outcome.action == _bulk.UNCHANGED:
+                obj.report_status = "not modified"
+            else:
+                obj.report_status = "added" if outcome.action == _bulk.CREATE and not returning else "updated"
+            model.Session.add(obj)
+        model.Session.commit()
+        return []
+
+    #: the stock import stage's options (ckanext-harvest's CKAN harvester)
+    STOCK_OPTIONS = ("default_tags", "remote_groups", "remote_orgs", "default_groups", "default_extras",
+                     "clean_tags", "force_all")
+
+    def _plain_source(self, harvest_object) -> Optional[dict]:
+        """For a source that sets none of the stock import options: what the stock import stage
+        would take from its configuration and its dataset (the owner), read once per batch."""
+        self._set_config(harvest_object.job.source.config)
+        if any(self.config.get(k) for k in self.STOCK_OPTIONS):
+            return None
+        source = model.Package.get(harvest_object.job.source.id)
+        return {"owner_org": source.owner_org if source else None}
+
+    def _prepare(self, harvest_object, plain: dict):
+        """The stock import stage for a source without its options (the remote groups and
+        organization dropped, the source's department as owner, no url_type nor revision_id
+        on resources), then this harvester's mapping; the entry is collected, not saved."""
+        try:
+            package_dict = json.loads(harvest_object.content)
+            if package_dict.get("type") == "harvest":
+                return True
+            package_dict.pop("groups", None)
+            package_dict["owner_org"] = plain["owner_org"]
+            for resource in package_dict.get("resources", []):
+                resource.pop("url_type", None)
+                resource.pop("revision_id", None)
+            package_dict = self.modify_package_dict(package_dict, harvest_object)
+            return self._create_or_update_package(package_dict, harvest_object, package_dict_form="package_show")
+        except Exception as e:
+            self._save_object_error("%s" % e, harvest_object, "Import")
+            return None
+
+    def _record(self, harvest_object, package_id: str) -> None:
+        """The entry's cascade record: where it comes from, what the region did not give."""
+        remote_name, missing, code, remote_modified = harvest_object._liuzhou
+        entry = CascadeEntry.get(package_id) or CascadeEntry(package_id=package_id)
+        entry.source_id = harvest_object.source.id if harvest_object.source else harvest_object.job.source.id
+        entry.remote_id = harvest_object.guid
+        entry.remote_name = remote_name
+        entry.remote_resource_code = code
+        entry.missing_fields = missing
+        entry.remote_modified = remote_modified
+        entry.harvested_at = utcnow()
+        model.Session.add(entry)
+
     def import_stage(self, harvest_object):
         if _extra(harvest_object, "status") == "delete":
             return self._delete(harvest_object)
@@ -125,15 +349,7 @@ class LiuzhouRegionHarvester(CKANHarvester):
                 # (upward.search_filters). Indexed again now that its object is current.
                 from ckan.lib.search import rebuild
                 rebuild(package_id)
-            entry = CascadeEntry.get(package_id) or CascadeEntry(package_id=package_id)
-            entry.source_id = harvest_object.source.id if harvest_object.source else harvest_object.job.source.id
-            entry.remote_id = harvest_object.guid
-            entry.remote_name = remote_name
-            entry.remote_resource_code = code
-            entry.missing_fields = missing
-            entry.remote_modified = remote_modified
-            entry.harvested_at = utcnow()
-            model.Session.add(entry)
+            self._record(harvest_object, package_id)
             model.Session.commit()
         return result
 

@@ -1,29 +1,90 @@
 """Many catalog entries validated and saved at once: the path of imports and harvests.
 
 :func:`save_many` is the one entry point. Each entry is a ``package_create`` data dict (type
-``catalog``, ``owner_org``) or, with ``id``, a ``package_update`` one. Every entry is validated
-by the schema and the rules of the form (scheming's catalog schema: Art 13, 15, 17, 22, credit
-codes); a refused entry comes back with CKAN's field errors and is not saved. With ``dry_run``
-nothing is written and no resource code is taken.
+``catalog``, ``owner_org``) or, with the ``id`` of an existing entry, a ``package_update`` one
+(an ``id`` nobody holds yet is a create under that id, as ``package_create`` allows the site
+user). Every entry is checked by the auth function of its action and validated by the schema
+and the rules of the form (scheming's catalog schema: Art 13, 15, 17, 22, credit codes); a
+refused entry comes back with CKAN's field errors and is not saved. An update whose validated
+data equals the stored entry is UNCHANGED and not written. With ``dry_run`` nothing is written
+and no resource code is taken.
 
-This first version saves each entry with ``package_create`` / ``package_update``; the fast
-version (writes and Solr indexing in batches) keeps the same signature and results.
+The writes of one call are ONE database transaction: every valid entry is saved, or none.
+Within it a create does what ``package_create`` does, without its per-entry costs:
+
+- each entry is validated once (``package_create`` would validate it a second time);
+- the resource codes (Art 13) are taken per classification code in one statement for the whole
+  call (``resource_code.next_codes``), in a short transaction of their own like single creates:
+  a failed call leaves a gap in the sequence, never a reuse;
+- the entry is saved with CKAN's ``package_dict_save`` with its organization membership, the
+  ``IPackageController`` hooks and the default resource views, and the Art 17 comparison and
+  its audit row are made in order (an entry is compared with those saved before it, as one
+  ``package_create`` after another would);
+- the Solr documents are built in the transaction exactly as CKAN's synchronous indexer builds
+  them (``index_package``, so every ``before_dataset_index`` of the project runs) and sent
+  ``INDEX_BATCH`` at a time after the commit, with one Solr commit;
+- the activity plugin's "new package" activity holds the validated copy of the entry that its
+  Solr document holds (what ``package_show`` returns from Solr's copy; for a harvested entry it
+  carries the harvest source's extras, which ckanext-harvest adds to that copy);
+- users and departments are looked up once per call (``User.get``, ``Group.get``), not several
+  times per entry by CKAN's validators and auth functions.
+
+The equality with ``package_create`` (entry, Solr document, activity, Art 17 row, audit chain)
+is tested in tests/catalog/test_bulk.py. A caller may pass ``BEFORE_COMMIT`` in the context: a
+function of the outcomes run in the transaction before its commit (the cascade harvester
+records its harvest objects there, so the documents carry the harvest source).
+
+Updates go through ``package_update`` in the same transaction (``defer_commit``).
+
+If Solr fails after the commit, the entries stay saved (as single creates do when Solr is
+unreachable, ``ops/services.py``): the failure is logged and ``ckan search-index rebuild`` (or
+``ckan liuzhou reindex``) indexes them; the outcomes report what was saved.
 """
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable, Optional
+import json
+import logging
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Optional
 
 import ckan.lib.plugins as lib_plugins
+import ckan.lib.search as search
+import ckan.lib.search.index as search_index
 import ckan.model as model
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
+from ckan.lib.dictization import model_save
 
-from . import validators
+from ..lifecycle import hooks as lifecycle_hooks
+from ..security import validators as security_validators
+from . import resource_code, validators
+
+log = logging.getLogger(__name__)
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
 
 #: context flag: validation only (``assign_resource_code`` takes no number)
 DRY_RUN = "liuzhou_dry_run"
+#: context key: the names this call has already given out (``liuzhou_slug_from_title``)
+NAMES_TAKEN = validators.NAMES_TAKEN
+#: Solr documents sent per request
+INDEX_BATCH = 250
+#: context key: a function called with the outcomes once every entry is written, in the
+#: call's transaction before its commit (the harvester records its harvest objects there)
+BEFORE_COMMIT = "liuzhou_bulk_before_commit"
+
+# what a stored entry and its new version may differ in without the entry having changed
+_VOLATILE = {"metadata_modified", "metadata_created", "revision_id", "creator_user_id",
+             "duplicate_warnings", "num_tags", "num_resources", "organization",
+             "relationships_as_object", "relationships_as_subject", "tracking_summary", "isopen",
+             "license_title", "license_url"}
+_RESOURCE_VOLATILE = {"id", "package_id", "created", "metadata_modified", "last_modified",
+                      "position", "state", "revision_id", "cache_last_updated", "cache_url",
+                      "datastore_active", "datastore_contains_all_records_of_source", "size",
+                      "mimetype", "mimetype_inner", "hash", "url_type"}
 
 
 @dataclasses.dataclass
@@ -38,6 +99,15 @@ class Outcome:
     duplicate_warnings: list = dataclasses.field(default_factory=list)  # Art 17
 
 
+@dataclasses.dataclass
+class _Plan:
+    index: int
+    entry: dict
+    data: dict
+    pkg: Optional[model.Package]
+    code: Optional[str] = None
+
+
 def _context(context: dict, **extra) -> dict:
     base = {"model": model, "session": model.Session, "user": context.get("user"),
             "auth_user_obj": context.get("auth_user_obj")}
@@ -45,12 +115,21 @@ def _context(context: dict, **extra) -> dict:
     return base
 
 
-def validate(context: dict, entry: dict) -> tuple[dict, dict]:
-    """The entry as the form's schema leaves it, and its errors (empty when valid)."""
+def _existing(entry: dict) -> Optional[model.Package]:
+    ref = entry.get("id")
+    return model.Package.get(ref) if isinstance(ref, str) and ref else None
+
+
+def validate(context: dict, entry: dict, names_taken: Optional[set] = None) -> tuple[dict, dict]:
+    """The entry as the form's schema leaves it, and its errors (empty when valid).
+
+    ``names_taken``: names given out earlier in the same call, which a generated URL name
+    avoids as it avoids the stored ones."""
+    security_validators.require_text(entry, "id", "owner_org")  # docs/security.md, hostile input
     entry = validators.information_items_from_text(dict(entry, type="catalog"))
     plugin = lib_plugins.lookup_package_plugin("catalog")
-    pkg = model.Package.get(entry["id"]) if entry.get("id") else None
-    ctx = _context(context, **{DRY_RUN: True})
+    pkg = _existing(entry)
+    ctx = _context(context, **{DRY_RUN: True, NAMES_TAKEN: names_taken if names_taken is not None else set()})
     if pkg is not None:
         ctx["package"] = pkg
         schema, action = plugin.update_package_schema(), "package_update"
@@ -59,34 +138,361 @@ def validate(context: dict, entry: dict) -> tuple[dict, dict]:
     return lib_plugins.plugin_validate(plugin, ctx, entry, schema, action)
 
 
+_local = threading.local()
+
+
+# --- UNCHANGED: the validated data against the stored entry ------------------------------
+
+def _resources_comparable(resources) -> list:
+    return [{k: v for k, v in (r or {}).items() if k not in _RESOURCE_VOLATILE and v not in (None, "")}
+            for r in resources or []]
+
+
+def _comparable(key: str, value: Any) -> Any:
+    if key == "tags":
+        return sorted(t.get("name") for t in value or [])
+    if key == "resources":
+        return _resources_comparable(value)
+    if key == "extras":
+        return sorted((e.get("key"), e.get("value")) for e in value or [])
+    return value
+
+
+def _unchanged(context: dict, pkg: model.Package, data: dict) -> bool:
+    """Does saving ``data`` (validated for update) leave ``pkg`` as it is?"""
+    stored = tk.get_action("package_show")(_context(context, ignore_auth=True, for_view=False),
+                                          {"id": pkg.id, "include_tracking": False})
+    stored_data, errors = validate(context, stored)
+    if errors:
+        return False
+    for key, value in data.items():
+        if key in _VOLATILE or key == "id":
+            continue
+        if key == "resources" and "resources" not in stored_data and not value:
+            continue
+        if _comparable(key, value) != _comparable(key, stored_data.get(key)):
+            return False
+    return True
+
+
+# --- users and departments: looked up once a call ---------------------------------------
+
+def _install_memo() -> None:
+    """Once per process: ``User.get`` and ``Group.get`` answer from the bulk call's memo (per
+    thread) while one runs. CKAN's validators and auth functions look the same user and
+    department up several times per entry; within the call's transaction they do not change."""
+    for cls in (model.User, model.Group):
+        original = cls.__dict__["get"].__func__
+        if getattr(original, "_liuzhou_bulk", False):
+            continue
+
+        def get(klass, reference, *args, _original=original, **kwargs):
+            memo = getattr(_local, "memo", None)
+            if memo is None or args or kwargs or not isinstance(reference, str):
+                return _original(klass, reference, *args, **kwargs)
+            key = (klass, reference)
+            found = memo.get(key)
+            if found is None:
+                found = _original(klass, reference)
+                if found is not None:
+                    memo[key] = found
+            return found
+        get._liuzhou_bulk = True
+        cls.get = classmethod(get)
+
+
+@contextmanager
+def _memo() -> Iterator[None]:
+    _install_memo()
+    outer = getattr(_local, "memo", None)
+    _local.memo = outer if outer is not None else {}
+    try:
+        yield
+    finally:
+        _local.memo = outer
+
+
+# --- Solr: the synchronous indexer deferred to the end of the call ------------------------
+
+_DEFER = "liuzhou_bulk_index"
+
+
+class _Collector:
+    """Stands for the Solr connection while ``index_package`` builds documents."""
+
+    def __init__(self):
+        self.docs: list[dict] = []
+
+    def add(self, docs, commit=False, **kwargs):
+        self.docs.extend(docs)
+
+
+def _install() -> None:
+    """Once per process: the indexer's connection may be a collector (per thread), and the
+    synchronous indexer leaves the packages of a bulk call's session to the call."""
+    if getattr(search_index.make_connection, "_liuzhou_bulk", False):
+        return
+    original_connection = search_index.make_connection
+
+    def make_connection(*args, **kwargs):
+        collector = getattr(_local, "collector", None)
+        return collector if collector is not None else original_connection(*args, **kwargs)
+    make_connection._liuzhou_bulk = True
+    make_connection.original = original_connection
+    search_index.make_connection = make_connection
+
+    original_notify = search.SynchronousSearchPlugin.notify
+
+    def notify(self, entity, operation):
+        deferred = model.Session().info.get(_DEFER)
+        if deferred is not None and isinstance(entity, model.Package):
+            deferred[entity.id] = operation
+            return
+        original_notify(self, entity, operation)
+    search.SynchronousSearchPlugin.notify = notify
+
+
+@contextmanager
+def _deferred_index() -> Iterator[dict]:
+    """Packages the session saves are collected (id → operation), not indexed one by one."""
+    _install()
+    info = model.Session().info
+    deferred = info[_DEFER] = {}
+    try:
+        yield deferred
+    finally:
+        info.pop(_DEFER, None)
+
+
+def _show_unvalidated(package_id: str) -> dict:
+    # what CKAN's synchronous indexer reads (ckan/lib/search/__init__.py)
+    return tk.get_action("package_show")({"ignore_auth": True, "validate": False, "use_cache": False},
+                                         {"id": package_id})
+
+
+def build_documents(package_ids: list[str]) -> list[dict]:
+    """The Solr documents of the given packages as CKAN's ``index_package`` builds them (the
+    project's ``before_dataset_index`` hooks included), without sending them."""
+    index = search.index_for(model.Package)
+    _install()
+    collector = _local.collector = _Collector()
+    try:
+        for package_id in package_ids:
+            index.index_package(_show_unvalidated(package_id), defer_commit=True)
+    finally:
+        _local.collector = None
+    return collector.docs
+
+
+def send_documents(docs: list[dict], deleted: list[str] = (), batch: int = INDEX_BATCH) -> None:
+    """Send documents to Solr ``batch`` a request, remove the deleted packages', commit once
+    (when ``ckan.search.solr_commit``, as CKAN's indexer does)."""
+    if not docs and not deleted:
+        return
+    _install()
+    index = search.index_for(model.Package)
+    for package_id in deleted:
+        index.remove_dict({"id": package_id})
+    conn = search_index.make_connection.original()
+    for start in range(0, len(docs), batch):
+        chunk = docs[start:start + batch]
+        try:
+            conn.add(docs=chunk, commit=False)
+        except Exception as e:  # pysolr's errors, the network's
+            raise search.SearchIndexError(f"Solr refused or missed {len(chunk)} documents: {e}")
+    if tk.config.get("ckan.search.solr_commit"):
+        conn.commit()
+
+
+def index_many(package_ids: dict, docs: Optional[list[dict]] = None, batch: int = INDEX_BATCH) -> None:
+    """Index the given packages (id → CKAN's DomainObjectOperation): ``docs`` already built
+    are sent as they are, the others built now."""
+    docs = list(docs or [])
+    built = {d["id"] for d in docs}
+    deleted = [i for i, op in package_ids.items() if op == model.DomainObjectOperation.deleted]
+    rest = [i for i in package_ids if i not in built and i not in deleted]
+    for start in range(0, len(rest), batch):
+        docs.extend(build_documents(rest[start:start + batch]))
+    send_documents(docs, deleted, batch)
+
+
+# --- the writes -----------------------------------------------------------------------
+
+def _take_codes(session, plans: list[_Plan]) -> None:
+    """Art 13: the creates' resource codes, one statement per classification code."""
+    by_prefix: dict[str, list[_Plan]] = defaultdict(list)
+    for plan in plans:
+        if plan.pkg is None:
+            org = model.Group.get(plan.data["owner_org"])
+            prefix = resource_code.classification_code(session, plan.data["classification"],
+                                                       plan.data["subclass"], org.id)
+            by_prefix[prefix].append(plan)
+    for prefix, group in by_prefix.items():
+        codes = resource_code.next_codes(session, prefix, [p.data.get("name") or "" for p in group])
+        for plan, code in zip(group, codes):
+            plan.code = code
+
+
+def _create(context: dict, plan: _Plan, user_obj: Optional[model.User]) -> dict:
+    """What ``package_create`` does once its data is valid (ckan/logic/action/create.py)."""
+    data = plan.data
+    include_plugin_data = False
+    if user_obj is not None:
+        data["creator_user_id"] = user_obj.id
+        include_plugin_data = bool(user_obj.sysadmin and data.get("plugin_data"))
+    if plan.code:
+        data.setdefault("extras", []).append({"key": "resource_code", "value": plan.code})
+    pkg = model_save.package_dict_save(data, context, include_plugin_data)
+    model.Session.flush()
+    data["id"] = pkg.id
+    for index, resource in enumerate(data.get("resources") or []):
+        resource["id"] = pkg.resources[index].id
+    if pkg.owner_org:
+        org = model.Group.get(pkg.owner_org)
+        model.Session.add(model.Member(table_id=pkg.id, table_name="package", group=org,
+                                       capacity="organization", group_id=org.id, state="active"))
+    for item in plugins.PluginImplementations(plugins.IPackageController):
+        item.create(pkg)
+        item.after_dataset_create(context, data)
+    if data.get("resources"):
+        tk.get_action("package_create_default_resource_views")(
+            {"model": model, "user": context["user"], "ignore_auth": True, "defer_commit": True},
+            {"package": data})
+    result = lifecycle_hooks.after_create(context, {"id": pkg.id})  # Art 17 (not committed)
+    return dict(result, name=pkg.name)
+
+
+def _new_package_activities(context: dict, docs: list[dict], user_obj: Optional[model.User]) -> None:
+    """The activity plugin's "new package" activity of each new entry, as its
+    ``action_succeeded`` subscriber makes it after ``package_create``
+    (ckanext/activity/subscriptions.py), in the call's transaction. The copy of the entry is
+    the validated ``package_show`` that the entry's Solr document holds, with the
+    ``after_dataset_show`` hooks applied: what ``package_show`` returns from Solr's copy."""
+    if not plugins.plugin_loaded("activity") or user_obj is None \
+            or not tk.config.get("ckan.activity_streams_enabled"):
+        return
+    from ckanext.activity.model import activity_dict_save
+    labels = lib_plugins.get_permission_labels()
+    session_ctx = _context(context, ignore_auth=True, for_view=False)
+    for doc in docs:
+        pkg = model.Package.get(doc["id"])
+        shown = json.loads(doc["validated_data_dict"])
+        ctx = dict(session_ctx, package=pkg)
+        for item in plugins.PluginImplementations(plugins.IPackageController):
+            item.after_dataset_show(ctx, shown)
+        activity_dict_save({"user_id": user_obj.id, "object_id": pkg.id, "activity_type": "new package",
+                            "data": {"package": shown, "actor": user_obj.name},
+                            "permission_labels": labels.get_dataset_labels(pkg)}, ctx)
+
+
+def _update(context: dict, plan: _Plan) -> dict:
+    ctx = dict(context)
+    ctx.pop("package", None)
+    return tk.get_action("package_update")(ctx, dict(plan.entry, type="catalog"))
+
+
+def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[], None]) -> tuple[dict, list]:
+    """Save every plan in one transaction. Returns the saved packages (id → operation) and
+    the Solr documents of the new ones, built in the transaction, sent after it."""
+    session = model.Session
+    user_obj = model.User.get(context["user"]) if context.get("user") else None
+    ctx = _context(context, defer_commit=True)
+    _take_codes(session, plans)
+    created = []
+    with _deferred_index() as deferred:
+        for plan in plans:
+            if plan.pkg is None:
+                result = _create(dict(ctx), plan, user_obj)
+                created.append(result["id"])
+                outcomes[plan.index] = Outcome(plan.index, CREATE, id=result["id"], name=result["name"],
+                                               resource_code=plan.code,
+                                               duplicate_warnings=result.get("duplicate_warnings") or [])
+            else:
+                result = _update(dict(ctx), plan)
+                outcomes[plan.index] = Outcome(plan.index, UPDATE, id=result["id"], name=result["name"],
+                                               resource_code=result.get("resource_code"),
+                                               duplicate_warnings=result.get("duplicate_warnings") or [])
+            step()
+        if context.get(BEFORE_COMMIT) is not None:
+            context[BEFORE_COMMIT](outcomes)
+        session.flush()
+        docs = build_documents(created)
+        _new_package_activities(ctx, docs, user_obj)
+        session.commit()  # CKAN's before_commit hands the packages to ``deferred``
+        return dict(deferred), docs
+
+
 def save_many(context: dict, entries: list[dict], *, dry_run: bool = False,
               progress: Optional[Callable[[int, int], Any]] = None) -> list[Outcome]:
-    """Validate every entry; unless ``dry_run``, save the valid ones. One Outcome per entry,
-    in input order. ``progress(done, total)`` is called as entries are handled."""
-    outcomes: list[Outcome] = []
+    """Validate every entry; unless ``dry_run``, save the valid ones, all in one transaction.
+    One Outcome per entry, in input order. ``progress(done, total)`` is called as entries are
+    handled; ``(total, total)`` comes once everything is saved and indexed.
+
+    An entry the user may not create or update is REFUSED with the refusal on ``owner_org``.
+    """
     total = len(entries)
-    for index, entry in enumerate(entries):
-        pkg = model.Package.get(entry["id"]) if entry.get("id") else None
+    outcomes: list[Optional[Outcome]] = [None] * total
+    done = 0
+
+    def step():
+        nonlocal done
+        done += 1
+        if progress is not None and done < total:
+            progress(done, total)
+
+    with _memo():
+        plans = _check(context, entries, outcomes, dry_run, step)
+        if plans:
+            try:
+                indexed, docs = _write(context, plans, outcomes, step)
+            except Exception:
+                model.Session.rollback()
+                raise
+    if plans:
         try:
-            data, errors = validate(context, entry)
+            index_many(indexed, docs)
+        except search.SearchIndexError as e:
+            log.error("%d entries saved but not indexed (%s): `ckan liuzhou reindex` indexes them", len(indexed), e)
+    if progress is not None and total:
+        progress(total, total)
+    return outcomes  # type: ignore[return-value]
+
+
+def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
+           step: Callable[[], None]) -> list[_Plan]:
+    """Check and validate every entry; fill the outcomes of those not to be written; the
+    plans of the others (none in a dry run)."""
+    names: set[str] = set()
+    ids: set[str] = set()
+    plans: list[_Plan] = []
+    for index, entry in enumerate(entries):
+        pkg = _existing(entry)
+        action = "package_update" if pkg is not None else "package_create"
+        try:
+            tk.check_access(action, _context(context), dict(entry, type="catalog"))
+            data, errors = validate(context, entry, names)
+        except tk.NotAuthorized as e:
+            data, errors = {}, {"owner_org": [str(e) or tk._("Not authorized")]}
         except tk.ValidationError as e:
             data, errors = {}, e.error_dict
+        if not errors and pkg is None and data.get("name") in names:
+            errors = {"name": [tk._("That URL is already in use.")]}  # a name given twice in the call
+        if not errors and entry.get("id") and entry["id"] in ids:
+            errors = {"id": [tk._("Dataset id already exists")]}  # an entry given twice in the call
         if errors:
-            outcomes.append(Outcome(index, REFUSED, id=pkg.id if pkg else None, errors=errors))
-        elif dry_run:
-            outcomes.append(Outcome(index, UPDATE if pkg else CREATE, id=pkg.id if pkg else None,
-                                    name=data.get("name"),
-                                    resource_code=data.get("resource_code")))
+            outcomes[index] = Outcome(index, REFUSED, id=pkg.id if pkg else None, errors=errors)
+        elif pkg is not None and _unchanged(context, pkg, data):
+            outcomes[index] = Outcome(index, UNCHANGED, id=pkg.id, name=pkg.name,
+                                      resource_code=resource_code.stored_code(pkg))
         else:
-            action = "package_update" if pkg else "package_create"
-            try:
-                result = tk.get_action(action)(_context(context), dict(entry, type="catalog"))
-            except tk.ValidationError as e:
-                outcomes.append(Outcome(index, REFUSED, id=pkg.id if pkg else None, errors=e.error_dict))
+            names.add(data.get("name"))
+            if entry.get("id"):
+                ids.add(entry["id"])
+            if dry_run:
+                outcomes[index] = Outcome(index, UPDATE if pkg else CREATE, id=pkg.id if pkg else None,
+                                          name=data.get("name"), resource_code=data.get("resource_code"))
             else:
-                outcomes.append(Outcome(index, UPDATE if pkg else CREATE, id=result["id"],
-                                        name=result["name"], resource_code=result.get("resource_code"),
-                                        duplicate_warnings=result.get("duplicate_warnings") or []))
-        if progress is not None:
-            progress(index + 1, total)
-    return outcomes
+                plans.append(_Plan(index, entry, data, pkg))
+                continue
+        step()
+    return plans

@@ -74,6 +74,31 @@ def next_code(session, classification: str, subclass: str, org_id: str, package_
     return code
 
 
+_BUMP_MANY = sa.text(
+    "INSERT INTO liuzhou_code_counter (prefix, last_value) VALUES (:prefix, :n) "
+    "ON CONFLICT (prefix) DO UPDATE SET last_value = liuzhou_code_counter.last_value + :n "
+    "RETURNING last_value"
+)
+
+
+def next_codes(session, prefix: str, package_names: list[str]) -> list[str]:
+    """``len(package_names)`` consecutive codes of one classification code, taken in one
+    statement (catalog/bulk.py), kept in ``liuzhou_resource_code`` in the caller's transaction."""
+    n = len(package_names)
+    if not n:
+        return []
+    with _own_transaction(session) as conn:
+        last = int(conn.execute(_BUMP_MANY, {"prefix": prefix, "n": n}).scalar())
+    codes = [f"{prefix}/{seq:06d}" for seq in range(last - n + 1, last + 1)]
+    session.execute(
+        sa.text("INSERT INTO liuzhou_resource_code (code, prefix, sequence, package_name) "
+                "VALUES (:code, :prefix, :seq, :name)"),
+        [{"code": code, "prefix": prefix, "seq": last - n + 1 + i, "name": name or ""}
+         for i, (code, name) in enumerate(zip(codes, package_names))],
+    )
+    return codes
+
+
 def stored_code(pkg) -> str | None:
     """The code an existing entry already has (scheming keeps it as a package extra)."""
     extras = getattr(pkg, "extras", None) or {}

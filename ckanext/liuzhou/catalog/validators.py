@@ -28,6 +28,9 @@ IDENTIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 RESOURCE_CODE_RE = re.compile(r"^[123]\d{5,}/\d{6,}$")
 DIVISION_RE = re.compile(r"^(\d{6}|\d{12})$")
 
+#: context key (catalog/bulk.py): names given out earlier in the same call, not saved yet
+NAMES_TAKEN = "liuzhou_names_taken"
+
 
 def _value(data, key):
     v = data.get(key, missing)
@@ -74,8 +77,11 @@ def liuzhou_slug_from_title(key, data, errors, context):
         data.pop(key, None)
         raise StopOnError  # not_empty on title reports it; no second error on the URL name
 
+    pending = context.get(NAMES_TAKEN) or ()
+
     def taken(name):
-        return session.query(model.Package.id).filter(model.Package.name == name).first() is not None
+        return name in pending or \
+            session.query(model.Package.id).filter(model.Package.name == name).first() is not None
 
     base = slug.slugify(title)
     _lock_name(session, base)  # same titles queue here

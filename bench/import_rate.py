@@ -1,0 +1,73 @@
+"""Import rate of ``catalog/bulk.py`` ``save_many``, for N generated entries (a measurement, not a test).
+
+    source .wt-env && source scripts/env.sh
+    CKAN_SQLALCHEMY_URL=postgresql://ckan:ckan@127.0.0.1:$PG_PORT/ckan_test \\
+    CKAN_SOLR_URL=http://127.0.0.1:$SOLR_PORT/solr/ckan_test CKAN_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/1 \\
+    $VENV/bin/python -m bench.import_rate -n 1000 [--batch 500] [--reference] [--repeat 3]
+
+Makes N entries of the generated catalog (``bench/corpus.py``: four to ten information items,
+one to three resources, keywords, the Art 15 lead departments, Art 22 conditions) under a name
+prefix of its own, and saves them with ``save_many`` ``--batch`` at a time as the site user.
+``--reference`` saves them instead one ``package_create`` at a time (the path ``save_many``
+replaced), for the "before" figure. Prints entries/s on the wall clock and the CPU time of this
+process (``time.process_time``: PostgreSQL and Solr work in their own processes and are not in
+it; the wall figure includes them and whatever else the machine is doing).
+
+Uses the database of the configuration given (``--ini``, default test.ini, with the usual
+``CKAN_*`` environment overrides): run it on your own test database, never the portal's.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, default=1000, help="entries per run")
+    ap.add_argument("--batch", type=int, default=500, help="entries per save_many call")
+    ap.add_argument("--repeat", type=int, default=1, help="runs (each with new entries)")
+    ap.add_argument("--reference", action="store_true", help="one package_create per entry instead")
+    ap.add_argument("--ini", default="test.ini")
+    args = ap.parse_args(argv)
+
+    from ckan.cli import load_config
+    from ckan.config.environment import load_environment
+    load_environment(load_config(args.ini))
+
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+    from ckanext.liuzhou.catalog import bulk
+    from ckanext.liuzhou.demo import loader
+    from bench import corpus
+
+    if not model.Group.get("lzsgaj"):
+        loader.load_departments()
+    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    catalog = corpus.Catalog()
+    stamp = time.strftime("%H%M%S")
+    for run in range(args.repeat):
+        prefix = f"ir{stamp}r{run}"
+        entries = [corpus.api_entry(e) for e in catalog.entries(0, args.n, prefix)]
+        refused = 0
+        wall, cpu = time.perf_counter(), time.process_time()
+        if args.reference:
+            for e in entries:
+                try:
+                    tk.get_action("package_create")({"user": site}, e)
+                except tk.ValidationError:
+                    refused += 1
+        else:
+            for start in range(0, len(entries), args.batch):
+                out = bulk.save_many({"user": site}, entries[start:start + args.batch])
+                refused += sum(o.action == bulk.REFUSED for o in out)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        model.Session.remove()
+        how = "package_create each" if args.reference else f"save_many, {args.batch} a call"
+        print(f"run {run + 1}: {args.n} entries ({how}): {args.n / wall:.1f} entries/s, "
+              f"wall {wall:.1f} s, CPU of this process {cpu:.1f} s ({args.n / cpu:.1f} entries per CPU-second), "
+              f"refused {refused}")
+
+
+if __name__ == "__main__":
+    main()
