@@ -309,7 +309,8 @@ def plan(workbook, dept) -> tuple[list[Row], list[dict]]:
         if match is not None:
             row.id = match.id
             row.resource_code = match.code
-        if row.action == REFUSED:
+        if row.action == REFUSED:   # still judged in a dry run, so the report shows every error
+            row.entry = dict(fields, type="catalog", owner_org=dept.name)
             continue
         if match is not None and same(fields, match.fields):
             row.action = SAME
@@ -353,14 +354,16 @@ def judge(context: dict, rows: list[Row], *, dry_run: bool,
           progress: Optional[Callable[[int, int], Any]] = None) -> list[Row]:
     """The schema's judgement of every row to create or update, in one ``save_many`` call: a
     dry run, or the real save of the valid rows (the caller has judged them in a dry run)."""
-    todo = [r for r in rows if r.action in (NEW, UPDATED)]
-    entries = [_full_update(context, r) if r.action == UPDATED else r.entry for r in todo]
+    todo = [r for r in rows if r.action in (NEW, UPDATED) or (dry_run and r.action == REFUSED and r.entry)]
+    entries = [_full_update(context, r) if r.id else r.entry for r in todo]
     outcomes = bulk.save_many(context, entries, dry_run=dry_run, progress=progress)
     for row, outcome in zip(todo, outcomes):
-        if outcome.action == bulk.REFUSED:
+        if outcome.action == bulk.REFUSED or row.action == REFUSED:
+            known = set(row.errors)   # a word already refused: not again as "missing value"
             row.action = REFUSED
             for heading, messages in _error_lines(outcome.errors).items():
-                row.errors.setdefault(heading, []).extend(messages)
+                if heading not in known:
+                    row.errors.setdefault(heading, []).extend(messages)
         else:
             row.id = outcome.id or row.id
             row.resource_code = outcome.resource_code or row.resource_code

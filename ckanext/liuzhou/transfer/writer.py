@@ -106,7 +106,7 @@ def _main_values(fields: dict, code: Optional[str], provider: str, credit: Optio
         elif f in rows_mod.CODED:
             value = words.label(f, fields.get(f))
         elif f == "information_items":
-            value = template.items_to_cell(fields.get(f) or []) if items_in_cell else None
+            value = template.items_to_cell(rows_mod.comparable(fields)[f]) if items_in_cell else None
         elif f == "related_resource_codes":
             value = ";".join(rows_mod.comparable(fields)[f]) or None
         elif f == "tag_string":
