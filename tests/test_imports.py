@@ -82,6 +82,11 @@ INTERNALS = {
     ("ops.reminders", "sharing.workflow"),
     # the calendar's notice of an unknown year, shown on the sharing pages
     ("sharing.views", "calendar.notice"),
+    # the catalog import saves through the catalog's one path for many entries (Art 13-22
+    # judged by the form's schema) and reads the sub-classes of the classification code
+    ("transfer.rows", "catalog.bulk"),
+    ("transfer.rows", "catalog.vocab"),
+    ("transfer.words", "catalog.vocab"),
 }
 
 EDGES = ig.edges()
