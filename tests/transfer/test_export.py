@@ -128,6 +128,9 @@ def test_each_role_may_import_for_the_departments_it_keeps(roles):
     assert call(roles.authority, "catalog_import_status", id=imp["id"])["id"] == imp["id"]
     with pytest.raises(tk.NotAuthorized):
         call(roles.other_editor, "catalog_import_status", id=imp["id"])
+    # another department's dry run cannot be imported by naming one's own department
+    with pytest.raises(tk.NotAuthorized):
+        call(roles.other_editor, "catalog_import", id=imp["id"], department="lzsrlzyhshbzj", dry_run=False)
 
 
 def test_the_authority_imports_for_a_department_it_is_not_a_member_of(roles):

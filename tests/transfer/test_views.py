@@ -49,7 +49,7 @@ def test_a_clerk_checks_the_example_then_imports_the_valid_rows(app, roles):
     assert "有时候更新" in text and "共享条件" in text            # the bad rows named, with the field
     assert "导入有效行（2）" in text
     res = app.post(report_url + "/import", headers=headers, follow_redirects=False,
-                   data={"_csrf_token": csrf_token(report)})
+                   data={"_csrf_token": csrf_token(report), "confirm": "yes"})
     assert res.status_code == 302
     done = _text(app.get(res.headers["Location"], headers=headers).get_data(as_text=True))
     assert "新建 2" in done and "导入有效行" not in done

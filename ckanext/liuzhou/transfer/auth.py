@@ -56,9 +56,11 @@ def catalog_import(context, data_dict) -> dict:
     """Art 13: a department's catalog is imported by those who keep it."""
     data_dict = data_dict or {}
     dept = data_dict.get("department")
-    if not dept and isinstance(data_dict.get("id"), str):
-        imp = model.Session.get(CatalogImport, data_dict["id"])
-        dept = imp.department_id if imp is not None else None
+    if data_dict.get("id"):   # importing an earlier dry run: its department decides, whatever is sent
+        imp = model.Session.get(CatalogImport, data_dict["id"]) if isinstance(data_dict["id"], str) else None
+        if imp is None:
+            raise tk.ObjectNotFound(_("Not found"))
+        dept = imp.department_id
     return _decide(context, dept)
 
 

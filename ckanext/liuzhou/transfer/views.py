@@ -85,6 +85,9 @@ def import_commit(id: str):
     if (r := _signed_in()) is not None:
         return r
     try:
+        tk.check_access("catalog_import", action_context(), {"id": id})
+        if tk.request.form.get("confirm") != "yes":   # only the report's button imports
+            return tk.redirect_to("liuzhou_transfer.import_read", id=id)
         out = tk.get_action("catalog_import")(action_context(), {"id": id, "dry_run": False})
     except tk.NotAuthorized:
         return tk.abort(403, _("Not authorized to see this page"))

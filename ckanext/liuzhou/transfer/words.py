@@ -64,11 +64,13 @@ VARIANTS: dict[str, dict[str, str]] = {
     },
     "open_attribute": {
         "开放": "open", "无条件开放": "open", "完全开放": "open", "可开放": "open",
-        "向社会开放": "open", "社会开放": "open",
+        "向社会开放": "open", "社会开放": "open", "无条件": "open", "开放网站": "open",
+        "开放数据平台": "open", "数据开放": "open", "开放网站开放": "open", "数据开放平台下载": "open",
         "依申请开放": "conditional_open", "申请开放": "conditional_open", "登录开放": "conditional_open",
         "受限开放": "conditional_open", "申请后开放": "conditional_open", "需申请": "conditional_open",
         "需申请开放": "conditional_open", "实名制开放": "conditional_open",
-        "有条件": "conditional_open",
+        "有条件": "conditional_open", "开放条件": "conditional_open", "开放网站申请": "conditional_open",
+        "用户注册": "conditional_open", "用户申请": "conditional_open", "受限申请": "conditional_open",
         "不开放": "not_open", "不予": "not_open", "禁止开放": "not_open", "不可开放": "not_open",
     },
     "format_category": {
