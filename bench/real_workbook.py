@@ -20,7 +20,8 @@ What is real and what is filled in:
 
 Unless ``--exact``: an entry with no item at all gets one item "数据内容(C,4000)", an empty abstract
 the title, an update cycle that is empty or maps to nothing 不定期, an open attribute that is
-empty or maps to nothing (暂无, null …) 不予开放, a format that maps to nothing (03,0310 …) 数据库,
+empty or maps to nothing (暂无, null …) 不予开放, a conditionally open entry the portal's open
+word as its 开放条件 (the portals state none), a format that maps to nothing (03,0310 …) 数据库,
 and a title repeated within one department (the same dataset published by a province and its
 city) the portal's name in brackets — so that every entry can be imported; each filling is
 counted in summary.json. With ``--exact`` those rows stay as they are and the import refuses them.
@@ -134,6 +135,8 @@ def main(argv=None) -> int:
                     cycle, stats["update cycle filled: 不定期"] = "不定期", stats["update cycle filled: 不定期"] + 1
                 if words.to_code("open_attribute", opened) is None:
                     opened, stats["open attribute filled: 不予开放"] = "不予开放", stats["open attribute filled: 不予开放"] + 1
+                if words.to_code("open_attribute", opened) == "conditional_open":
+                    stats["open conditions: the portal's words"] += 1   # e.g. 依申请开放, 有条件开放
                 if words.to_code("format_category", fmt) is None:
                     fmt, stats["format filled: 数据库"] = "数据库", stats["format filled: 数据库"] + 1
             values = {
@@ -142,6 +145,8 @@ def main(argv=None) -> int:
                 "information_items": ";".join(f"{n}(C,{4000 if n == '数据内容' else 255})" for n in names),
                 "sharing_type": "无条件共享", "sharing_method": "共享平台", "open_attribute": opened,
                 "update_cycle": cycle, "source_system": clean(e.get("portal")),
+                "open_conditions": opened if (not args.exact and words.to_code("open_attribute", opened)
+                                              == "conditional_open") else None,
             }
             per_dept[org].append([values.get(c.field) if c.field else None for c in template.COLUMNS])
 

@@ -114,9 +114,7 @@ def run_job(import_id: str) -> None:
     if imp is None or imp.state != QUEUED:
         return
     try:
-        run(imp)
-    except Exception:
-        pass  # recorded as failed by run()
+        run(imp)   # a failure is recorded on the import by run(), and raised for the jobs' log
     finally:
         model.Session.remove()
 
