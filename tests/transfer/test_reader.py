@@ -52,6 +52,15 @@ def test_a_formula_cell_is_refused():
     assert "公式" in refused(out.getvalue()) and "E2" in refused(out.getvalue())
 
 
+def test_text_that_looks_like_a_formula_is_exported_as_text_and_reads_back():
+    from ckanext.liuzhou.transfer import template, writer
+    line = [None] * len(template.COLUMNS)
+    line[4], line[8] = "=HYPERLINK(\"http://x\")", "摘要"
+    wb = reader.read(writer.xlsx([line]), "x.xlsx", LIMITS)
+    assert wb.main.rows[0][1]["title"] == "=HYPERLINK(\"http://x\")"
+    assert writer.csv_bytes([line]).decode("utf-8-sig").splitlines()[1].split(",")[4] == "\"'=HYPERLINK(\"\"http://x\"\")\""
+
+
 def test_too_many_rows_are_refused():
     rows = [row(信息资源名称=f"目录{i}") for i in range(1001)]
     assert "行数超过上限 1000" in refused(xlsx(rows))

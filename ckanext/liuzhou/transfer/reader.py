@@ -139,7 +139,7 @@ def _xlsx_rows(ws, limits: Limits) -> Iterable[list]:
     for row in ws.iter_rows():
         values = []
         for cell in row:
-            if getattr(cell, "data_type", None) == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+            if getattr(cell, "data_type", None) == "f":   # a text cell that starts with = is text
                 where = getattr(cell, "coordinate", "")
                 raise ReadError(f"工作表“{ws.title}”的单元格 {where} 含公式。平台只导入数值：请复制该表，"
                                 "“选择性粘贴 → 数值”后再导入。")

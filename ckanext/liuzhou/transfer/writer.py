@@ -124,18 +124,35 @@ def _item_values(code: Optional[str], title: str, item: dict) -> list:
     return [values.get(c.field) if values.get(c.field) not in ("",) else None for c in template.ITEM_COLUMNS]
 
 
-def xlsx(records: Iterable[dict], items: Iterable[list] = ()) -> bytes:
-    """A workbook of the template: ``records`` are rows of the main sheet as lists (or dicts of
-    heading → value), ``items`` rows of the items sheet."""
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _text_cells(ws, values: list) -> list:
+    """A row whose text is text: a value starting with ``=`` is written as a string cell, never
+    as a formula (an entry titled "=HYPERLINK(…)" must not become a live formula in Excel)."""
+    out = []
+    for v in values:
+        if isinstance(v, str) and v.startswith("="):
+            cell = WriteOnlyCell(ws, value=v)
+            cell.data_type = "s"
+            out.append(cell)
+        else:
+            out.append(v)
+    return out
+
+
+def xlsx(records: Iterable[list], items: Iterable[list] = ()) -> bytes:
+    """A workbook of the template: ``records`` are rows of the main sheet, ``items`` rows of the
+    items sheet (lists in the order of the template's columns)."""
     book = Workbook(write_only=True)
     ws = book.create_sheet(template.MAIN_SHEET)
     _head(ws, template.COLUMNS)
     for r in records:
-        ws.append(r)
+        ws.append(_text_cells(ws, r))
     wi = book.create_sheet(template.ITEMS_SHEET)
     _head(wi, template.ITEM_COLUMNS)
     for r in items:
-        wi.append(r)
+        wi.append(_text_cells(wi, r))
     _guide(book)
     out = io.BytesIO()
     book.save(out)
@@ -146,8 +163,9 @@ def csv_bytes(records: Iterable[list]) -> bytes:
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow([c.heading for c in template.COLUMNS])
-    for r in records:
-        w.writerow(["" if v is None else v for v in r])
+    for r in records:   # a cell that a spreadsheet would run as a formula gets a leading '
+        w.writerow(["" if v is None else (f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+                    for v in r])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
