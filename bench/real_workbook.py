@@ -16,7 +16,9 @@ What is real and what is filled in:
 - every entry is a department catalog (部门信息资源: the real entries have no 类/项), 无条件共享 on
   the sharing platform (the portals publish open-data attributes, not the sharing type);
 - information items: the published names (Hainan), else the names listed in the abstract
-  ("包含A、B、C等"), each as 字符型 of length 255 (the portals give no types).
+  ("包含A、B、C等"), each as 字符型 of length 255 (the portals give no types), on the 信息项 sheet
+  linked by 信息资源名称. (``--csv`` writes one sheet only: the items then go in the cell,
+  ``名称(C,255)`` joined by ``;``.)
 
 Unless ``--exact``: an entry with no item at all gets one item "数据内容(C,4000)", an empty abstract
 the title, an update cycle that is empty or maps to nothing 不定期, an open attribute that is
@@ -102,6 +104,7 @@ def main(argv=None) -> int:
 
     heads = [c.heading for c in template.COLUMNS]
     per_dept: dict[str, list[list]] = collections.defaultdict(list)
+    per_dept_items: dict[str, list[list]] = collections.defaultdict(list)
     seen_titles: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     stats = collections.Counter()
     unmapped = {f: collections.Counter() for f in ("update_cycle", "open_attribute", "format_category")}
@@ -142,13 +145,15 @@ def main(argv=None) -> int:
             values = {
                 "classification": "部门信息资源", "subclass": "部门信息资源", "title": title, "notes": notes,
                 "format_category": fmt,
-                "information_items": ";".join(f"{n}(C,{4000 if n == '数据内容' else 255})" for n in names),
                 "sharing_type": "无条件共享", "sharing_method": "共享平台", "open_attribute": opened,
                 "update_cycle": cycle, "source_system": clean(e.get("portal")),
                 "open_conditions": opened if (not args.exact and words.to_code("open_attribute", opened)
                                               == "conditional_open") else None,
             }
             per_dept[org].append([values.get(c.field) if c.field else None for c in template.COLUMNS])
+            # the items on the 信息项 sheet (a published name may hold brackets or semicolons)
+            per_dept_items[org].extend([None, title, n, None, "C", 4000 if n == "数据内容" else 255, None]
+                                       for n in names)
 
     args.out.mkdir(parents=True, exist_ok=True)
     for org, rows in sorted(per_dept.items()):
@@ -158,6 +163,13 @@ def main(argv=None) -> int:
             with open(path, "w", encoding="utf-8-sig", newline="") as fh:
                 w = csv.writer(fh)
                 w.writerow(heads)
+                items_of_title = collections.defaultdict(list)
+                for it in per_dept_items[org]:
+                    items_of_title[it[1]].append(f"{it[2]}(C,{it[5]})")
+                col = [c.field for c in template.COLUMNS].index("information_items")
+                title_col = [c.field for c in template.COLUMNS].index("title")
+                for r in rows:
+                    r[col] = ";".join(items_of_title[r[title_col]])
                 w.writerows([["" if v is None else v for v in r] for r in rows])
         else:
             path = args.out / f"{org}.xlsx"
@@ -166,6 +178,10 @@ def main(argv=None) -> int:
             ws.append(heads)
             for r in rows:
                 ws.append(r)
+            wi = book.create_sheet(template.ITEMS_SHEET)
+            wi.append([c.heading for c in template.ITEM_COLUMNS])
+            for r in per_dept_items[org]:
+                wi.append(r)
             book.save(path)
         print(f"ckan -c ckan.ini liuzhou catalog import {path} --department {org} --report {args.out / (org + '.json')}")
     summary = {"stats": dict(stats), "rows_per_department": {k: len(v) for k, v in sorted(per_dept.items())},

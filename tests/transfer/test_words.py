@@ -52,6 +52,8 @@ def test_items_written_in_a_cell():
                      {"name": "户籍地址", "data_type": "C", "length": "200"},
                      {"name": "备注"}]
     assert bad == []
+    assert template.items_from_cell("金额(元)(je,N,18)", lambda w: words.to_code("data_type", w))[0] == \
+        [{"name": "金额(元)", "identifier": "je", "data_type": "N", "length": "18"}]
     assert template.items_from_cell("姓名(奇怪的东西)", lambda w: words.to_code("data_type", w))[1] == ["姓名(奇怪的东西)"]
 
 

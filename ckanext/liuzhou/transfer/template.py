@@ -110,7 +110,8 @@ def headings(items: bool = False) -> list[str]:
 
 _ITEM_SPLIT = re.compile(r"[;；\n\r]+")
 # 姓名(C,50)  出生日期（D，8）  姓名(xm,C,50)  姓名(字符型)
-_ITEM_RE = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（](?P<inside>[^)）]*)[)）]\s*$")
+# the last bracket holds the specification: 金额(元)(N,18) is 金额(元), N, 18
+_ITEM_RE = re.compile(r"^(?P<name>.+?)\s*[(（](?P<inside>[^()（）]*)[)）]\s*$")
 
 
 def items_from_cell(text: str, to_type) -> tuple[list[dict], list[str]]:
