@@ -86,6 +86,11 @@ INTERNALS = {
     # the DCAT profile reads the access layer's decision on each resource and gives its
     # platform route, never the location (Art 10–11)
     ("dcat.profile", "access.redact"),
+    # the catalog import saves through the catalog's one path for many entries (Art 13-22
+    # judged by the form's schema) and reads the sub-classes of the classification code
+    ("transfer.rows", "catalog.bulk"),
+    ("transfer.rows", "catalog.vocab"),
+    ("transfer.words", "catalog.vocab"),
 }
 
 EDGES = ig.edges()

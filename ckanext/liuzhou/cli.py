@@ -28,6 +28,9 @@ def _add_capability_commands():
     from .ops.cli import commands as ops_commands  # backup, restore, reindex, mail-retry
     for command in ops_commands:
         liuzhou.add_command(command)
+    from .transfer.cli import commands as transfer_commands  # catalog import, export
+    for command in transfer_commands:
+        liuzhou.add_command(command)
 
 
 @liuzhou.command()

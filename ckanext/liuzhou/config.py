@@ -214,3 +214,33 @@ def password_min_length() -> int:
 def password_min_classes() -> int:
     """How many character classes a password mixes, 1 to 4."""
     return min(4, max(1, _int("ckanext.liuzhou.security.password_min_classes")))
+
+
+# ---------------------------------------------------------------- catalog import and export
+
+def import_max_bytes() -> int:
+    return _int("ckanext.liuzhou.import.max_bytes")
+
+
+def import_max_rows() -> int:
+    return _int("ckanext.liuzhou.import.max_rows")
+
+
+def import_max_cell_chars() -> int:
+    return _int("ckanext.liuzhou.import.max_cell_chars")
+
+
+def import_max_uncompressed_bytes() -> int:
+    return _int("ckanext.liuzhou.import.max_uncompressed_bytes")
+
+
+def import_max_ratio() -> int:
+    return _int("ckanext.liuzhou.import.max_ratio")
+
+
+def import_job_rows() -> int:
+    return _int("ckanext.liuzhou.import.job_rows")
+
+
+def import_stale_seconds() -> int:
+    return _int("ckanext.liuzhou.import.stale_seconds")

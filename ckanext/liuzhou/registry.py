@@ -56,6 +56,7 @@ from .security import throttle as security_throttle
 CAPABILITIES: tuple[str, ...] = (
     "ckanext.liuzhou",
     "ckanext.liuzhou.catalog",
+    "ckanext.liuzhou.transfer",
     "ckanext.liuzhou.sharing",
     "ckanext.liuzhou.notify",
     "ckanext.liuzhou.access",

@@ -143,6 +143,12 @@ def targets(world, source) -> Targets:
                      stage="approval", project_code="LZXM-2026-001", description="人口信息")
         county_system = _as(world.county_dept_admin, "information_system_create", name="拉堡镇救助系统",
                             org=COUNTY_DEPT, stage="approval", project_code="LZXM-2026-002", description="救助")
+    # a dry run of the catalog import (transfer/) of each department, on the filled example
+    from ckanext.liuzhou.transfer import writer as transfer_writer
+    imp = _as(world.provider_editor, "catalog_import", department=PROVIDER, upload=transfer_writer.example(),
+              file_name="example.xlsx")
+    county_imp = _as(world.county_dept_admin, "catalog_import", department=COUNTY_DEPT,
+                     upload=transfer_writer.example(), file_name="example.xlsx")
     # a harvest source of the Operator (its region is never asked: no job runs in tests/hardening)
     harvest = tk.get_action("harvest_source_create")(dict(site), {
         "name": "hardening-region", "title": "加固测试区域平台", "url": "http://127.0.0.1:9/",
@@ -165,7 +171,7 @@ def targets(world, source) -> Targets:
         "information_system": system["id"], "violation": violation["id"],
         "datastore": table["resource_id"], "provider_org": PROVIDER, "consumer_org": CONSUMER,
         "datastore_sql": f'SELECT gmsfhm, xm FROM "{table["resource_id"]}"', "harvest_source": harvest["id"],
-        "user": world.consumer_member,
+        "user": world.consumer_member, "catalog_import": imp["id"],
     }
     t.county = {
         "entry": county_cond["name"], "entry_id": county_cond["id"], "resource": county_cond["resources"][0]["id"],
@@ -176,7 +182,7 @@ def targets(world, source) -> Targets:
         "upkeep_target": targets[COUNTY_DEPT], "account_request": county_account["id"],
         "information_system": county_system["id"], "violation": county_violation["id"],
         "datastore": county_table["resource_id"], "provider_org": COUNTY_DEPT,
-        "datastore_sql": f'SELECT xm FROM "{county_table["resource_id"]}"',
+        "datastore_sql": f'SELECT xm FROM "{county_table["resource_id"]}"', "catalog_import": county_imp["id"],
     }
     activity = tk.get_action("package_activity_list")(dict(site), {"id": cond["id"], "include_hidden_activity": True})[0]
     t.values["activity"] = t.county["activity"] = activity["id"]
