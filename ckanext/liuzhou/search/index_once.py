@@ -15,6 +15,7 @@ indexed, when, and the errors raised (or, with the index guard of ``ops/services
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from typing import Any, Optional
 
@@ -38,6 +39,16 @@ def first_in_pass(entity: Any, operation: str) -> bool:
     return True
 
 
+@contextlib.contextmanager
+def one_pass():
+    """The scope of one pass: an entry is indexed at most once inside it."""
+    token = _PASS.set(set())
+    try:
+        yield
+    finally:
+        _PASS.reset(token)
+
+
 _installed = False
 
 
@@ -52,11 +63,8 @@ def install() -> None:
     observe = DomainObjectModificationExtension.notify_observers
 
     def notify_observers(self, session: Any, method: Any) -> None:
-        token = _PASS.set(set())
-        try:
+        with one_pass():
             observe(self, session, method)
-        finally:
-            _PASS.reset(token)
 
     index = SynchronousSearchPlugin.notify
 
