@@ -95,3 +95,23 @@ def test_the_roles_memo_outlives_a_new_entry_in_the_department(call_as):
     finally:
         sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
         model.Session.rollback()
+
+
+def test_only_the_counters_own_transaction_skips_the_wait_for_the_disk(call_as):
+    """Art 13 codes never reused: the counter's short transaction commits without waiting for
+    the disk flush, the create's own transaction (which carries the code) waits as always."""
+    editor = make_user("lzsgaj", "editor")["name"]
+    seen: list[tuple[int, str]] = []
+    record = lambda conn, cursor, statement, *a: seen.append((id(conn.connection.dbapi_connection), statement))  # noqa: E731
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        created = call_as(editor, "package_create", **entry(title="计数器事务的人口目录", name="one-commit-counter"))
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+    assert created["resource_code"]
+    relaxed = {conn for conn, s in seen if "synchronous_commit" in s}
+    bumped = {conn for conn, s in seen if "INSERT INTO liuzhou_code_counter" in s}
+    saved = {conn for conn, s in seen if s.startswith("INSERT INTO package ")}
+    assert relaxed and relaxed == bumped
+    assert not relaxed & saved
+    assert model.Session.execute(sa.text("SHOW synchronous_commit")).scalar() == "on"
