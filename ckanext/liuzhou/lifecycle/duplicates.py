@@ -46,9 +46,9 @@ def _published():
 # For each name: do at least :least providers use it in published entries? The providers of a
 # name are found one after the other in the order of the (name_norm, org_id) index, each by one
 # seek past the last one found (a loose index scan), and the search stops at the :least-th:
-# three seeks per name whatever the number of entries that carry it, where reading the index
-# row by row went through every entry of a provider before reaching the next one (at 3,000
-# entries: 0.3 ms instead of 2–7 ms for ten names).
+# at most ``duplicate_common_providers`` seeks per name whatever the number of entries that
+# carry it, where reading the index row by row went through every entry of a provider before
+# reaching the next one (at 3,000 entries: 0.3 ms instead of 2–7 ms for ten names).
 _PUBLISHED_PROVIDER = """
         SELECT i.org_id FROM liuzhou_item_name i JOIN package p ON p.id = i.package_id
         WHERE i.name_norm = {name} {after}
