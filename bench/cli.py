@@ -225,12 +225,21 @@ def measure(args, sides: dict, workloads: dict, profiler: Profiler) -> tuple[lis
                 say(f"{op:<22} {key:<7} {clients} clients: skipped ({why})")
                 continue
             profiler.start(sides[key], f"{op}-{clients}" + (f"-r{rnd}" if rounds > 1 else ""))
+            side = sides[key]
+            cpu0, db0, sessions0 = services.web_cpu(side), services.db_cpu(side), services.db_sessions(side)
             r = runner.run(w.op(op), clients, args.duration, args.warmup,
                            max_requests=base.get("pool"))
+            cpu1, db1 = services.web_cpu(side), services.db_cpu(side)
+            r["db_connections_opened"] = services.db_sessions(side) - sessions0 - 1  # not the probe's own
             profiler.stop()
+            sent = max(r.get("requests_sent") or 0, 1)
+            r["web_cpu_ms"] = round((cpu1 - cpu0) * 1000 / sent, 1)   # per request, warm-up included
+            r["db_cpu_ms"] = round(services.db_cpu_between(db0, db1) * 1000 / sent, 1)
             results.append(dict(base, **r))
             say(f"{op:<22} {key:<7} {clients} clients: {r['throughput']} req/s, p50 {r['p50_ms']} "
-                f"p95 {r['p95_ms']} p99 {r['p99_ms']} ms, {r['errors']} errors"
+                f"p95 {r['p95_ms']} p99 {r['p99_ms']} ms, CPU/request web {r['web_cpu_ms']} "
+                f"database {r['db_cpu_ms']} ms, {r['db_connections_opened']} new database connections, "
+                f"{r['errors']} errors"
                 + (f" (first: {r['first_error']})" if r["errors"] else "")
                 + (f" [round {rnd + 1}/{rounds}]" if rounds > 1 else ""))
     return results, notes

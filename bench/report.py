@@ -62,7 +62,7 @@ def _merge(rounds: list[dict]) -> dict:
     if not measured:
         return rounds[0]
     out = {k: rounds[0][k] for k in ("op", "side", "clients")}
-    for k in ("throughput", "p50_ms", "p95_ms", "p99_ms", "mean_ms"):
+    for k in ("throughput", "p50_ms", "p95_ms", "p99_ms", "mean_ms", "web_cpu_ms", "db_cpu_ms"):
         out[k] = _median([r.get(k) for r in measured])
     out["errors"] = sum(r.get("errors", 0) for r in measured)
     out["requests"] = sum(r.get("requests", 0) for r in measured)
@@ -90,6 +90,14 @@ def _round_ratios(results: list[dict], op: str, clients: int) -> list[float]:
     return out
 
 
+def _cpu(r: dict | None) -> float | None:
+    """CPU milliseconds per request of the web server and its database (when measured): the
+    figure of a side that the other programs of a shared machine do not change."""
+    if not r or r.get("skipped") or r.get("web_cpu_ms") is None or r.get("db_cpu_ms") is None:
+        return None
+    return r["web_cpu_ms"] + r["db_cpu_ms"]
+
+
 def rows(results: list[dict]) -> list[dict]:
     """One row per operation and client count, project beside stock, with the p95 ratio (with
     ``--repeat``: the medians of the rounds, and the median of the rounds' ratios)."""
@@ -105,6 +113,9 @@ def rows(results: list[dict]) -> list[dict]:
                    else ratio((p or {}).get("p95_ms"), (s or {}).get("p95_ms"))}
             if len(ratios) > 1:
                 row["p95_ratio_rounds"] = ratios
+            cpu = ratio(_cpu(p), _cpu(s))
+            if cpu is not None:
+                row["cpu_ratio"] = cpu
             out.append(row)
     return out
 
@@ -131,6 +142,8 @@ def table(results: list[dict]) -> str:
         note = f"  ({errors} errors)" if errors else ""
         if row.get("p95_ratio_rounds"):
             note += "  rounds " + "/".join(f"{x:.2f}" for x in row["p95_ratio_rounds"])
+        if row.get("cpu_ratio") is not None:
+            note += f"  CPU {_cpu(row['project']):.0f}/{_cpu(row['stock']):.0f} ms {row['cpu_ratio']:.2f}"
         lines.append(f"{row['op']:<22} {row['clients']:>2} | {_cell(row['project'])} | {_cell(row['stock'])} | "
                      f"{'' if r is None else f'{r:.2f}':>5}{mark}{note}")
     return "\n".join(lines)

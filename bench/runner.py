@@ -32,10 +32,11 @@ def run(op: Op, clients: int, duration: float, warmup: float = 1.0, max_requests
     measure_from = start + warmup
     stop_at = measure_from + duration
     counted = 0
+    made = 0   # every request sent, warm-up included (for the server's CPU per request)
     exhausted = threading.Event()
 
     def client(k: int) -> None:
-        nonlocal counted
+        nonlocal counted, made
         http = requests.Session()
         n = 0
         while not exhausted.is_set():
@@ -58,6 +59,8 @@ def run(op: Op, clients: int, duration: float, warmup: float = 1.0, max_requests
                 ok, err = False, f"{type(e).__name__}: {e}"[:300]
             t1 = time.monotonic()
             n += 1
+            with lock:
+                made += 1
             if t0 >= measure_from:
                 with lock:
                     if ok:
@@ -74,7 +77,7 @@ def run(op: Op, clients: int, duration: float, warmup: float = 1.0, max_requests
         t.join()
     elapsed = max(min(time.monotonic(), stop_at) - measure_from, 1e-9)
     out = summarize(latencies, elapsed)
-    out.update({"clients": clients, "errors": len(errors), "first_error": errors[0] if errors else None,
+    out.update({"clients": clients, "requests_sent": made, "errors": len(errors), "first_error": errors[0] if errors else None,
                 "exhausted": exhausted.is_set(), "loadavg_before": [round(x, 2) for x in load0],
                 "loadavg_after": [round(x, 2) for x in os.getloadavg()]})
     return out

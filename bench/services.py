@@ -224,6 +224,74 @@ def start_web(side: Side, workers: int, threads: int, timeout: float = 180) -> N
     raise RuntimeError(f"gunicorn of {side.key} did not answer on port {side.port} within {timeout}s")
 
 
+def _cpu_seconds(procs) -> float:
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except Exception:  # noqa: BLE001 - psutil.NoSuchProcess / AccessDenied: it ended meanwhile
+            pass
+    return total
+
+
+def db_cpu(side: Side) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each backend (pid) of this stack's
+    PostgreSQL (``STACK_DIR/pg``; other checkouts run their own) connected to the side's
+    database. :func:`db_cpu_between` makes a figure of two of them."""
+    import psutil
+
+    try:
+        postmaster = psutil.Process(int((STACK_DIR / "pg" / "data" / "postmaster.pid").read_text().split()[0]))
+        backends = postmaster.children()
+    except (OSError, ValueError, IndexError, psutil.NoSuchProcess):
+        return {}
+    out: dict[int, float] = {}
+    for p in backends:
+        try:
+            if f" {side.db} " in " ".join(p.cmdline()) + " ":
+                t = p.cpu_times()
+                out[p.pid] = t.user + t.system
+        except Exception:  # noqa: BLE001 - psutil.NoSuchProcess: it ended meanwhile
+            pass
+    return out
+
+
+def db_cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds the backends used between two :func:`db_cpu` readings: a backend that ended
+    meanwhile is not counted (PostgreSQL keeps the bench's connections open: few end), one that
+    started is counted whole."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+def db_sessions(side: Side) -> int:
+    """Sessions (connections) PostgreSQL has counted on the side's database so far (this
+    question's own included, counted when it ends)."""
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=PG_PORT, dbname=side.db, user="ckan", password="ckan")
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+            return int(cur.fetchone()[0])
+    finally:
+        conn.close()
+
+
+def web_cpu(side: Side) -> float:
+    """CPU seconds used so far by the side's gunicorn and its workers: the work of the requests,
+    which, unlike their latency, does not depend on what else the shared machine runs."""
+    import psutil
+
+    if side.process is None or side.process.poll() is not None:
+        return 0.0
+    try:
+        root = psutil.Process(side.process.pid)
+        return _cpu_seconds([root, *root.children(recursive=True)])
+    except psutil.NoSuchProcess:
+        return 0.0
+
+
 def stop_web(side: Side) -> None:
     proc, side.process = side.process, None
     if proc is None or proc.poll() is not None:

@@ -3,10 +3,13 @@ requests and the process's CPU time per operation of the benchmark, on the datab
 ``python -m bench`` loaded (``--keep``), as the bench's reader (and editor for creates).
 
     python -m bench.statements [--sides project,stock] [--ops search_zh,page_search] [-n 20] [--show]
+                               [--profile DIR]
 
 Statements and Solr requests do not depend on the machine's load; CPU milliseconds (the
 process's own time, not PostgreSQL's or Solr's) much less than wall time. ``--show`` lists the
-statements of the last call of each operation, most frequent first.
+statements of the last call of each operation, most frequent first. ``--profile DIR`` runs the
+measured calls under cProfile and writes ``DIR/<side>-<op>.prof`` (read it with ``python -m pstats``)
+and prints the 25 functions of the most cumulative time.
 """
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--ops", default=",".join(OPS))
     p.add_argument("-n", type=int, default=20, help="calls per operation after two warm-up calls (default 20)")
     p.add_argument("--show", action="store_true", help="list the statements of the last call")
+    p.add_argument("--profile", metavar="DIR", help="cProfile the measured calls into DIR/<side>-<op>.prof")
     p.add_argument("--side-in-process", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -37,19 +41,23 @@ def parse(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse(argv)
     if args.side_in_process:
-        return measure(args.side_in_process, args.ops.split(","), args.n, args.show)
+        return measure(args.side_in_process, args.ops.split(","), args.n, args.show, args.profile)
     from . import cli, services
     sides = services.sides(cli.parse([]))
     rc = 0
     for key in args.sides.split(","):
         side = sides[key]
         cmd = [sys.executable, "-m", "bench.statements", "--side-in-process", key, "--ops", args.ops,
-               "-n", str(args.n)] + (["--show"] if args.show else [])
+               "-n", str(args.n)] + (["--show"] if args.show else []) \
+            + (["--profile", os.path.abspath(args.profile)] if args.profile else [])
         rc |= subprocess.call(cmd, env=side.env(), cwd=services.REPO)
     return rc
 
 
-def measure(side: str, ops: list[str], n: int, show: bool) -> int:
+def measure(side: str, ops: list[str], n: int, show: bool, profile: str | None = None) -> int:
+    import cProfile
+    import pstats
+
     import requests
     import sqlalchemy as sa
     from werkzeug.test import Client
@@ -110,10 +118,11 @@ def measure(side: str, ops: list[str], n: int, show: bool) -> int:
         call = calls[op]
         call(0), call(1)
         wall, cpu, sql, searches = [], [], [], []
+        profiler = cProfile.Profile(time.process_time) if profile else None  # CPU, not wall: the machine is shared
         for i in range(n):
             statements.clear(), solr.clear()
             t, c = time.perf_counter(), time.process_time()
-            response = call(i)
+            response = profiler.runcall(call, i) if profiler else call(i)
             wall.append((time.perf_counter() - t) * 1000)
             cpu.append((time.process_time() - c) * 1000)
             if response.status_code != 200:
@@ -123,6 +132,10 @@ def measure(side: str, ops: list[str], n: int, show: bool) -> int:
         print(f"{side:<8} {op:<15} SQL {statistics.median(sql):>4.0f}  Solr {statistics.median(searches):>2.0f}  "
               f"CPU p50 {statistics.median(cpu):6.1f} ms  wall p50 {statistics.median(wall):6.1f} ms  (n={n})",
               flush=True)
+        if profiler:
+            os.makedirs(profile, exist_ok=True)
+            profiler.dump_stats(os.path.join(profile, f"{side}-{op}.prof"))
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         if show:
             for text, count in collections.Counter(s.split("\n")[0][:120] for s in statements).most_common():
                 print(f"    {count:3d}  {text}")

@@ -34,7 +34,18 @@ from . import tree
 from .txmemo import TransactionMemo
 
 
-_MEMO = TransactionMemo("liuzhou_roles_memo", (model.Member, model.Group, model.GroupExtra, model.User))
+def _changes_roles(obj: Any, session: Any) -> bool:
+    """Whether a pending change can alter what the memo holds. Not an entry's place in its
+    department (the ``Member`` row of a package, which every new entry gets), nor a department
+    or user whose own columns are unchanged (only a collection of it changed: that change is a
+    row of its own, judged by itself)."""
+    if isinstance(obj, model.Member):
+        return obj.table_name != "package"
+    return obj not in session.dirty or session.is_modified(obj, include_collections=False)
+
+
+_MEMO = TransactionMemo("liuzhou_roles_memo", (model.Member, model.Group, model.GroupExtra, model.User),
+                        relevant=_changes_roles)
 
 
 def memoized(kind: str, key: Any, load):

@@ -48,6 +48,7 @@ from .sharing import recount as sharing_recount  # noqa: F401,I001
 from .lifecycle import recount as lifecycle_recount  # noqa: F401
 from .ops import services as ops_services
 from .ops import startup as ops_startup
+from .search import index_once as search_index_once
 from .search import segment as search_segment
 from .security import throttle as security_throttle
 
@@ -158,6 +159,7 @@ def install_listeners() -> None:
     harvest's path to the catalog's bulk saving (the cascade does not import the catalog)."""
     access_activity.install()
     ops_services.install_index_guard()  # Solr down: entries still save, `ckan liuzhou reindex` catches up
+    search_index_once.install()  # one Solr update per entry per commit (after the guard: it wraps it)
     cascade_harvester.use_bulk_path(catalog_bulk)  # the harvest saves through the catalog's bulk path
 
 

@@ -8,7 +8,7 @@ and while it is pending), so no answer outlives the data it was read from.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -17,15 +17,21 @@ import ckan.model as model
 
 
 class TransactionMemo:
-    def __init__(self, name: str, watched: tuple[type, ...]):
+    """``relevant(obj, session)``, when given, narrows ``watched``: a change of a watched
+    instance for which it answers False does not make the memo forget."""
+
+    def __init__(self, name: str, watched: tuple[type, ...],
+                 relevant: Optional[Callable[[Any, Any], bool]] = None):
         self.name = name
         self.watched = watched
+        self.relevant = relevant
         event.listen(sa.orm.Session, "before_flush", self._forget_on_change)
         event.listen(sa.orm.Session, "after_transaction_end", self._forget_at_end)
 
     def changing(self, session) -> bool:
         """An instance of a watched model changed in the session and is not flushed yet."""
-        return any(isinstance(o, self.watched) for o in (*session.new, *session.dirty, *session.deleted))
+        return any(isinstance(o, self.watched) and (self.relevant is None or self.relevant(o, session))
+                   for o in (*session.new, *session.dirty, *session.deleted))
 
     def _forget_on_change(self, session, flush_context, instances) -> None:
         if self.name in session.info and self.changing(session):

@@ -128,3 +128,21 @@ def test_repeat_must_be_at_least_one_round(capsys):
         cli.parse(["--repeat", "0"])
     assert "--repeat" in capsys.readouterr().err
     assert cli.parse(["--repeat", "3"]).repeat == 3
+
+
+def test_cpu_per_request_is_compared_beside_the_latency():
+    """The web server's and its database's CPU per request (medians of the rounds): the figure
+    a shared machine does not disturb."""
+    results = []
+    for rnd, (web_p, db_p, web_s, db_s) in enumerate([(70, 18, 66, 15), (90, 30, 60, 14), (72, 17, 64, 16)]):
+        results += [dict(row("package_create", "project", 8, 200, round=rnd), web_cpu_ms=web_p, db_cpu_ms=db_p),
+                    dict(row("package_create", "stock", 8, 180, round=rnd), web_cpu_ms=web_s, db_cpu_ms=db_s)]
+    r = {x["op"]: x for x in report.rows(results)}["package_create"]
+    assert (r["project"]["web_cpu_ms"], r["project"]["db_cpu_ms"]) == (72, 18)
+    assert (r["stock"]["web_cpu_ms"], r["stock"]["db_cpu_ms"]) == (64, 15)
+    assert r["cpu_ratio"] == round(90 / 79, 2)
+    line = next(x for x in report.table(results).splitlines() if x.startswith("package_create"))
+    assert "CPU 90/79 ms 1.14" in line
+    results.append(row("search_zh", "project", 8, 100))   # an older result without CPU: no ratio
+    results.append(row("search_zh", "stock", 8, 100))
+    assert "cpu_ratio" not in {x["op"]: x for x in report.rows(results)}["search_zh"]

@@ -1,8 +1,10 @@
 """Actions of the catalog capability."""
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..lifecycle import hooks as lifecycle_hooks
@@ -14,10 +16,32 @@ from . import validators, vocab
 @tk.chained_action
 def package_create(up_func, context, data_dict):
     """Art 13: information_items may come as JSON text (design.md). Art 17: the response
-    carries ``duplicate_warnings`` (lifecycle/hooks.py)."""
+    carries ``duplicate_warnings`` (lifecycle/hooks.py).
+
+    The entry and its Art 17 check (names, warnings, audit row) are saved in one transaction,
+    committed once at the end (unless the caller defers the commit): one commit and one Solr
+    update per create, and never an entry saved without its check."""
     security_validators.require_text(data_dict, "id", "owner_org")  # docs/security.md, hostile input: no 500 on a number
-    result = up_func(context, validators.information_items_from_text(data_dict))
-    return lifecycle_hooks.after_create(context, result)
+    data_dict = validators.information_items_from_text(data_dict)
+    with _one_commit(context):
+        result = lifecycle_hooks.after_create(context, up_func(context, data_dict))
+    return result
+
+
+@contextlib.contextmanager
+def _one_commit(context):
+    """Run the block with ``defer_commit`` set, then commit once unless the caller deferred."""
+    caller_defers = "defer_commit" in context, context.get("defer_commit")
+    context["defer_commit"] = True
+    try:
+        yield
+    finally:
+        if caller_defers[0]:
+            context["defer_commit"] = caller_defers[1]
+        else:
+            context.pop("defer_commit", None)
+    if not caller_defers[1]:
+        model.repo.commit()
 
 
 @tk.chained_action

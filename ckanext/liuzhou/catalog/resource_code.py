@@ -26,13 +26,28 @@ _BUMP = sa.text(
 )
 
 
+@contextlib.contextmanager
 def _own_transaction(session):
     """A connection for a transaction of its own (committed on leaving), or the session's.
 
     A session bound to a connection (a test's outer transaction) keeps everything in it.
+    The own transaction commits without waiting for its WAL record to reach the disk
+    (``synchronous_commit = off``): the counter row's lock goes at once instead of after a disk
+    flush, and the create saves one flush. No code can be issued twice for it: a number is
+    only ever used by the create's own transaction, which commits later and synchronously,
+    and PostgreSQL writes the WAL in order, so that commit reaching the disk brings the bump
+    with it; a crash before it loses at most numbers that no saved entry carries.
     """
     bind = session.get_bind()
-    return bind.begin() if isinstance(bind, sa.engine.Engine) else contextlib.nullcontext(session)
+    if not isinstance(bind, sa.engine.Engine):
+        yield session
+        return
+    with bind.begin() as conn:
+        conn.execute(_NO_FLUSH_WAIT)
+        yield conn
+
+
+_NO_FLUSH_WAIT = sa.text("SET LOCAL synchronous_commit TO OFF")
 
 
 def _bump(conn, prefix: str) -> int:

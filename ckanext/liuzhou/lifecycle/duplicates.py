@@ -43,19 +43,31 @@ def _published():
                    model.Package.private.is_(False), OfflineEntry.package_id.is_(None))
 
 
-# For each name: do at least :least providers use it in published entries? Each name's
-# providers are read in the order of the (name_norm, org_id) index and the scan stops at the
-# :least-th, instead of counting every provider of names such as 姓名 that thousands of entries
-# carry (at 20,000 entries: 43 ms instead of 312 ms for eight names).
+# For each name: do at least :least providers use it in published entries? The providers of a
+# name are found one after the other in the order of the (name_norm, org_id) index, each by one
+# seek past the last one found (a loose index scan), and the search stops at the :least-th:
+# at most ``duplicate_common_providers`` seeks per name whatever the number of entries that
+# carry it, where reading the index row by row went through every entry of a provider before
+# reaching the next one (at 3,000 entries: 0.3 ms instead of 2–7 ms for ten names).
 _COMMON_NAMES = sa.text("""
-SELECT n.name_norm FROM unnest(CAST(:names AS text[])) AS n(name_norm)
-WHERE (SELECT count(*) FROM (
-         SELECT DISTINCT i.org_id
-         FROM liuzhou_item_name i JOIN package p ON p.id = i.package_id
-         WHERE i.name_norm = n.name_norm
-           AND p.state = 'active' AND p.type = 'catalog' AND p.private IS FALSE
-           AND NOT EXISTS (SELECT 1 FROM liuzhou_offline_entry o WHERE o.package_id = i.package_id)
-         ORDER BY i.org_id LIMIT :least) AS providers) >= :least
+WITH RECURSIVE provider(name_norm, org_id, rank) AS (
+    SELECT n.name_norm, (
+        SELECT i.org_id FROM liuzhou_item_name i JOIN package p ON p.id = i.package_id
+        WHERE i.name_norm = n.name_norm
+          AND p.state = 'active' AND p.type = 'catalog' AND p.private IS FALSE
+          AND NOT EXISTS (SELECT 1 FROM liuzhou_offline_entry o WHERE o.package_id = i.package_id)
+        ORDER BY i.org_id LIMIT 1), 1
+    FROM unnest(CAST(:names AS text[])) AS n(name_norm)
+  UNION ALL
+    SELECT s.name_norm, (
+        SELECT i.org_id FROM liuzhou_item_name i JOIN package p ON p.id = i.package_id
+        WHERE i.name_norm = s.name_norm AND i.org_id > s.org_id
+          AND p.state = 'active' AND p.type = 'catalog' AND p.private IS FALSE
+          AND NOT EXISTS (SELECT 1 FROM liuzhou_offline_entry o WHERE o.package_id = i.package_id)
+        ORDER BY i.org_id LIMIT 1), s.rank + 1
+    FROM provider s WHERE s.org_id IS NOT NULL AND s.rank < :least
+)
+SELECT name_norm FROM provider WHERE org_id IS NOT NULL AND rank = :least
 """)
 
 
