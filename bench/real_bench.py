@@ -41,8 +41,7 @@ def _ticks(pid: int | str) -> tuple[float, int]:
 
 def stack_cpu() -> dict[str, float]:
     """CPU seconds so far of this worktree's PostgreSQL (postmaster, its live backends and the
-    reaped ones) and Solr; ``postgres:<db>`` the live backends of each database (a backend that
-    ended is only in the total)."""
+    reaped ones) and Solr."""
     out = {"postgres": 0.0, "solr": 0.0}
     pg_pid = None
     try:
@@ -64,13 +63,6 @@ def stack_cpu() -> dict[str, float]:
         pid = int(entry)
         if pg_pid and (pid == pg_pid or ppid == pg_pid):
             out["postgres"] += secs
-            try:
-                # a backend's title: "postgres: USER DATABASE HOST(PORT) STATE", NUL-padded
-                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").replace("\x00", " ").split()
-            except OSError:
-                cmd = []
-            if pid != pg_pid and len(cmd) >= 4 and cmd[0] == "postgres:" and "(" in cmd[3]:
-                out[f"postgres:{cmd[2]}"] = out.get(f"postgres:{cmd[2]}", 0.0) + secs
         elif solr_pid and pid == solr_pid:
             out["solr"] += secs
     return {k: round(v, 1) for k, v in out.items()}
@@ -104,10 +96,8 @@ def load_inprocess(side: Side, corpus_name: str, seed: int, missing: list[int], 
         (child1.ru_utime + child1.ru_stime) - (child0.ru_utime + child0.ru_stime), 1)
     stats["postgres_cpu_seconds"] = round(cpu1["postgres"] - cpu0["postgres"], 1)
     stats["solr_cpu_seconds"] = round(cpu1["solr"] - cpu0["solr"], 1)
-    # the side's own database (its live backends); the totals above include whatever else used
-    # the stack meanwhile (the other side loading at the same time)
-    own = f"postgres:{side.db}"
-    stats["postgres_cpu_seconds_own_db"] = round(cpu1.get(own, 0.0) - cpu0.get(own, 0.0), 1)
+    # PostgreSQL and Solr serve both sides: with the other side loading at the same time these
+    # two include its work too
     total_cpu = stats["loader_cpu_seconds_rusage"] + stats["postgres_cpu_seconds"] + stats["solr_cpu_seconds"]
     stats["total_cpu_seconds"] = round(total_cpu, 1)
     stats["per_total_cpu_second"] = round(stats["entries"] / total_cpu, 2) if total_cpu else None
