@@ -16,18 +16,31 @@ import sys
 import time
 from pathlib import Path
 
-from . import corpus, loader, report, runner, services
+from . import corpus, loader, real_bench, report, runner, services
 from .operations import Workload
 from .services import REPO, STATE
 
 SHARED_OPS = report.SHARED
 PROJECT_OPS = ["share_request_create", "share_request_decide", "download", "evaluation_page", "search_suggest"]
+SHARE_OPS = ["share_request_create", "share_request_decide", "download"]   # need a conditional entry
 
 
 def parse(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--scale", type=int, default=20_000, help="catalog entries to load (default 20000)")
+    p.add_argument("--scale", type=int, default=20_000, help="catalog entries to load (default 20000; "
+                   "with --corpus real at most 42231, 0 = all)")
+    p.add_argument("--corpus", choices=["generated", "real"], default="generated",
+                   help="generated (bench/corpus.py, default) or real: the 42,231 entries of "
+                   "/work/shared/data/real-catalog (bench/real_catalog.py), loaded in process on both "
+                   "sides, measured with queries from their titles (docs/benchmarks.md)")
+    p.add_argument("--load-via", choices=["api", "inprocess"], help="how entries are loaded: through the "
+                   "action API with --load-workers clients, or in process (the project: catalog.bulk.save_many; "
+                   "stock: package_create). Default: api for the generated corpus, inprocess for the real one")
+    p.add_argument("--load-batch", type=int, default=500, help="entries per save_many call in process (500)")
+    p.add_argument("--known-item", type=int, default=None, metavar="N", help="known-item queries from the "
+                   "loaded titles, run on both sides after the measurements (default 300 with --corpus real, "
+                   "else 0)")
     p.add_argument("--clients", default="1,8", help="concurrent clients, comma-separated (default 1,8)")
     p.add_argument("--duration", type=float, default=15, help="seconds measured per operation, side and "
                    "client count (default 15; plus --warmup)")
@@ -69,6 +82,9 @@ def parse(argv=None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.repeat < 1:
         p.error("--repeat: at least 1 round")
+    args.load_via = args.load_via or ("inprocess" if args.corpus == "real" else "api")
+    if args.known_item is None:
+        args.known_item = 300 if args.corpus == "real" else 0
     return args
 
 
@@ -106,7 +122,9 @@ def prepare(side: services.Side, args, catalog: corpus.Catalog) -> dict:
     say(f"{side.key}: {len(have)} datasets there, loading {len(missing)} with {args.load_workers} clients")
     stats = {"setup_seconds": round(setup_s, 1), "departments_created": created_orgs,
              "already_loaded": len(have)}
-    if missing:
+    if missing and args.load_via == "inprocess":
+        stats.update(real_bench.load_inprocess(side, args.corpus, catalog.seed, missing, args.load_batch, say))
+    elif missing:
         stats.update(_load_missing(side, catalog, missing, args.load_workers))
     if args.prune:
         stats["pruned"] = loader.prune(side, catalog, args.scale, _names(side))
@@ -189,21 +207,25 @@ class Profiler:
 
 def measure(args, sides: dict, workloads: dict, profiler: Profiler) -> tuple[list[dict], list[str]]:
     results, notes = [], []
-    chosen = [o for o in args.ops.split(",") if o] or SHARED_OPS + PROJECT_OPS
+    chosen = [o for o in args.ops.split(",") if o] or (
+        real_bench.SEARCH_OPS if args.corpus == "real" else SHARED_OPS + PROJECT_OPS)
     clients_list = [int(c) for c in args.clients.split(",") if c]
     project = workloads.get("project")
     if project is not None and any(o in chosen for o in PROJECT_OPS):
         n = project.find_conditional()
         if n == 0:
             notes.append("no conditional entry of 市公安局 in the catalog: share requests not measured")
-            chosen = [o for o in chosen if o not in PROJECT_OPS]
+            chosen = [o for o in chosen if o not in SHARE_OPS]
     if "search_zh_common" in chosen and len(workloads) > 1:
-        hits, common = query_hits(workloads)
+        hits, common = query_hits(workloads, getattr(next(iter(workloads.values())), "queries", None))
         notes.append("Chinese queries, entries found (" + ", ".join(workloads) + "): " + "; ".join(
             f"{q} {'/'.join(str(h[k]) for k in workloads)}" for q, h in hits.items())
             + f"; search_zh_common uses the {len(common)} that find at least 20 on every side")
         for w in workloads.values():
             w.common_queries = common or w.common_queries
+        if not common:
+            notes.append("search_zh_common not measured: no query finds 20 entries on every side")
+            chosen = [o for o in chosen if o != "search_zh_common"]
     rounds = args.repeat
     for clients, rnd, op in itertools.product(clients_list, range(rounds), chosen):
         keys = [k for k in sides if k in workloads] if op in SHARED_OPS else ["project"]
@@ -245,10 +267,10 @@ def measure(args, sides: dict, workloads: dict, profiler: Profiler) -> tuple[lis
     return results, notes
 
 
-def query_hits(workloads: dict) -> tuple[dict[str, dict[str, int]], list[str]]:
+def query_hits(workloads: dict, queries: list[str] | None = None) -> tuple[dict[str, dict[str, int]], list[str]]:
     """How many entries each Chinese query of the bench finds on each side (as the reader), and
     the queries that fill a page of 20 on every side."""
-    hits = {q: {k: w.hits(q) for k, w in workloads.items()} for q in corpus.CHINESE_QUERIES}
+    hits = {q: {k: w.hits(q) for k, w in workloads.items()} for q in queries or corpus.CHINESE_QUERIES}
     return hits, [q for q, h in hits.items() if min(h.values()) >= 20]
 
 
@@ -275,7 +297,12 @@ def main(argv=None) -> int:
     STATE.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     run_id = dt.datetime.now().strftime("%Y%m%d%H%M%S")
-    catalog = corpus.Catalog(args.seed)
+    if args.corpus == "real":
+        from .real_catalog import SEED, RealCatalog
+        catalog = RealCatalog(args.seed if args.seed != 2026 else SEED, limit=args.scale or None)
+        args.scale = catalog.limit
+    else:
+        catalog = corpus.Catalog(args.seed)
     all_sides = services.sides(args)
     keys = [k for k in args.sides.split(",") if k in all_sides]
     sides = {k: all_sides[k] for k in keys}
@@ -288,6 +315,11 @@ def main(argv=None) -> int:
                     "note": "2 cores shared with other engineers' test runs: see loadavg_* of each figure"},
         "load": {}, "rebuild": {}, "results": [], "notes": [],
     }
+    if args.corpus == "real":
+        doc.update(corpus="real", load_via=args.load_via, mapping=catalog.mapping(),
+                   clerk_queries=catalog.clerk_queries)
+        say(f"real catalog: {catalog.limit} entries; what did not map: "
+            + "; ".join(f"{k} {v['total']}" for k, v in doc["mapping"]["unmapped"].items()))
     profiler = Profiler(args.profile)
     workloads = {}
     try:
@@ -298,6 +330,8 @@ def main(argv=None) -> int:
             workloads[key] = Workload(side, catalog, args.scale, run_id)
         if not args.load_only and not args.rebuild_only:
             doc["results"], doc["notes"] = measure(args, sides, workloads, profiler)
+            if args.known_item and hasattr(catalog, "titles"):
+                doc["known_item"] = real_bench.known_item(workloads, catalog, args.known_item, say)
         if not args.no_rebuild and not args.load_only:
             for key, side in sides.items():
                 say(f"{key}: timing ckan search-index rebuild")
@@ -317,7 +351,8 @@ def main(argv=None) -> int:
     # a load-only or rebuild-only run, or one side alone, does not take the name of a full run
     suffix = ("-load" if args.load_only else "-rebuild" if args.rebuild_only else "") + (
         f"-{'-'.join(sides)}" if len(sides) == 1 else "")
-    out = Path(args.out) if args.out else REPO / "bench" / "results" / f"{doc['date']}-{args.scale}{suffix}.json"
+    label = f"real-{args.scale}" + ("" if suffix else "-search") if args.corpus == "real" else str(args.scale)
+    out = Path(args.out) if args.out else REPO / "bench" / "results" / f"{doc['date']}-{label}{suffix}.json"
     report.write_json(out, doc)
     print()
     print(report.table(doc["results"]))
@@ -327,6 +362,15 @@ def main(argv=None) -> int:
             + (f", ratio {doc['rebuild'].get('ratio')}" if doc["rebuild"].get("ratio") else ""))
     for note in doc["notes"]:
         print(f"note: {note}")
+    for key, load in doc["load"].items():
+        if load.get("how"):
+            print(f"load {key} ({load['how']}): {load.get('entries')} entries, {load.get('refused')} refused, "
+                  f"{load.get('seconds')} s wall ({load.get('per_second')}/s), CPU s: loader "
+                  f"{load.get('cpu_seconds')}, PostgreSQL {load.get('postgres_cpu_seconds')}, Solr "
+                  f"{load.get('solr_cpu_seconds')} ({load.get('per_total_cpu_second')} entries per CPU second)")
+    for key, k in (doc.get("known_item") or {}).get("sides", {}).items():
+        print(f"known-item {key}: {k['found_top10']}/{doc['known_item']['queries']} found in the first 10 "
+              f"(success@10 {k['success_at_10']}, MRR@10 {k['mrr_at_10']}, {k['no_results']} without results)")
     t = doc["targets"]
     print(f"\ntargets: shared ops within {report.RATIO_TARGET}x of stock at p95: "
           f"{'met' if t['all_shared_met'] else 'NOT met'}; search with all facets p95 at 8 clients "

@@ -43,14 +43,17 @@ class Workload:
         self.requests_to_decide: collections.deque[str] = collections.deque()
         self.download_resource: str | None = None
         self.conditional: list[dict] = []
-        self.common_queries: list[str] = list(corpus.CHINESE_QUERIES)
+        # the Chinese queries of the search measurements: the catalog's own when it has them
+        # (the real catalog's clerk queries), else the generated corpus's
+        self.queries: list[str] = list(getattr(catalog, "search_queries", None) or corpus.CHINESE_QUERIES)
+        self.common_queries: list[str] = list(self.queries)
 
     # ------------------------------------------------------------------ helpers
     def name(self, n: int) -> str:
         return self.catalog.name(random.Random(n).randrange(self.scale))
 
     def query(self, n: int) -> str:
-        return corpus.CHINESE_QUERIES[n % len(corpus.CHINESE_QUERIES)]
+        return self.queries[n % len(self.queries)]
 
     def token(self, who: str) -> str:
         return self.side.users[who]["token"]

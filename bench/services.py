@@ -56,6 +56,9 @@ class Side:
         env.update({
             "CKAN_INI": str(self.ini),
             "CKAN_SQLALCHEMY_URL": f"postgresql://ckan:ckan@127.0.0.1:{PG_PORT}/{self.db}",
+            # portal.ini names the default port for the DataStore too (as scripts/serve.sh does)
+            "CKAN_DATASTORE_WRITE_URL": f"postgresql://ckan:ckan@127.0.0.1:{PG_PORT}/datastore",
+            "CKAN_DATASTORE_READ_URL": f"postgresql://datastore_ro:datastore_ro@127.0.0.1:{PG_PORT}/datastore",
             "CKAN_SOLR_URL": f"{SOLR}/{self.core}",
             "CKAN_REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/{self.redis_db}",
             "CKAN_SITE_URL": self.url,
@@ -103,6 +106,9 @@ def fresh_database(side: Side, keep: bool) -> None:
     if not keep:
         _pg("dropdb", side.db)
     _pg("createdb", side.db)
+    if side.key == "project":
+        subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "datastore", "datastore"], check=True,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, cwd=REPO)
     side.ckan("db", "upgrade")
 
 

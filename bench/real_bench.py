@@ -1,0 +1,147 @@
+"""The bench on the real catalog (``python -m bench --corpus real``): what differs from a run on
+the generated one.
+
+- Loading: each side is loaded by a child process in process (:mod:`bench.inprocess_load`:
+  the project through ``catalog.bulk.save_many``, stock CKAN through ``package_create``), with
+  the wall time, the loader's CPU time and the CPU time PostgreSQL and Solr of the stack spent
+  meanwhile (read from ``/proc``; the machine is shared, so CPU seconds are the steadier figure).
+- Queries: the clerk queries of :meth:`bench.real_catalog.RealCatalog.clerk_queries` for the
+  Chinese searches, the search page and ``search_suggest``.
+- Known-item quality over HTTP on the loaded portals: a query made from an entry's title
+  (:func:`bench.known_item.build_queries`), as the bench's reader; found when the entry (or one
+  with the identical title) is among the first 10 results of ``package_search``.
+"""
+from __future__ import annotations
+
+import collections
+import json
+import os
+import resource
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from .api import ApiError, call
+from .services import BIN, REPO, STACK_DIR, STATE, Side
+
+# The operations measured on the real catalog unless --ops names others: the searches (no
+# package_create, which would add generated entries, and no share requests).
+SEARCH_OPS = ["search_plain", "search_zh", "search_zh_common", "search_facets", "page_search", "search_suggest"]
+TOP = 10
+
+
+def _ticks(pid: int | str) -> tuple[float, int]:
+    """(utime + stime + cutime + cstime) seconds of a process, and its parent pid."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    hz = os.sysconf("SC_CLK_TCK")
+    return sum(int(x) for x in fields[11:15]) / hz, int(fields[1])
+
+
+def stack_cpu() -> dict[str, float]:
+    """CPU seconds so far of this worktree's PostgreSQL (postmaster, its live backends and the
+    reaped ones) and Solr."""
+    out = {"postgres": 0.0, "solr": 0.0}
+    pg_pid = None
+    try:
+        pg_pid = int((STACK_DIR / "pg" / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    solr_pid = None
+    try:
+        solr_pid = int((STACK_DIR / "solr" / "solr.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            secs, ppid = _ticks(entry)
+        except (OSError, ValueError):
+            continue
+        pid = int(entry)
+        if pg_pid and (pid == pg_pid or ppid == pg_pid):
+            out["postgres"] += secs
+        elif solr_pid and pid == solr_pid:
+            out["solr"] += secs
+    return {k: round(v, 1) for k, v in out.items()}
+
+
+def load_inprocess(side: Side, corpus_name: str, seed: int, missing: list[int], batch: int, say) -> dict:
+    """Load ``missing`` entries into ``side`` with a child ``python -m bench.inprocess_load``."""
+    STATE.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", dir=STATE, delete=False) as f:
+        json.dump(missing, f)
+        idx_file = f.name
+    log = STATE / f"load-{side.key}.log"
+    say(f"{side.key}: loading {len(missing)} entries in process (log: {log})")
+    cpu0, load0 = stack_cpu(), os.getloadavg()
+    child0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    with open(log, "ab") as err:
+        proc = subprocess.run(
+            [str(BIN / "python"), "-m", "bench.inprocess_load", "--side", side.key, "--corpus", corpus_name,
+             "--seed", str(seed), "--indexes", idx_file, "--batch", str(batch), "-c", str(side.ini)],
+            env=side.env(), cwd=REPO, stdout=subprocess.PIPE, stderr=err)
+    wall = time.monotonic() - t0
+    child1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu1 = stack_cpu()
+    Path(idx_file).unlink(missing_ok=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"in-process load of {side.key} failed ({proc.returncode}): see {log}")
+    stats = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+    stats["wall_seconds_with_start"] = round(wall, 1)
+    stats["loader_cpu_seconds_rusage"] = round(
+        (child1.ru_utime + child1.ru_stime) - (child0.ru_utime + child0.ru_stime), 1)
+    stats["postgres_cpu_seconds"] = round(cpu1["postgres"] - cpu0["postgres"], 1)
+    stats["solr_cpu_seconds"] = round(cpu1["solr"] - cpu0["solr"], 1)
+    # PostgreSQL and Solr serve both sides: with the other side loading at the same time these
+    # two include its work too
+    total_cpu = stats["loader_cpu_seconds_rusage"] + stats["postgres_cpu_seconds"] + stats["solr_cpu_seconds"]
+    stats["total_cpu_seconds"] = round(total_cpu, 1)
+    stats["per_total_cpu_second"] = round(stats["entries"] / total_cpu, 2) if total_cpu else None
+    stats["loadavg_before"] = [round(x, 2) for x in load0]
+    stats["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    return stats
+
+
+def known_item(workloads: dict, catalog, n: int, say) -> dict:
+    """Found in the first 10 (success@10) and MRR@10 of ``n`` known-item queries made from the
+    loaded titles, on every side, through its ``package_search`` as the bench's reader."""
+    from .known_item import build_queries
+
+    titles = catalog.titles()
+    queries = build_queries(titles, n, catalog.seed)
+    by_title = collections.defaultdict(set)
+    for i, t in enumerate(titles):
+        by_title[t].add(catalog.name(i))
+    out: dict = {"queries": len(queries), "top": TOP, "sides": {}, "examples": [q.q for q in queries[:15]]}
+    for key, w in workloads.items():
+        found = rr = empty = errors = 0
+        adjacent = collections.Counter()
+        t0 = time.monotonic()
+        for kq in queries:
+            try:
+                res = call(w.side.url, "package_search", {"q": kq.q, "rows": TOP, "fl": "name"},
+                           w.token("reader"), timeout=120)
+            except ApiError:
+                errors += 1
+                continue
+            names = [r["name"] if isinstance(r, dict) else r for r in res["results"]]
+            rank = next((k for k, nm in enumerate(names, 1) if nm in by_title[kq.title]), None)
+            if res["count"] == 0:
+                empty += 1
+            if rank:
+                found += 1
+                rr += 1 / rank
+                adjacent["adjacent" if kq.adjacent else "apart"] += 1
+        nq = len(queries) or 1
+        out["sides"][key] = {"found_top10": found, "success_at_10": round(found / nq, 3),
+                             "mrr_at_10": round(rr / nq, 3), "no_results": empty, "errors": errors,
+                             "found_adjacent": adjacent["adjacent"], "found_apart": adjacent["apart"],
+                             "seconds": round(time.monotonic() - t0, 1)}
+        say(f"known-item {key}: {found}/{len(queries)} found in the first {TOP}, "
+            f"MRR {out['sides'][key]['mrr_at_10']}, {empty} with no results")
+    out["adjacent_queries"] = sum(1 for q in queries if q.adjacent)
+    return out
