@@ -304,3 +304,27 @@ def test_datastore_of_not_shared_data_is_closed_to_the_operator(data):
     with pytest.raises(tk.NotAuthorized):
         _call(data.world.operator, "datastore_search",
               resource_id=data.table["not_shared"]["resource_id"])
+
+
+def test_locations_in_fields_a_client_added_are_redacted_too(data):
+    """CKAN keeps a resource's unknown fields: a location in ``download_url``, an ``endpoint``
+    or a connection string is a location like ``url`` (Art 10–11)."""
+    w = data.world
+    from tests.access.conftest import site_context
+    res = tk.get_action("resource_create")(site_context(), {
+        "package_id": w.unconditional["id"], "name": "接口说明", "resource_type": "api",
+        "url": LOCATION + "/api", "download_url": LOCATION + "/dump.csv",
+        "access_uri": LOCATION + "/a", "endpoint": "jdbc:postgresql://db.liuzhou.example/rk",
+        "note": "接口见 " + LOCATION})
+    try:
+        mine = _call(w.provider_editor, "resource_show", id=res["id"])
+        assert mine["download_url"] == LOCATION + "/dump.csv"      # the provider keeps them
+        for user in (w.other_admin, w.consumer_member):
+            shown = _call(user, "resource_show", id=res["id"])
+            assert shown["download_url"] == shown["access_uri"] == shown["endpoint"] == ""
+            assert shown["note"] == "接口见 " + LOCATION              # text that names a site is text
+            pkg = _call(user, "package_show", id=w.unconditional["id"])
+            ours = [r for r in pkg["resources"] if r["id"] == res["id"]][0]
+            assert "db.liuzhou.example" not in _urls(ours) and LOCATION + "/dump" not in _urls(pkg)
+    finally:
+        tk.get_action("resource_delete")(site_context(), {"id": res["id"]})

@@ -10,6 +10,7 @@ a resource taken offline (Art 21) is closed to all but the provider, Authority a
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
@@ -23,6 +24,11 @@ from .policy import Decision, Reader
 ACCESS_KEY = "liuzhou_access"
 # Resource keys that can carry a location or a copy of the data.
 _LOCATION_KEYS = ("url", "cache_url", "original_url")
+# Any other resource field a client may add (CKAN keeps unknown resource fields as extras:
+# ``download_url``, ``access_url``, ``endpoint`` …) is a location when its name ends so or its
+# value is one (``scheme://…``, ``jdbc:…://``).
+_LOCATION_SUFFIXES = ("url", "uri")
+_LOCATION_VALUE = re.compile(r"^\s*[a-z][a-z0-9+.-]*:(?:[a-z0-9+.-]+:)*//", re.I)
 # The fields the rule reads; a search with ``fl`` may leave them out (then read from the database).
 _RULE_FIELDS = {"id", "owner_org", "sharing_type"}
 
@@ -31,10 +37,15 @@ def platform_url(resource_id: str) -> str:
     return "%s/data/%s" % (tk.config.get("ckan.site_url", "").rstrip("/"), resource_id)
 
 
+def _is_location(key: str, value: Any) -> bool:
+    if key in _LOCATION_KEYS or str(key).lower().endswith(_LOCATION_SUFFIXES):
+        return True
+    return isinstance(value, str) and bool(_LOCATION_VALUE.match(value))
+
+
 def redact_resource(resource: dict, readable: bool) -> dict:
-    for key in _LOCATION_KEYS:
-        if key in resource:
-            resource[key] = ""
+    for key in [k for k, v in resource.items() if _is_location(k, v)]:
+        resource[key] = ""
     if readable and resource.get("id"):
         resource["url"] = platform_url(resource["id"])
     return resource

@@ -72,6 +72,7 @@ def install() -> None:
         if first_in_pass(entity, operation):
             index(self, entity, operation)
     notify._liuzhou_guard = getattr(index, "_liuzhou_guard", False)  # the guard stays installed once
+    notify.__wrapped__ = index
 
     DomainObjectModificationExtension.notify_observers = notify_observers
     SynchronousSearchPlugin.notify = notify
