@@ -58,6 +58,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan.lib.dictization import model_save
 
+from .. import tree
 from ..lifecycle import hooks as lifecycle_hooks
 from ..security import validators as security_validators
 from . import resource_code, validators
@@ -207,7 +208,8 @@ def _memo() -> Iterator[None]:
     outer = getattr(_local, "memo", None)
     _local.memo = outer if outer is not None else {}
     try:
-        yield
+        with tree.held():  # the department tree, read once a call (each Solr document reads it)
+            yield
     finally:
         _local.memo = outer
 
@@ -321,12 +323,14 @@ def index_many(package_ids: dict, docs: Optional[list[dict]] = None, batch: int 
 def _take_codes(session, plans: list[_Plan]) -> None:
     """Art 13: the creates' resource codes, one statement per classification code."""
     by_prefix: dict[str, list[_Plan]] = defaultdict(list)
+    prefixes: dict[tuple, str] = {}  # one department number look-up per department in a call
     for plan in plans:
         if plan.pkg is None:
             org = model.Group.get(plan.data["owner_org"])
-            prefix = resource_code.classification_code(session, plan.data["classification"],
-                                                       plan.data["subclass"], org.id)
-            by_prefix[prefix].append(plan)
+            key = (plan.data["classification"], plan.data["subclass"], org.id)
+            if key not in prefixes:
+                prefixes[key] = resource_code.classification_code(session, *key)
+            by_prefix[prefixes[key]].append(plan)
     for prefix, group in by_prefix.items():
         codes = resource_code.next_codes(session, prefix, [p.data.get("name") or "" for p in group])
         for plan, code in zip(group, codes):
