@@ -60,6 +60,7 @@ from ckan.lib.dictization import model_save
 
 from .. import tree
 from ..lifecycle import hooks as lifecycle_hooks
+from ..lifecycle import visibility
 from ..security import validators as security_validators
 from . import resource_code, validators
 
@@ -278,6 +279,7 @@ def build_documents(package_ids: list[str]) -> list[dict]:
     index = search.index_for(model.Package)
     _install()
     collector = _local.collector = _Collector()
+    visibility.remember(package_ids)  # Art 20's offline flag of each document, one query
     try:
         for package_id in package_ids:
             index.index_package(_show_unvalidated(package_id), defer_commit=True)
