@@ -339,7 +339,34 @@ def _take_codes(session, plans: list[_Plan]) -> None:
             plan.code = code
 
 
-def _create(context: dict, plan: _Plan, user_obj: Optional[model.User]) -> dict:
+class _Tags:
+    """The free tags of a call's creates, looked up in one query and remembered as entries
+    create them: ``package_dict_save`` then finds each tag in the session by its id instead
+    of querying it by name for every entry (one statement per tag and entry)."""
+
+    def __init__(self, session, plans: list[_Plan]):
+        names = {t.get("name") for p in plans if p.pkg is None for t in p.data.get("tags") or []
+                 if not t.get("vocabulary_id") and t.get("name")}
+        self.known = {(t.name, None): t for t in session.query(model.Tag).filter(
+            model.Tag.name.in_(names), model.Tag.vocabulary_id.is_(None))} if names else {}
+
+    def name(self, tags: list[dict]) -> list[dict]:
+        """Give each known tag its id; the dicts given one."""
+        given = []
+        for tag in tags or []:
+            found = self.known.get((tag.get("name"), tag.get("vocabulary_id")))
+            if found is not None and not tag.get("id"):
+                tag["id"] = found.id
+                given.append(tag)
+        return given
+
+    def learn(self, pkg: model.Package) -> None:
+        for package_tag in pkg.package_tags:
+            tag = package_tag.tag
+            self.known.setdefault((tag.name, tag.vocabulary_id), tag)
+
+
+def _create(context: dict, plan: _Plan, user_obj: Optional[model.User], tags: Optional[_Tags] = None) -> dict:
     """What ``package_create`` does once its data is valid (ckan/logic/action/create.py)."""
     data = plan.data
     include_plugin_data = False
@@ -348,7 +375,12 @@ def _create(context: dict, plan: _Plan, user_obj: Optional[model.User]) -> dict:
         include_plugin_data = bool(user_obj.sysadmin and data.get("plugin_data"))
     if plan.code:
         data.setdefault("extras", []).append({"key": "resource_code", "value": plan.code})
+    named = tags.name(data.get("tags")) if tags is not None else []
     pkg = model_save.package_dict_save(data, context, include_plugin_data)
+    for tag in named:
+        tag.pop("id")  # the data as package_create leaves it
+    if tags is not None:
+        tags.learn(pkg)
     model.Session.flush()
     data["id"] = pkg.id
     for index, resource in enumerate(data.get("resources") or []):
@@ -405,11 +437,12 @@ def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[],
     user_obj = model.User.get(context["user"]) if context.get("user") else None
     ctx = _context(context, defer_commit=True)
     _take_codes(session, plans)
+    tags = _Tags(session, plans)
     created = []
     with _deferred_index() as deferred:
         for plan in plans:
             if plan.pkg is None:
-                result = _create(dict(ctx), plan, user_obj)
+                result = _create(dict(ctx), plan, user_obj, tags)
                 created.append(result["id"])
                 outcomes[plan.index] = Outcome(plan.index, CREATE, id=result["id"], name=result["name"],
                                                resource_code=plan.code,
