@@ -49,7 +49,7 @@ def main(argv=None) -> None:
     for run in range(args.repeat):
         prefix = f"ir{stamp}r{run}"
         entries = [corpus.api_entry(e) for e in catalog.entries(0, args.n, prefix)]
-        refused = 0
+        refused, reasons = 0, {}
         wall, cpu = time.perf_counter(), time.process_time()
         if args.reference:
             for e in entries:
@@ -60,13 +60,18 @@ def main(argv=None) -> None:
         else:
             for start in range(0, len(entries), args.batch):
                 out = bulk.save_many({"user": site}, entries[start:start + args.batch])
-                refused += sum(o.action == bulk.REFUSED for o in out)
+                for o in out:
+                    if o.action == bulk.REFUSED:
+                        refused += 1
+                        reasons[str(o.errors)[:200]] = reasons.get(str(o.errors)[:200], 0) + 1
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         model.Session.remove()
         how = "package_create each" if args.reference else f"save_many, {args.batch} a call"
         print(f"run {run + 1}: {args.n} entries ({how}): {args.n / wall:.1f} entries/s, "
               f"wall {wall:.1f} s, CPU of this process {cpu:.1f} s ({args.n / cpu:.1f} entries per CPU-second), "
               f"refused {refused}")
+        for reason, count in sorted(reasons.items(), key=lambda r: -r[1])[:5]:
+            print(f"  refused {count}: {reason}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,31 @@
 """The department tree (Art 9): four levels, parent links kept as organization extras."""
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
 import ckan.model as model
 
+_local = threading.local()
 
-def _departments() -> dict[str, dict]:
-    """name → {id, name, title, level, parent} for every active organization, in one query."""
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Within the block (one bulk call, catalog/bulk.py: one transaction that creates no
+    department), the tree is read from the database once instead of once per entry."""
+    outer = getattr(_local, "rows", None)
+    _local.rows = outer if outer is not None else []
+    try:
+        yield
+    finally:
+        _local.rows = outer
+
+
+def _rows() -> list:
+    held_rows = getattr(_local, "rows", None)
+    if held_rows:
+        return held_rows
     rows = (
         model.Session.query(model.Group.id, model.Group.name, model.Group.title,
                             model.GroupExtra.key, model.GroupExtra.value)
@@ -15,8 +35,15 @@ def _departments() -> dict[str, dict]:
         .filter(model.Group.is_organization.is_(True), model.Group.state == "active")
         .all()
     )
+    if held_rows is not None:
+        held_rows.extend(rows)
+    return rows
+
+
+def _departments() -> dict[str, dict]:
+    """name → {id, name, title, level, parent} for every active organization, in one query."""
     out: dict[str, dict] = {}
-    for gid, name, title, key, value in rows:
+    for gid, name, title, key, value in _rows():
         d = out.setdefault(name, {"id": gid, "name": name, "title": title, "level": None, "parent": None})
         if key:
             d[key] = value or None

@@ -27,10 +27,12 @@ from .model import DuplicateWarning, ItemName, OfflineEntry
 from .normalize import items_of, normalized_names
 
 
-def sync_item_names(package_id: str, org_id: Optional[str], items: Any) -> dict[str, str]:
-    """Replace the entry's normalised names; return them (normalised → original)."""
+def sync_item_names(package_id: str, org_id: Optional[str], items: Any, fresh: bool = False) -> dict[str, str]:
+    """Replace the entry's normalised names; return them (normalised → original). ``fresh``:
+    the entry's id was generated just now, so it has no names to replace."""
     names = normalized_names(items_of(items))
-    model.Session.query(ItemName).filter(ItemName.package_id == package_id).delete(synchronize_session=False)
+    if not fresh:
+        model.Session.query(ItemName).filter(ItemName.package_id == package_id).delete(synchronize_session=False)
     if org_id:
         model.Session.add_all(ItemName(package_id=package_id, name_norm=k, name=v, org_id=org_id)
                               for k, v in names.items())
@@ -132,13 +134,14 @@ def entry_url(name: str) -> str:
 
 
 def record(pkg: model.Package, matches: list[dict], actor: Optional[model.User],
-           now: Optional[dt.datetime] = None) -> None:
+           now: Optional[dt.datetime] = None, fresh: bool = False) -> None:
     """Keep one warning per (entry, other entry) and clear those no longer matching; when a
     check finds new or changed overlaps, or clears some, it writes one audit row listing them
-    (one append to the audit chain per check, whatever the number of matches). Not committed."""
+    (one append to the audit chain per check, whatever the number of matches). Not committed.
+    ``fresh``: the entry's id was generated just now, so it has no warnings yet."""
     now = now or cal.utcnow()
-    existing = {w.other_package_id: w for w in model.Session.query(DuplicateWarning)
-                .filter(DuplicateWarning.package_id == pkg.id).with_for_update()}
+    existing = {} if fresh else {w.other_package_id: w for w in model.Session.query(DuplicateWarning)
+                                 .filter(DuplicateWarning.package_id == pkg.id).with_for_update()}
     seen, changed, cleared = set(), [], []
     for m in matches:
         seen.add(m["package_id"])
@@ -171,9 +174,11 @@ def record(pkg: model.Package, matches: list[dict], actor: Optional[model.User],
                              "cleared": cleared, "open": len(seen)})
 
 
-def check_package(pkg: model.Package, items: Any, actor: Optional[model.User]) -> list[dict]:
-    """Art 17 on create or update: sync the entry's names, find and record overlaps."""
-    names = sync_item_names(pkg.id, pkg.owner_org, items)
+def check_package(pkg: model.Package, items: Any, actor: Optional[model.User], fresh: bool = False) -> list[dict]:
+    """Art 17 on create or update: sync the entry's names, find and record overlaps. ``fresh``:
+    a create whose id was generated just now (no stored names or warnings can name it: two
+    statements fewer, the bulk path's)."""
+    names = sync_item_names(pkg.id, pkg.owner_org, items, fresh)
     matches = find(names, pkg.owner_org, exclude_package_id=pkg.id)
-    record(pkg, matches, actor)
+    record(pkg, matches, actor, fresh=fresh)
     return matches

@@ -35,6 +35,18 @@ def is_offline(package_id: Optional[str]) -> bool:
         package_id=package_id).first() is not None)
 
 
+def remember(package_ids) -> None:
+    """Answer ``is_offline`` for many entries with one query, remembered like its own answers
+    (catalog/bulk.py, before it builds the Solr documents of a batch)."""
+    memo = _MEMO.store()
+    missing = [i for i in package_ids if i not in memo] if memo is not None else []
+    if not missing:
+        return
+    offline = {pid for (pid,) in model.Session.query(OfflineEntry.package_id)
+               .filter(OfflineEntry.package_id.in_(missing))}
+    memo.update((i, i in offline) for i in missing)
+
+
 def offline_record(package_id: Optional[str]) -> Optional[OfflineEntry]:
     return model.Session.get(OfflineEntry, package_id) if package_id else None
 

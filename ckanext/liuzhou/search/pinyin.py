@@ -69,16 +69,19 @@ def _han_runs(text: str) -> list[str]:
     return runs
 
 
+@functools.lru_cache(maxsize=8192)
 def syllables(text: str) -> str:
     """``柳州市常住人口`` → ``liu zhou shi chang zhu ren kou`` (Han characters only)."""
     return " ".join(" ".join(lazy_pinyin(run)) for run in _han_runs(text))
 
 
+@functools.lru_cache(maxsize=8192)
 def initials(text: str) -> str:
     """``常住人口`` → ``c z r k``."""
     return " ".join(" ".join(lazy_pinyin(run, style=Style.FIRST_LETTER)) for run in _han_runs(text))
 
 
+@functools.lru_cache(maxsize=8192)
 def of_word(word: str) -> str:
     """Toneless pinyin of a Han word without spaces: 户籍 → huji (the did-you-mean key)."""
     return "".join(lazy_pinyin(word))

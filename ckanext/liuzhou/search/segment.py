@@ -10,6 +10,7 @@ moment the Operator saves them, without a Solr reload. Measured choices: docs/se
 """
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import warnings
@@ -18,6 +19,7 @@ from typing import Iterable
 _lock = threading.Lock()
 _tokenizer = None
 _added: set[str] = set()
+_generation = 0  # bumped when words are added: remembered cuts of before are not read again
 
 
 def tokenizer():
@@ -46,6 +48,7 @@ def warm() -> None:
 
 def add_words(words: Iterable[str]) -> None:
     """Words to keep whole (synonym terms, departments' short names)."""
+    global _generation
     new = {w for w in words if w and w not in _added and len(w) > 1}
     if not new:
         return
@@ -53,8 +56,16 @@ def add_words(words: Iterable[str]) -> None:
     if _tokenizer is not None:
         for word in new:
             _tokenizer.add_word(word, freq=200000)
+    _generation += 1  # a new word may change how a remembered text is cut
+    _cut.cache_clear()
 
 
 def cut(text: str) -> list[str]:
-    """Words of ``text`` (spaces and punctuation dropped)."""
-    return [w for w in tokenizer().lcut(text, HMM=True) if w.strip() and any(c.isalnum() for c in w)]
+    """Words of ``text`` (spaces and punctuation dropped). Remembered (the same keywords and
+    titles come back in every document of an import) until words are added."""
+    return list(_cut(text, _generation))
+
+
+@functools.lru_cache(maxsize=8192)
+def _cut(text: str, generation: int) -> tuple[str, ...]:
+    return tuple(w for w in tokenizer().lcut(text, HMM=True) if w.strip() and any(c.isalnum() for c in w))
