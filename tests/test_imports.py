@@ -63,6 +63,7 @@ INTERNALS = {
     # the catalog's entry hooks and index fields
     ("catalog.actions", "lifecycle.hooks"),
     ("catalog.bulk", "lifecycle.hooks"),  # save_many: the Art 17 comparison of each saved entry
+    ("catalog.bulk", "lifecycle.visibility"),  # save_many: the Art 20 offline flags of a batch, one query
     ("catalog.indexing", "search.indexing"),
     ("catalog.search", "search.hooks"),
     ("catalog.search", "search.text"),
