@@ -27,6 +27,11 @@ def _file(content: bytes, name: str, mimetype: str) -> Response:
         "X-Content-Type-Options": "nosniff"})
 
 
+def _messages(e: tk.ValidationError) -> str:
+    """A refusal's messages on one line (a field's value is a list of messages, or one)."""
+    return "；".join(str(m) for ms in e.error_dict.values() for m in (ms if isinstance(ms, list) else [ms]))
+
+
 def _signed_in():
     if not tk.current_user.is_authenticated:
         return tk.redirect_to("user.login", came_from=tk.request.path)
@@ -62,7 +67,7 @@ def import_page(id: str):
         except tk.NotAuthorized:
             return tk.abort(403, _("Not authorized to see this page"))
         except tk.ValidationError as e:
-            error = "；".join(str(m) for ms in e.error_dict.values() for m in (ms if isinstance(ms, list) else [ms]))
+            error = _messages(e)
         else:
             return tk.redirect_to("liuzhou_transfer.import_read", id=out["id"])
     history = call_or_abort("catalog_import_list", {"department": dept["name"]})
@@ -94,7 +99,7 @@ def import_commit(id: str):
     except tk.ObjectNotFound:
         return tk.abort(404, _("Not found"))
     except tk.ValidationError as e:
-        tk.h.flash_error("；".join(str(m) for ms in e.error_dict.values() for m in ms))
+        tk.h.flash_error(_messages(e))
         return tk.redirect_to("liuzhou_transfer.import_read", id=id)
     return tk.redirect_to("liuzhou_transfer.import_read", id=out["id"])
 
