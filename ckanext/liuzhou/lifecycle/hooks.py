@@ -64,6 +64,15 @@ def after_create(context, result: Any, fresh: bool = False) -> Any:
     return _finish(context, result, matches)
 
 
+def after_create_many(context, pkgs: list[model.Package], items: list[Any]) -> list[list[dict]]:
+    """Art 17 for the new entries of one bulk save (catalog/bulk.py), in their order, each
+    compared as one ``package_create`` after another would compare it; not committed. The
+    duplicate warnings of each entry, in the order of ``pkgs``."""
+    catalog = [(pkg, item) for pkg, item in zip(pkgs, items) if pkg.type == "catalog"]
+    found = iter(duplicates.check_new_packages(catalog, _user(context)))
+    return [next(found) if pkg.type == "catalog" else [] for pkg in pkgs]
+
+
 def after_update(context, before: Optional[dict], result: Any) -> Any:
     if before is None:
         return result
