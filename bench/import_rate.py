@@ -10,7 +10,7 @@ one to three resources, keywords, the Art 15 lead departments, Art 22 conditions
 prefix of its own, and saves them with ``save_many`` ``--batch`` at a time as the site user.
 ``--reference`` saves them instead one ``package_create`` at a time (the path ``save_many``
 replaced), for the "before" figure. Prints entries/s on the wall clock and the CPU time of this
-process (``time.process_time``: PostgreSQL and Solr work in their own processes and are not in
+process (``time.process_time``) and the SQL statements it sent (PostgreSQL and Solr work in their own processes and are not in
 it; the wall figure includes them and whatever else the machine is doing).
 
 Uses the database of the configuration given (``--ini``, default test.ini, with the usual
@@ -41,6 +41,13 @@ def main(argv=None) -> None:
     from ckanext.liuzhou.demo import loader
     from bench import corpus
 
+    import sqlalchemy as sa
+    statements = [0]
+
+    @sa.event.listens_for(model.meta.engine, "before_cursor_execute")
+    def count(*args, **kwargs):
+        statements[0] += 1
+
     if not model.Group.get("lzsgaj"):
         loader.load_departments()
     site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
@@ -50,6 +57,7 @@ def main(argv=None) -> None:
         prefix = f"ir{stamp}r{run}"
         entries = [corpus.api_entry(e) for e in catalog.entries(0, args.n, prefix)]
         refused, reasons = 0, {}
+        statements[0] = 0
         wall, cpu = time.perf_counter(), time.process_time()
         if args.reference:
             for e in entries:
@@ -69,7 +77,7 @@ def main(argv=None) -> None:
         how = "package_create each" if args.reference else f"save_many, {args.batch} a call"
         print(f"run {run + 1}: {args.n} entries ({how}): {args.n / wall:.1f} entries/s, "
               f"wall {wall:.1f} s, CPU of this process {cpu:.1f} s ({args.n / cpu:.1f} entries per CPU-second), "
-              f"refused {refused}")
+              f"refused {refused}, SQL statements {statements[0]} ({statements[0] / args.n:.1f} per entry)")
         for reason, count in sorted(reasons.items(), key=lambda r: -r[1])[:5]:
             print(f"  refused {count}: {reason}")
 

@@ -227,3 +227,55 @@ def test_an_unchanged_entry_is_not_written_and_a_dry_run_update_writes_nothing(p
 def test_an_entry_the_user_may_not_write_is_refused(people):
     out = bulk.save_many(_ctx(people.hr_editor), [department_entry("lzsgaj", title="别人的部门")])
     assert out[0].action == bulk.REFUSED and "owner_org" in out[0].errors
+
+
+# --- a batch of creates: Art 17 within the call, the documents read for the batch -------------
+
+def _warning(w):
+    return (w["shared"], w["shared_count"], w["item_count"], w["ratio"], w["provider_org"])
+
+
+def test_art17_compares_each_entry_with_those_before_it_in_the_call(people):
+    """Art 17: in one call an entry is compared with the stored entries and with the entries
+    before it, as one package_create after another compares them: the later entry of another
+    department is warned, the earlier is not, the same warning as package_create gives."""
+    mine = ("批量测绘编号", "批量测绘坐标", "批量测绘面积", "批量测绘日期", "批量测绘单位")  # no other test's
+    police = lambda title: _rich(title=title, information_items=_items(*mine[:4], "批量测绘人员"))  # noqa: E731
+    education = department_entry("lzsjyj", title="教育局测绘信息", information_items=_items(*mine))
+    out = bulk.save_many(_ctx(people.sysadmin), [education, police("公安局测绘信息批量")])
+    assert [o.action for o in out] == [bulk.CREATE, bulk.CREATE]
+    assert out[0].duplicate_warnings == []
+    assert [w["package_id"] for w in out[1].duplicate_warnings] == [out[0].id]
+    # the same entry made by package_create afterwards is warned of the batch's first entry alike
+    single = tk.get_action("package_create")({"user": people.police_editor}, police("公安局测绘信息单个"))
+    about_first = [w for w in single["duplicate_warnings"] if w["package_id"] == out[0].id]
+    assert [_warning(w) for w in about_first] == [_warning(w) for w in out[1].duplicate_warnings]
+    # its audit row, as package_create writes it, and the chain verifies
+    model.Session.remove()
+    audit = _audit(out[1].id)
+    assert [row[0] for row in audit] == ["duplicate.check"]
+    assert audit[0][6]["matches"][0]["other_package_id"] == out[0].id
+    assert tk.get_action("audit_log_verify")({"user": people.sysadmin}, {})["ok"]
+
+
+def test_entries_of_one_department_in_a_call_are_not_warned_of_each_other(people):
+    items = _items("同部门编号", "同部门名称", "同部门地址", "同部门日期")
+    out = bulk.save_many(_ctx(people.police_editor), [_rich(title="同部门甲", information_items=items),
+                                                      _rich(title="同部门乙", information_items=items)])
+    assert [o.duplicate_warnings for o in out] == [[], []]
+
+
+def test_the_batch_dictization_is_ckans_package_dictize(people):
+    """The documents' entries are read for a batch (dictize_many): the same dict as CKAN's
+    package_dictize of each, resources, tags, extras and organization included."""
+    from ckan.lib.dictization import model_dictize
+    out = bulk.save_many(_ctx(people.police_editor), [_rich(title="字典甲"), entry(title="字典乙")])
+    tk.get_action("package_create")({"user": people.police_editor}, _rich(title="字典丙"))
+    model.Session.remove()
+    pkgs = [model.Package.get(o.id) for o in out] + [model.Package.get(
+        model.Session.query(model.Package.id).filter(model.Package.title == "字典丙").scalar())]
+    many = bulk.dictize_many(pkgs)
+    for pkg in pkgs:
+        one = model_dictize.package_dictize(pkg, {"model": model, "session": model.Session})
+        assert many[pkg.id] == one
+    assert many[pkgs[0].id]["tags"] and len(many[pkgs[0].id]["resources"]) == 2

@@ -16,28 +16,35 @@ Within it a create does what ``package_create`` does, without its per-entry cost
 - the resource codes (Art 13) are taken per classification code in one statement for the whole
   call (``resource_code.next_codes``), in a short transaction of their own like single creates:
   a failed call leaves a gap in the sequence, never a reuse;
-- the entry is saved with CKAN's ``package_dict_save`` with its organization membership, the
-  ``IPackageController`` hooks and the default resource views, and the Art 17 comparison and
-  its audit row are made in order (an entry is compared with those saved before it, as one
-  ``package_create`` after another would);
-- the Solr documents are built in the transaction exactly as CKAN's synchronous indexer builds
-  them (``index_package``, so every ``before_dataset_index`` of the project runs) and sent
-  ``INDEX_BATCH`` at a time after the commit, with one Solr commit;
+- the creates are written as a batch (:func:`_create_many`): the rows CKAN's
+  ``package_dict_save`` would write (package, extras, resources, tags, package tags,
+  organization membership) built from the validated data and written one multi-row statement
+  per table; then each entry's ``IPackageController`` hooks and default resource views; then
+  Art 17 for the batch (``lifecycle.hooks.after_create_many``): two queries for the whole
+  batch, each entry compared with the stored entries and, in Python, with the entries before
+  it in the call, so it gets the warnings and audit row one ``package_create`` after another
+  would give it. A create with groups, relationships, vocabulary tags or a sysadmin's plugin
+  data keeps ``package_dict_save`` (:func:`_create`);
+- the Solr documents are built in the transaction as CKAN's synchronous indexer builds them
+  (``package_show`` unvalidated, then ``index_package``, so every ``before_dataset_index`` of
+  the registered plugins runs in order), the entries' rows read for the batch in one query per
+  kind (:func:`dictize_many`, the same dict as ``package_dictize``), and sent ``INDEX_BATCH``
+  at a time after the commit, with one Solr commit;
 - the activity plugin's "new package" activity holds the validated copy of the entry that its
   Solr document holds (what ``package_show`` returns from Solr's copy; for a harvested entry it
   carries the harvest source's extras, which ckanext-harvest adds to that copy);
 - users and departments are looked up once per call (``User.get``, ``Group.get``), not several
   times per entry by CKAN's validators and auth functions; so are the department tree
   (``tree.held``), each classification code's department number, the creates' free tags
-  (``_Tags``) and the documents' Art 20 offline flags (``visibility.remember``); a create whose
-  id is generated here skips the Art 17 reads that only an existing entry needs.
+  (``_Tags``) and the documents' Art 20 offline flags (``visibility.remember``).
 
 The equality with ``package_create`` (entry, Solr document, activity, Art 17 row, audit chain)
 is tested in tests/catalog/test_bulk.py. A caller may pass ``BEFORE_COMMIT`` in the context: a
 function of the outcomes run in the transaction before its commit (the cascade harvester
 records its harvest objects there, so the documents carry the harvest source).
 
-Updates go through ``package_update`` in the same transaction (``defer_commit``).
+Updates go through ``package_update`` in the same transaction (``defer_commit``), before the
+creates of the call.
 
 If Solr fails after the commit, the entries stay saved (as single creates do when Solr is
 unreachable, ``ops/services.py``): the failure is logged and ``ckan search-index rebuild`` (or
