@@ -223,14 +223,17 @@ def check_new_packages(entries: list[tuple[model.Package, Any]], actor: Optional
                              if len(stored_providers.get(k, set()) | batch_providers.get(k, set())) < least})
         else:
             compared.append(dict(names))
-    wanted = sorted({n for names in compared for n in names})
-    carriers: dict[str, list] = {}   # name → the stored published entries carrying it
+    wanted_set = {n for names in compared for n in names}
+    wanted = sorted(wanted_set)
+    # name → provider → the published entries carrying it: the stored ones, then (as the
+    # entries of the list are passed) those before the entry compared. An entry's own
+    # department is skipped as a whole (its entries often share their names).
+    carriers: dict[str, dict[str, list]] = {}
     about: dict[str, tuple] = {}     # package id → (name, title, owner_org)
     if wanted:
         for package_id, name_norm, name, title, owner_org in model.Session.execute(_CARRIERS, {"names": wanted}):
-            carriers.setdefault(name_norm, []).append(package_id)
+            carriers.setdefault(name_norm, {}).setdefault(owner_org, []).append(package_id)
             about[package_id] = (name, title, owner_org)
-    earlier: dict[str, list] = {}    # name → the published entries before this one in the list
     results: list[list[dict]] = []
     for (pkg, names), own in zip(named, compared):
         matches: list[dict] = []
@@ -238,12 +241,15 @@ def check_new_packages(entries: list[tuple[model.Package, Any]], actor: Optional
             total = len(own)
             shared: dict[str, list] = {}
             for key in own:
-                for package_id in carriers.get(key, []) + earlier.get(key, []):
-                    shared.setdefault(package_id, []).append(key)
+                for owner_org, package_ids in carriers.get(key, {}).items():
+                    if pkg.owner_org and owner_org == pkg.owner_org:
+                        continue
+                    for package_id in package_ids:
+                        shared.setdefault(package_id, []).append(key)
             rows = []
             for package_id, keys in shared.items():
                 name, title, owner_org = about[package_id]
-                if (pkg.owner_org and owner_org == pkg.owner_org) or package_id == pkg.id:
+                if package_id == pkg.id:
                     continue
                 if len(keys) >= max(min_items, 1) and len(keys) * 100 >= threshold * total:
                     rows.append((package_id, name, title, owner_org, keys))
@@ -261,7 +267,8 @@ def check_new_packages(entries: list[tuple[model.Package, Any]], actor: Optional
         if _published_new(pkg):
             about[pkg.id] = (pkg.name, pkg.title, pkg.owner_org)
             for key in names:
-                earlier.setdefault(key, []).append(pkg.id)
+                if key in wanted_set:
+                    carriers.setdefault(key, {}).setdefault(pkg.owner_org, []).append(pkg.id)
         results.append(matches)
     rows = [{"package_id": pkg.id, "name_norm": k, "name": v, "org_id": pkg.owner_org}
             for pkg, names in named if pkg.owner_org for k, v in names.items()]

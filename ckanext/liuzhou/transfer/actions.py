@@ -91,7 +91,7 @@ def catalog_import(context, data_dict):
         imports.enqueue(imp)
         return imports.as_dict(imp, with_report=False)
     model.Session.commit()
-    imports.run(imp)
+    imports.run(imp, workbook=workbook)
     return imports.as_dict(model.Session.get(CatalogImport, imp.id))
 
 

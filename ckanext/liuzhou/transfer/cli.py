@@ -63,7 +63,8 @@ def import_(file, department, dry_run, user_name, report_path):
     with _request_context():   # messages in the portal's language
         try:
             tk.check_access("catalog_import", {"user": user.name}, {"department": dept.name})
-            total = len(reader.read(content, Path(file).name).main.rows)
+            workbook = reader.read(content, Path(file).name)
+            total = len(workbook.main.rows)
         except reader.ReadError as e:
             click.secho(str(e), fg="red", err=True)
             sys.exit(2)
@@ -80,7 +81,7 @@ def import_(file, department, dry_run, user_name, report_path):
             def echo(done, _total):
                 bar.update(done - seen[0])
                 seen[0] = done
-            result = imports.run(imp, echo=echo)
+            result = imports.run(imp, echo=echo, workbook=workbook)
         wall, cpu = time.monotonic() - started, time.process_time() - started_cpu
     c = result["counts"]
     click.echo(f"{'dry run' if dry_run else 'import'} {imp.id}: {result['total']} rows: "

@@ -80,15 +80,19 @@ def save_context(user: model.User, dept) -> dict:
     return {"user": authz.site_user().name}
 
 
-def run(imp: CatalogImport, echo: Optional[Callable[[int, int], Any]] = None) -> dict:
+def run(imp: CatalogImport, echo: Optional[Callable[[int, int], Any]] = None,
+        workbook: Optional[reader.Workbook] = None) -> dict:
     """Judge (dry run) or import the record's file; the report is stored on the record and
-    committed. On any failure the import's writes are rolled back and the record says failed."""
+    committed. On any failure the import's writes are rolled back and the record says failed.
+    ``workbook``: the record's file as the caller has just read it (the action and the command
+    read it before making the record), not read a second time."""
     import_id = imp.id
     _write_progress(import_id, state=RUNNING, started=now())
     try:
         dept = model.Group.get(imp.department_id)
         user = model.User.get(imp.user_id)
-        workbook = reader.read(imp.content, imp.file_name)
+        if workbook is None:
+            workbook = reader.read(imp.content, imp.file_name)
         plan, problems = rows.plan(workbook, dept)
         rows.judge(save_context(user, dept), plan, dry_run=imp.dry_run, progress=Progress(import_id, echo))
         result = rows.report(plan, problems, workbook.main.ignored, dry_run=imp.dry_run)
