@@ -519,8 +519,8 @@ def _utc(value: Any) -> Optional[datetime.datetime]:
 
 def listed_not_newer(listed: Optional[str], here: Any) -> bool:
     """Whether an entry as the listing gives it (Solr's ``metadata_modified``: UTC to the
-    millisecond, ``…T09:55:31.712Z``) is not newer than the city's copy, ``here`` (the region's
-    time kept to the microsecond, a datetime or its ISO text): compared to the millisecond."""
+    millisecond, ``…T09:55:31.712Z``) is not newer than ``here``, the city's copy (a datetime
+    or an ISO text to the microsecond): compared to the millisecond, the listing's precision."""
     there, here = _utc(listed) if listed else None, _utc(here) if here else None
     if there is None or here is None:
         return False
