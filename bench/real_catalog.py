@@ -10,10 +10,11 @@ catalog:
 - the information items the portal published (names; data type ``C``, length 50, as the
   portals give no type); an entry published without any gets one placeholder item ``ID``
   (Latin, so that no Chinese query finds it by it), counted as unmapped;
-- the update cycle and the format mapped onto the catalog's codes by the small tables of
-  :mod:`bench.known_item` (``irregular`` / ``document`` when they do not map, counted), and the
-  portal's open attribute onto ``open_attribute`` (:data:`OPEN`); the import's word mapping
-  will replace these tables;
+- the update cycle, the format and the portal's open attribute mapped onto the catalog's codes
+  by the import's mapping of the departments' words (``ckanext/liuzhou/transfer/words.py``, the
+  one such mapping of the project; a portal's ``03,0310``-style format code by its leading
+  format number, :data:`bench.known_item.FORMAT_CODES`); ``irregular`` / ``document`` / ``open``
+  when they do not map, counted;
 - a Liuzhou department for the real one (:func:`department_for`): a county-level provider
   (区, 县, a county-level city) goes to one of Liuzhou's counties, a bureau to the Liuzhou
   bureau of the same remit by keyword (省农业农村厅 → 柳州市农业农村局), anything else to a city
@@ -38,25 +39,17 @@ import zlib
 from functools import cached_property
 from pathlib import Path
 
+from ckanext.liuzhou.transfer import words
+
 from . import corpus
-from .known_item import (DATA, PLACEHOLDER_ITEM, _clean, _item_names, content_words, map_cycle,
-                         map_format, query_for, read_entries)
+from .known_item import (DATA, FORMAT_CODES, PLACEHOLDER_ITEM, _clean, _item_names, content_words,
+                         format_words, query_for, read_entries)
 
 SEED = 20261206
 PREFIX = "real"
 
-# The portals' open attribute (an open-data attribute) onto open_attribute. Every entry was
-# published on an open-data portal: words that say nothing (暂无, 无, null, …) count as unmapped
-# and give ``open``.
-OPEN = {
-    "无条件开放": "open", "完全开放": "open", "可开放": "open", "无条件": "open", "开放网站": "open",
-    "开放数据平台": "open", "浙江省数据开放平台开放": "open",
-    "有条件开放": "conditional_open", "依申请开放": "conditional_open", "申请开放": "conditional_open",
-    "登录开放": "conditional_open", "申请后开放": "conditional_open", "需申请": "conditional_open",
-    "实名制开放": "conditional_open", "受限开放": "conditional_open", "受限申请": "conditional_open",
-    "用户注册": "conditional_open",
-    "不开放": "not_open", "不予开放": "not_open",
-}
+# Every entry was published on an open-data portal: an open attribute that says nothing (暂无,
+# 无, null, …) counts as unmapped and gives ``open``.
 OPEN_CONDITIONS = {"conditional_open": "按开放平台规定申请（{word}）", "not_open": "不予开放"}
 
 # Liuzhou's city bureaus by the remit words of a provider's name, first match wins.
@@ -105,6 +98,16 @@ QUERY_KINDS = {"short": 24, "filler": 12, "word": 12, "pinyin": 6, "typo": 6}
 
 def _stable(text: str, n: int) -> int:
     return zlib.crc32(text.encode("utf-8")) % n
+
+
+def map_format(value) -> str | None:
+    """The format category of a portal's format value: the leading format number of a
+    ``03,0310``-style code, else the first of its words that the import's mapping knows."""
+    for v in value if isinstance(value, list) else [value]:
+        m = re.match(r"^\s*(0[1-7])\s*,", str(v or ""))
+        if m:
+            return FORMAT_CODES[m.group(1)]
+    return next(filter(None, (words.to_code("format_category", w) for w in format_words(value))), None)
 
 
 class RealCatalog:
@@ -156,14 +159,14 @@ class RealCatalog:
         items = _item_names(e.get("items"))
         if not items:
             miss("information_items:(none published)")
-        cycle = map_cycle(e.get("update_cycle"))
+        cycle = words.to_code("update_cycle", e.get("update_cycle"))
         if cycle is None:
             miss(f"update_cycle:{(e.get('update_cycle') or '').strip() or '(empty)'}")
         fmt = map_format(e.get("format"))
         if fmt is None:
             miss("format:" + json.dumps(e.get("format"), ensure_ascii=False))
         word = re.sub(r"\s+", " ", str(e.get("open") or "")).strip()
-        open_attr = OPEN.get(word)
+        open_attr = words.to_code("open_attribute", word)
         if open_attr is None:
             miss(f"open:{word or '(empty)'}")
         open_attr = open_attr or "open"

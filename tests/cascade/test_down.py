@@ -203,6 +203,35 @@ def test_rerun_without_changes_duplicates_nothing(source):
                                                      model.Package.type == "catalog").count() == 2
 
 
+def test_a_rerun_without_changes_lists_the_region_and_fetches_no_entry_whole(source, region):
+    """A re-run asks the region for its listing (ids, names, modification times) only: an entry
+    the city holds as it is is not fetched again (the stock harvester fetched every entry whole
+    on every run)."""
+    proxy = StopsTheRegionOnPageTwo(region, stop=False)
+    _point_source_at(source, proxy.url)
+    try:
+        job = run(source)
+    finally:
+        proxy.close()
+        _point_source_at(source, region.url)
+    assert job["status"] == "Finished" and job["stats"]["not modified"] == 2, job["stats"]
+    assert not any(job["stats"].get(k) for k in ("added", "updated", "errored", "deleted")), job["stats"]
+    assert proxy.searches and all(q.get("fl") == ["id,name,metadata_modified"] for q in proxy.searches), proxy.searches
+    # a changed entry is fetched whole, alone
+    region.api.action.package_patch(id="gx-qyjbxx", notes="广西企业基本信息（自治区平台，修订）")
+    proxy = StopsTheRegionOnPageTwo(region, stop=False)
+    _point_source_at(source, proxy.url)
+    try:
+        job = run(source)
+    finally:
+        proxy.close()
+        _point_source_at(source, region.url)
+    assert job["stats"]["updated"] == 1 and job["stats"]["not modified"] == 1, job["stats"]
+    whole = [q for q in proxy.searches if "fl" not in q]
+    assert len(whole) == 1 and whole[0]["fq"][0].count('"') == 2, proxy.searches
+    assert show("gx-gx-qyjbxx")["notes"] == "广西企业基本信息（自治区平台，修订）"
+
+
 def test_rerun_applies_changes_deletions_and_visibility(source, region, regional):
     api = region.api
     api.action.package_patch(id="gx-bdcdj", title="广西不动产登记信息（2026版）",
@@ -274,21 +303,23 @@ class StopsTheRegionOnPageTwo:
     stops the region's web server when the harvester asks for the second page of its catalog:
     the region fails in the middle of the job's gather, after answering the first page."""
 
-    def __init__(self, region):
+    def __init__(self, region, stop: bool = True):
         import http.server
         import threading
         import urllib.error
         import urllib.request
-        self.region, self.pages = region, []
+        self.region, self.pages, self.searches = region, [], []
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 from urllib.parse import parse_qs, urlsplit
                 if "package_search" in self.path:
-                    start = int(parse_qs(urlsplit(self.path).query).get("start", ["0"])[0])
+                    query = parse_qs(urlsplit(self.path).query)
+                    proxy.searches.append(query)
+                    start = int(query.get("start", ["0"])[0])
                     proxy.pages.append(start)
-                    if start > 0 and proxy.region.process is not None:
+                    if stop and start > 0 and proxy.region.process is not None:
                         proxy.region.stop()
                 req = urllib.request.Request(proxy.region.url + self.path, headers={
                     k: v for k, v in self.headers.items() if k.lower() in ("authorization", "accept")})
@@ -338,7 +369,8 @@ def test_region_failing_in_the_middle_of_a_job_then_a_rerun_completes(source, re
         _point_source_at(source, region.url)
         if region.process is None:
             region.start()
-    assert proxy.pages == [0, 100], proxy.pages  # page 1 answered, the region died on page 2
+    # page 1 answered (all the region has), the region died when asked for page 2
+    assert len(proxy.pages) == 2 and proxy.pages[0] == 0 < proxy.pages[1], proxy.pages
     assert job["status"] == "Finished"
     report = tk.get_action("harvest_job_report")({"ignore_auth": True}, {"id": job["id"]})
     assert any("Unable to search remote CKAN" in e["message"] and "502" in e["message"]

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.usefixtures("departments")
 COMPARED = ["title", "notes", "classification", "subclass", "format_category", "information_items",
             "sharing_type", "sharing_conditions", "legal_basis", "sharing_method", "sharing_method_type",
             "open_attribute", "open_conditions", "update_cycle", "publish_date", "related_resource_codes",
-            "source_system", "lead_department", "provider_credit_code", "owner_org", "private", "state"]
+            "source_system", "lead_department", "provider_credit_code", "owner_org", "private", "state",
+            "classification_item", "classification_subitem"]
 
 
 def _fields(pkg: dict) -> dict:
@@ -71,6 +72,64 @@ def test_the_export_opens_with_chinese_headings_and_the_items_sheet(roles):
     assert checked[heads.index("更新周期*")] == "每日" and checked[heads.index("信息资源提供方")] == "柳州市公安局"
     items = [r for r in list(book[template.ITEMS_SHEET].iter_rows(values_only=True))[1:] if r[1] == "柳州市表头检查"]
     assert [r[2] for r in items] == ["号牌号码", "登记日期"]
+
+
+# 目 and 细目 as a department divides its catalog, items with descriptions (信息项描述), one of
+# them holding the cell's separators
+CLASSIFIED = [
+    row(信息资源名称="柳州市分类往返甲", **{"信息资源分类(目)": "户籍管理", "信息资源分类(细目)": "常住人口"},
+        信息项="姓名(xm,C,50)：公民身份证上的姓名;出生日期(csrq,D,8)：YYYYMMDD\n地址(dz,C,200)"),
+    row(信息资源名称="柳州市分类往返乙", **{"信息资源分类(细目)": "流动人口"}),
+    row(信息资源名称="柳州市分类往返丙"),
+]
+
+
+def test_the_csv_export_keeps_the_items_descriptions_and_the_classification_round_trip(roles):
+    _purge_all()
+    out = do_import(roles.editor, xlsx(CLASSIFIED), dry_run=False)
+    assert out["report"]["counts"]["create"] == 3, out["report"]
+    shown = {p["title"]: p for p in entries_of()}
+    first = shown["柳州市分类往返甲"]
+    assert (first["classification_item"], first["classification_subitem"]) == ("户籍管理", "常住人口")
+    assert [i.get("description") for i in first["information_items"]] == ["公民身份证上的姓名", "YYYYMMDD", None]
+    assert shown["柳州市分类往返乙"].get("classification_item") is None
+    assert shown["柳州市分类往返乙"]["classification_subitem"] == "流动人口"
+    # an item description holding the separators of the cell
+    items = first["information_items"]
+    items[1]["description"] = "YYYYMMDD；公历\n不含时刻"
+    tk.get_action("package_patch")({"user": roles.editor}, {"id": first["id"], "information_items": items})
+    before = [_fields(p) for p in entries_of()]
+
+    exported = export_bytes(roles.editor, format="csv")
+    lines = {v["title"]: v for _, v in reader.read(exported, "x.csv").main.rows}
+    assert lines["柳州市分类往返甲"]["classification_item"] == "户籍管理"
+    assert "：公民身份证上的姓名" in lines["柳州市分类往返甲"]["information_items"]
+    # no 目 of its own: the export writes the provider's number, digits 4–6 of its code
+    plain = next(p for p in entries_of() if p["title"] == "柳州市分类往返丙")
+    assert lines["柳州市分类往返丙"]["classification_item"] == plain["resource_code"][3:6]
+
+    _purge_all()
+    again = do_import(roles.editor, exported, dry_run=False, file_name="导出.csv")
+    assert again["report"]["counts"] == {"create": 3, "update": 0, "unchanged": 0, "refused": 0}, again["report"]
+    assert [_fields(p) for p in entries_of()] == before
+    assert do_import(roles.editor, export_bytes(roles.editor, format="csv"),
+                     file_name="导出.csv")["report"]["counts"]["unchanged"] == 3
+
+
+def test_a_classification_item_naming_the_provider_is_not_stored(roles):
+    """目 is the provider department in the resource code: its number or its name says nothing
+    more, and a 目 the department changes is an update."""
+    _purge_all()
+    do_import(roles.editor, xlsx([row(信息资源名称="柳州市目即部门")]), dry_run=False)
+    (entry,) = entries_of()
+    number = entry["resource_code"][3:6]
+    for written in (number, "柳州市公安局"):
+        out = do_import(roles.editor, xlsx([row(信息资源名称="柳州市目即部门", **{"信息资源分类(目)": written})]))
+        assert out["report"]["counts"]["unchanged"] == 1, (written, out["report"])
+    out = do_import(roles.editor, xlsx([row(信息资源名称="柳州市目即部门", **{"信息资源分类(目)": "机动车管理"})]),
+                    dry_run=False)
+    assert out["report"]["counts"]["update"] == 1, out["report"]
+    assert entries_of()[0]["classification_item"] == "机动车管理"
 
 
 def test_csv_export_has_the_items_in_a_cell_and_reads_back(roles):

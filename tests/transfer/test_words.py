@@ -57,6 +57,20 @@ def test_items_written_in_a_cell():
     assert template.items_from_cell("姓名(奇怪的东西)", lambda w: words.to_code("data_type", w))[1] == ["姓名(奇怪的东西)"]
 
 
+def test_items_with_descriptions_in_a_cell_read_back_as_written():
+    to_type = lambda w: words.to_code("data_type", w)   # noqa: E731
+    items, bad = template.items_from_cell("姓名(xm,C,50)：公民的姓名；地址：省市区县\n金额(元)(je,N,18):含税", to_type)
+    assert items == [{"name": "姓名", "identifier": "xm", "data_type": "C", "length": "50", "description": "公民的姓名"},
+                     {"name": "地址", "description": "省市区县"},
+                     {"name": "金额(元)", "identifier": "je", "data_type": "N", "length": "18", "description": "含税"}]
+    assert bad == []
+    written = [{"name": "金额(元)", "description": "含税；单位：元\n第二行"}, {"name": "备注"},
+               {"name": "出生日期", "identifier": "csrq", "data_type": "D", "length": "8", "description": "YYYYMMDD"}]
+    cell = template.items_to_cell(written)
+    assert cell.startswith("金额(元)()：「含税；单位：元\n第二行」;备注;")
+    assert template.items_from_cell(cell, to_type) == (written, [])
+
+
 def test_headings_match_however_a_department_writes_them():
     found = template.match_headings([" 信息资源分类（类）* ", "信息资源名称\n(必填)", "提供方", "更 新 周 期", "别的列"])
     assert [c.field for c in found.values()] == ["classification", "title", "owner_org", "update_cycle"]

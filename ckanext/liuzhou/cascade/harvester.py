@@ -20,15 +20,21 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import re
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator, Optional
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.munge import munge_title_to_name
 from ckan.model.types import make_uuid
-from ckanext.harvest.harvesters.ckanharvester import CKANHarvester
+from ckanext.harvest.harvesters.ckanharvester import CKANHarvester, ContentFetchError, SearchError
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
@@ -40,6 +46,15 @@ log = logging.getLogger(__name__)
 SOURCE_TYPE = "liuzhou_region"
 #: regional entries saved per transaction
 BATCH = 200
+#: entries asked for per page of the regional catalog's listing (the region's
+#: ``ckan.search.rows_max``, 1,000 by default, may give fewer: the next page starts after
+#: what the last one gave)
+PAGE_ROWS = 1000
+#: what the listing asks for of each entry: enough to know whether the city has it as it is
+LIST_FIELDS = ("id", "name", "metadata_modified")
+#: entries fetched whole per request (their ids in the query: a URL under gunicorn's and
+#: nginx's 4 KB request line)
+FETCH_IDS = 64
 
 _collecting = threading.local()
 #: the catalog's bulk path (``catalog/bulk.py``), handed over by ``registry.py``: the cascade
@@ -101,6 +116,65 @@ class LiuzhouRegionHarvester(CKANHarvester):
     def last_error_free_job(self, harvest_job):
         return None
 
+    # --- the listing of the regional catalog ----------------------------------------------
+
+    def _search_page(self, base_url: str, params: dict) -> list[dict]:
+        url = base_url + self._get_search_api_offset() + "?" + urlencode(params)
+        try:
+            content = self._get_content(url)
+        except ContentFetchError as e:
+            raise SearchError(f"Error sending request to search remote CKAN instance {base_url} "
+                              f"using URL {url!r}. Error: {e}")
+        try:
+            results = json.loads(content)["result"]["results"]
+        except (ValueError, KeyError, TypeError):
+            raise SearchError(f"Response from remote CKAN was not JSON with result/results: {content[:500]!r}")
+        if not isinstance(results, list):
+            raise SearchError(f"Response from remote CKAN has no list of results: {content[:500]!r}")
+        return results
+
+    def _list_datasets(self, base_url: str, fq_terms: Optional[list] = None) -> list[dict]:
+        """Every entry of the regional catalog as ``{id, name, metadata_modified}``, ``PAGE_ROWS``
+        a page in id order (an entry changed while paging and met twice is kept once)."""
+        params = {"rows": str(PAGE_ROWS), "start": "0", "sort": "id asc", "fl": ",".join(LIST_FIELDS)}
+        if fq_terms:
+            params["fq"] = " ".join(fq_terms)
+        out: list[dict] = []
+        seen: set[str] = set()
+        start = 0
+        while True:
+            params["start"] = str(start)
+            page = self._search_page(base_url, params)
+            if not page:
+                return out
+            start += len(page)
+            for pkg in page:
+                if pkg.get("id") and pkg["id"] not in seen:
+                    seen.add(pkg["id"])
+                    out.append(pkg)
+
+    def _search_for_datasets(self, remote_ckan_base_url, fq_terms=None):
+        """The regional catalog: the listing (:meth:`_list_datasets`), then the whole entry of
+        those the city does not have as they are (new, or newer at the region), ``FETCH_IDS``
+        a request. An unchanged entry stays ``{id, name, metadata_modified}``: the import finds
+        it "not modified" from these alone (:meth:`_not_newer`)."""
+        listed = self._list_datasets(remote_ckan_base_url, fq_terms)
+        here = {r.id: r.metadata_modified for r in model.Session.query(
+            model.Package.id, model.Package.metadata_modified).filter(
+                model.Package.id.in_([p["id"] for p in listed]))} if listed else {}
+        # without the bulk path the stock import stage reads every entry whole
+        wanted = [p["id"] for p in listed
+                  if _bulk is None or not listed_not_newer(p.get("metadata_modified"), here.get(p["id"]))]
+        whole: dict[str, dict] = {}
+        for start in range(0, len(wanted), FETCH_IDS):
+            ids = wanted[start:start + FETCH_IDS]
+            params = {"rows": str(len(ids)), "start": "0", "sort": "id asc",
+                      "fq": " ".join([*(fq_terms or []), "+id:(%s)" % " OR ".join(f'"{i}"' for i in ids)])}
+            for pkg in self._search_page(remote_ckan_base_url, params):
+                whole[pkg["id"]] = pkg
+        # an entry gone between the listing and its fetch is gone: not in the list
+        return [whole.get(p["id"], p) for p in listed if p["id"] in whole or p["id"] not in wanted]
+
     def gather_stage(self, harvest_job):
         if _bulk is not None:
             with _objects_saved_together():
@@ -159,6 +233,11 @@ class LiuzhouRegionHarvester(CKANHarvester):
         """The entry's stable name, unless another entry holds it: a regional entry deleted
         here (the region deleted it and made a new one of the same name) is purged; a city
         entry keeps its name and the regional one gets its id's first characters appended."""
+        held = getattr(_collecting, "held", None)  # the batch's names, read at once
+        if held is not None:
+            found = held.get(name)
+            if found is None or found.id == package_id:
+                return name
         holder = model.Package.by_name(name)
         if holder is None or holder.id == package_id:
             return name
@@ -198,64 +277,102 @@ class LiuzhouRegionHarvester(CKANHarvester):
         return left
 
     @staticmethod
-    def _not_newer(objects: list) -> set[str]:
-        """The objects whose regional entry is not newer than the city's copy: what the stock
-        import stage would find "not modified" after mapping it (one query for the batch)."""
-        remote = {}
+    def _contents(objects: list) -> dict[str, Any]:
+        """Each object's regional entry, parsed once for the batch (None: not a JSON object)."""
+        out: dict[str, Any] = {}
         for obj in objects:
             try:
                 content = json.loads(obj.content or "")
             except ValueError:
+                content = None
+            out[obj.id] = content if isinstance(content, dict) else None
+        return out
+
+    @staticmethod
+    def _not_newer(objects: list, contents: dict[str, Any], local: dict[str, tuple]) -> set[str]:
+        """The objects whose regional entry is not newer than the city's copy: what the stock
+        import stage would find "not modified" after mapping it (``local``: the batch's
+        entries here, read in one query)."""
+        out = set()
+        for obj in objects:
+            content = contents.get(obj.id)
+            if not content or not content.get("id") or not content.get("metadata_modified") \
+                    or content.get("type") == "harvest":
                 continue
-            if isinstance(content, dict) and content.get("id") and content.get("metadata_modified") \
-                    and content.get("type") != "harvest":
-                remote[content["id"]] = (obj.id, content["metadata_modified"])
-        if not remote:
-            return set()
-        rows = model.Session.query(model.Package.id, model.Package.metadata_modified).filter(
-            model.Package.id.in_(list(remote)))
-        return {remote[pid][0] for pid, modified in rows
-                if modified is not None and remote[pid][1] <= modified.isoformat()}
+            here = local.get(content["id"])
+            if here is not None and here.metadata_modified is not None \
+                    and content["metadata_modified"] <= here.metadata_modified.isoformat():
+                out.add(obj.id)
+        return out
+
+    @staticmethod
+    def _local(contents: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, CascadeEntry]]:
+        """What the city holds for a batch, in three queries: its entries by id and by the
+        stable names the batch would take, and their cascade records."""
+        ids = [c["id"] for c in contents.values() if c and c.get("id")]
+        names = [mapping.local_name(c["name"]) for c in contents.values() if c and c.get("name")]
+        columns = (model.Package.id, model.Package.name, model.Package.state, model.Package.metadata_modified)
+        by_id = {r.id: r for r in model.Session.query(*columns).filter(model.Package.id.in_(ids))} if ids else {}
+        by_name = ({r.name: r for r in model.Session.query(*columns).filter(model.Package.name.in_(names))}
+                   if names else {})
+        entries = ({e.package_id: e for e in model.Session.query(CascadeEntry).filter(CascadeEntry.package_id.in_(ids))}
+                   if ids else {})
+        return by_id, by_name, entries
 
     def _import_batch(self, objects: list) -> list[str]:
         now = datetime.datetime.utcnow
         prepared: list[tuple[dict, Any]] = []
-        unchanged = self._not_newer(objects)
+        contents = self._contents(objects)
+        local, held, cascade = self._local(contents)
+        looked_up = {mapping.local_name(c["name"]) for c in contents.values() if c and c.get("name")}
+        unchanged = self._not_newer(objects, contents, local)
         plain = self._plain_source(objects[0]) if objects else None
-        for obj in objects:  # the stock import stage, up to the save
-            obj.fetch_started = obj.fetch_finished = obj.import_started = now()
-            if obj.id in unchanged:
-                obj.import_finished, obj.state, obj.report_status = now(), "COMPLETE", "not modified"
-                continue
-            obj.state = "IMPORT"
-            _collecting.batch = []
-            try:
-                result = self._prepare(obj, plain) if plain is not None else super().import_stage(obj)
-                collected = _collecting.batch
-            finally:
-                _collecting.batch = None
-            if collected:
-                prepared.append(collected[0])
-            else:  # refused before saving (an error is recorded), or a harvest source
-                obj.import_finished = now()
-                obj.state = "COMPLETE" if result else "ERROR"
-                obj.report_status = "not modified" if result else "errored"
-        entries, plans = [], []
-        for package_dict, obj in prepared:
-            existing = model.Package.get(package_dict["id"])
-            if existing is not None:
-                package_dict["name"] = existing.name
-                remote = package_dict.get("metadata_modified")
-                if remote and remote <= existing.metadata_modified.isoformat():
-                    obj.import_finished, obj.state, obj.report_status = now(), "COMPLETE", "not modified"
+        at = now()
+        _set(objects=[o for o in objects if o.id in unchanged], fetch_started=at, fetch_finished=at,
+             import_started=at, import_finished=at, state="COMPLETE", report_status="not modified")
+        _set(objects=[o for o in objects if o.id not in unchanged], fetch_started=at, fetch_finished=at,
+             import_started=at, state="IMPORT")
+        _collecting.held = held
+        try:
+            for obj in objects:  # the stock import stage, up to the save
+                if obj.id in unchanged:
                     continue
-                for field in tk.aslist(tk.config.get("ckan.harvest.not_overwrite_fields")):
-                    if field in package_dict and hasattr(existing, field):
-                        package_dict[field] = getattr(existing, field)
-            else:
+                _collecting.batch = []
+                try:
+                    result = (self._prepare(obj, plain, contents.get(obj.id)) if plain is not None
+                              else super().import_stage(obj))
+                    collected = _collecting.batch
+                finally:
+                    _collecting.batch = None
+                if collected:
+                    prepared.append(collected[0])
+                else:  # refused before saving (an error is recorded), or a harvest source
+                    obj.import_finished = now()
+                    obj.state = "COMPLETE" if result else "ERROR"
+                    obj.report_status = "not modified" if result else "errored"
+                    model.Session.add(obj)
+        finally:
+            _collecting.held = None
+        entries, plans = [], []
+        keep = tk.aslist(tk.config.get("ckan.harvest.not_overwrite_fields"))
+        for package_dict, obj in prepared:
+            here = local.get(package_dict["id"])
+            if here is not None:
+                package_dict["name"] = here.name
+                remote = package_dict.get("metadata_modified")
+                if remote and remote <= here.metadata_modified.isoformat():
+                    obj.import_finished, obj.state, obj.report_status = now(), "COMPLETE", "not modified"
+                    model.Session.add(obj)
+                    continue
+                if keep:
+                    existing = model.Package.get(package_dict["id"])
+                    for field in keep:
+                        if field in package_dict and hasattr(existing, field):
+                            package_dict[field] = getattr(existing, field)
+            elif not self._free_as_is(package_dict["name"], held, looked_up):
                 package_dict["name"] = self._gen_new_name(package_dict["name"])
-            remote_id = json.loads(obj.content)["id"]
-            returning = existing is not None and CascadeEntry.get(remote_id) is None
+            remote_id = contents[obj.id]["id"]
+            returning = here is not None and remote_id not in cascade
             entry = {k: v for k, v in package_dict.items() if k not in ("metadata_modified", "metadata_created")}
             entries.append(entry)
             plans.append((obj, returning))
@@ -264,28 +381,42 @@ class LiuzhouRegionHarvester(CKANHarvester):
             return []
 
         def record(outcomes: list) -> None:
-            for (obj, returning), outcome in zip(plans, outcomes):
-                if outcome.action == _bulk.REFUSED:
-                    continue
-                model.Session.query(HarvestObject).filter(
-                    HarvestObject.package_id == outcome.id, HarvestObject.id != obj.id).update({"current": False})
-                obj.package_id, obj.current = outcome.id, True
-                self._record(obj, outcome.id)
+            saved = [(obj, outcome) for (obj, _), outcome in zip(plans, outcomes) if outcome.action != _bulk.REFUSED]
+            if not saved:
+                return
+            # the entries' earlier harvest objects are no longer current: one statement
+            model.Session.query(HarvestObject).filter(
+                HarvestObject.package_id.in_([outcome.id for _, outcome in saved]),
+                HarvestObject.id.notin_([obj.id for obj, _ in saved])).update(
+                    {"current": False}, synchronize_session=False)
+            _set_packages([(obj, outcome.id) for obj, outcome in saved])
+            for obj, outcome in saved:
+                self._record(obj, outcome.id, cascade)
         site = self._get_user_name()
         context = {"user": site, _bulk.BEFORE_COMMIT: record}
         outcomes = _bulk.save_many(context, entries)
+        at = now()
+        statuses: dict[str, list] = {}
         for (obj, returning), outcome in zip(plans, outcomes):
-            obj.import_finished, obj.state = now(), "COMPLETE"
             if outcome.action == _bulk.REFUSED:
+                obj.import_finished, obj.state, obj.report_status = at, "ERROR", "errored"
                 self._save_object_error(f"Invalid package with GUID {obj.guid}: {outcome.errors!r}", obj, "Import")
-                obj.state, obj.report_status = "ERROR", "errored"
-            elif outcome.action == _bulk.UNCHANGED:
-                obj.report_status = "not modified"
-            else:
-                obj.report_status = "added" if outcome.action == _bulk.CREATE and not returning else "updated"
-            model.Session.add(obj)
+                model.Session.add(obj)
+                continue
+            status = ("not modified" if outcome.action == _bulk.UNCHANGED
+                      else "added" if outcome.action == _bulk.CREATE and not returning else "updated")
+            statuses.setdefault(status, []).append(obj)
+        for status, objs in statuses.items():
+            _set(objects=objs, import_finished=at, state="COMPLETE", report_status=status)
         model.Session.commit()
         return []
+
+    @staticmethod
+    def _free_as_is(name: str, held: dict, looked_up: set[str]) -> bool:
+        """A new entry's stable name needs no other: it was looked up with the batch and
+        nobody here holds it, and CKAN's munging (what ``_gen_new_name`` would make of it)
+        leaves it as it is."""
+        return name in looked_up and name not in held and re.sub("-+", "-", munge_title_to_name(name)) == name
 
     #: the stock import stage's options (ckanext-harvest's CKAN harvester)
     STOCK_OPTIONS = ("default_tags", "remote_groups", "remote_orgs", "default_groups", "default_extras",
@@ -300,12 +431,12 @@ class LiuzhouRegionHarvester(CKANHarvester):
         source = model.Package.get(harvest_object.job.source.id)
         return {"owner_org": source.owner_org if source else None}
 
-    def _prepare(self, harvest_object, plain: dict):
+    def _prepare(self, harvest_object, plain: dict, content: Optional[dict] = None):
         """The stock import stage for a source without its options (the remote groups and
         organization dropped, the source's department as owner, no url_type nor revision_id
         on resources), then this harvester's mapping; the entry is collected, not saved."""
         try:
-            package_dict = json.loads(harvest_object.content)
+            package_dict = content if content is not None else json.loads(harvest_object.content)
             if package_dict.get("type") == "harvest":
                 return True
             package_dict.pop("groups", None)
@@ -319,10 +450,12 @@ class LiuzhouRegionHarvester(CKANHarvester):
             self._save_object_error("%s" % e, harvest_object, "Import")
             return None
 
-    def _record(self, harvest_object, package_id: str) -> None:
-        """The entry's cascade record: where it comes from, what the region did not give."""
+    def _record(self, harvest_object, package_id: str, known: Optional[dict] = None) -> None:
+        """The entry's cascade record: where it comes from, what the region did not give
+        (``known``: the batch's records, read at once)."""
         remote_name, missing, code, remote_modified = harvest_object._liuzhou
-        entry = CascadeEntry.get(package_id) or CascadeEntry(package_id=package_id)
+        entry = (known.get(package_id) if known is not None else CascadeEntry.get(package_id)) \
+            or CascadeEntry(package_id=package_id)
         entry.source_id = harvest_object.source.id if harvest_object.source else harvest_object.job.source.id
         entry.remote_id = harvest_object.guid
         entry.remote_name = remote_name
@@ -368,6 +501,60 @@ class LiuzhouRegionHarvester(CKANHarvester):
         model.Session.commit()
         log.info("regional entry %s left the regional catalog: removed", harvest_object.guid)
         return True
+
+
+def _utc(value: Any) -> Optional[datetime.datetime]:
+    """A naive UTC datetime from a datetime or an ISO text (``…Z`` or ``+00:00`` or naive)."""
+    if isinstance(value, datetime.datetime):
+        t = value
+    else:
+        try:
+            t = datetime.datetime.fromisoformat(str(value or "").replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if t.tzinfo is not None:
+        t = t.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return t
+
+
+def listed_not_newer(listed: Optional[str], here: Any) -> bool:
+    """Whether an entry as the listing gives it (Solr's ``metadata_modified``: UTC to the
+    millisecond, ``…T09:55:31.712Z``) is not newer than ``here``, the city's copy (a datetime
+    or an ISO text to the microsecond): compared to the millisecond, the listing's precision."""
+    there, here = _utc(listed) if listed else None, _utc(here) if here else None
+    if there is None or here is None:
+        return False
+    return there.replace(microsecond=there.microsecond // 1000 * 1000) <= \
+        here.replace(microsecond=here.microsecond // 1000 * 1000)
+
+
+def _set(objects: list, **values) -> None:
+    """The same values on many harvest objects: one UPDATE (the ORM would send one a row), and
+    the objects in the session hold them as their stored values."""
+    if not objects:
+        return
+    model.Session.query(HarvestObject).filter(HarvestObject.id.in_([o.id for o in objects])).update(
+        values, synchronize_session=False)
+    for obj in objects:
+        for key, value in values.items():
+            set_committed_value(obj, key, value)
+
+
+def _set_packages(pairs: list) -> None:
+    """Harvest objects made current for the entries they saved, ``[(object, package id)]``: one
+    UPDATE for all."""
+    if not pairs:
+        return
+    rows = ", ".join(f"(:o{i}, :p{i})" for i in range(len(pairs)))
+    params = {}
+    for i, (obj, package_id) in enumerate(pairs):
+        params[f"o{i}"], params[f"p{i}"] = obj.id, package_id
+    model.Session.execute(sa.text(
+        f"UPDATE harvest_object SET package_id = v.p, current = true FROM (VALUES {rows}) AS v(o, p) "
+        "WHERE harvest_object.id = v.o"), params)
+    for obj, package_id in pairs:
+        set_committed_value(obj, "package_id", package_id)
+        set_committed_value(obj, "current", True)
 
 
 def run_now(source_id_or_name: str) -> dict:

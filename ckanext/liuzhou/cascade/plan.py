@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .harvester import LiuzhouRegionHarvester, city_own
+from .harvester import LiuzhouRegionHarvester, city_own, listed_not_newer
 from .mapping import local_name
 from .model import CascadeEntry
 
@@ -13,7 +13,7 @@ def plan(source_id_or_name: str) -> dict:
     source = tk.get_action("harvest_source_show")({"ignore_auth": True}, {"id": source_id_or_name})
     h = LiuzhouRegionHarvester()
     h._set_config(source.get("config") or "")
-    remote = h._search_for_datasets(source["url"].rstrip("/"))
+    remote = h._list_datasets(source["url"].rstrip("/"))  # ids, names, modification times
     known = {e.remote_id: e for e in model.Session.query(CascadeEntry)
              .filter(CascadeEntry.source_id == source["id"])}
     out = {"add": [], "change": [], "remove": [], "unchanged": 0}
@@ -26,7 +26,7 @@ def plan(source_id_or_name: str) -> dict:
         entry = known.get(pkg["id"])
         if entry is None:
             out["add"].append(local_name(pkg["name"]))
-        elif entry.remote_modified != pkg.get("metadata_modified"):
+        elif not listed_not_newer(pkg.get("metadata_modified"), entry.remote_modified):
             out["change"].append(local_name(pkg["name"]))
         else:
             out["unchanged"] += 1

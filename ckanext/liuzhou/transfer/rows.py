@@ -169,8 +169,33 @@ def _date(text: str) -> Optional[str]:
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
 
 
-def _fields(row: Row, values: dict, items: list[dict], orgs: _Orgs, dept) -> dict:
-    """The catalog fields of one row; unmapped words refuse the row under their heading."""
+def item_of_code(code) -> Optional[str]:
+    """The 目 of a resource code (its classification code's digits 4–6: the provider
+    department's number, catalog/resource_code.py), or None."""
+    m = _CODE.match(str(code or "").strip())
+    return m.group(1) if m else None
+
+
+_CODE = re.compile(r"^[123]\d{2}(\d{3})\d*/\d{6,}$")
+
+
+def _own_item(raw, code, dept, dept_items: set[str]) -> Optional[str]:
+    """The row's 目 as the entry keeps it: None when it only says what the classification code
+    already says (the provider department: its number, as in the row's or the department's
+    resource codes, or its name), else the department's own 目 as written."""
+    text = str(raw).strip()
+    said = {item_of_code(code), *dept_items, words.norm(dept.title), words.norm(dept.name)} - {None}
+    return None if words.norm(text) in said or not text else text
+
+
+def _fields(row: Row, values: dict, items: list[dict], orgs: _Orgs, dept,
+            dept_items: frozenset = frozenset()) -> dict:
+    """The catalog fields of one row; unmapped words refuse the row under their heading.
+
+    信息资源分类 follows the 编制指南's 类/项/目/细目: 类 and 项 are the classification and
+    sub-class codes; 目 is the provider department in the resource code (Art 13), so a 目 that
+    names it is not stored, and a department's own 目 and its 细目 are kept on the entry
+    (``classification_item``, ``classification_subitem``) and exported back."""
     out: dict[str, Any] = {}
     for column in template.COLUMNS:
         f, raw = column.field, values.get(column.field or column.heading)
@@ -202,6 +227,9 @@ def _fields(row: Row, values: dict, items: list[dict], orgs: _Orgs, dept) -> dic
                     row.refuse(column.heading, f"“{raw}”不是日期。请写成 2024-03-15。")
                 else:
                     out[f] = date
+        elif f == "classification_item":
+            if raw is not None and _own_item(raw, values.get("resource_code"), dept, dept_items):
+                out[f] = _own_item(raw, values.get("resource_code"), dept, dept_items)
         elif f == "related_resource_codes":
             out[f] = [c for c in _LIST_SPLIT.split(raw or "") if c]
         elif f == "tag_string":
@@ -272,6 +300,7 @@ def plan(workbook, dept) -> tuple[list[Row], list[dict]]:
     by_title: dict[str, list[Stored]] = {}
     for s in stored:
         by_title.setdefault(words.norm(s.title), []).append(s)
+    dept_items = frozenset(filter(None, (item_of_code(code) for code in by_code)))
     items_by_code, items_by_title, problems = _sheet_items(workbook)
     seen_code: dict[str, int] = {}
     seen_title: dict[str, int] = {}
@@ -288,7 +317,7 @@ def plan(workbook, dept) -> tuple[list[Row], list[dict]]:
                 row.refuse(template.HEADING_OF["information_items"], item["_bad"])
         sheet_items = [{k: v for k, v in i.items() if k != "_bad"} for i in sheet_items]
         items = _items_of(values, row, sheet_items)
-        fields = _fields(row, values, items, orgs, dept)
+        fields = _fields(row, values, items, orgs, dept, dept_items)
         if code and code in seen_code:
             row.refuse(template.HEADING_OF["resource_code"], f"与第 {seen_code[code]} 行的信息资源代码相同")
         if key_title and key_title in seen_title:

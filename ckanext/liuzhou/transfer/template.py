@@ -33,8 +33,8 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("信息资源分类(类)", "classification", True, ("类", "资源分类", "信息资源分类", "分类类"), 14),
     Column("信息资源分类(项)", "subclass", True, ("项", "资源子类", "分类项"), 18),
-    Column("信息资源分类(目)", None, False, ("目", "分类目"), 10),
-    Column("信息资源分类(细目)", None, False, ("细目", "分类细目"), 10),
+    Column("信息资源分类(目)", "classification_item", False, ("目", "分类目"), 10),
+    Column("信息资源分类(细目)", "classification_subitem", False, ("细目", "分类细目"), 10),
     Column("信息资源名称", "title", True, ("资源名称", "目录名称", "名称"), 30),
     Column("信息资源代码", "resource_code", False, ("资源代码", "目录代码", "代码"), 18),
     Column("信息资源提供方", "owner_org", False, ("提供方", "提供部门", "提供单位", "来源部门"), 18),
@@ -108,25 +108,43 @@ def headings(items: bool = False) -> list[str]:
 
 # ---------------------------------------------------------------- information items in a cell
 
-_ITEM_SPLIT = re.compile(r"[;；\n\r]+")
-# 姓名(C,50)  出生日期（D，8）  姓名(xm,C,50)  姓名(字符型)
+# One item a piece, pieces separated by ``;`` / ``；`` / new lines; a description in 「」 may hold
+# separators. 姓名(C,50)  出生日期（D，8）  姓名(xm,C,50)  姓名(字符型)  姓名(xm,C,50)：公民的姓名
 # the last bracket holds the specification: 金额(元)(N,18) is 金额(元), N, 18
+_ITEM_PIECE = re.compile(r"(?:[^;；\n\r「]|「[^」]*」?)+")
 _ITEM_RE = re.compile(r"^(?P<name>.+?)\s*[(（](?P<inside>[^()（）]*)[)）]\s*$")
+# the description (信息项描述) after the specification's bracket, or after a bare name
+_DESCRIBED = re.compile(r"^(?P<head>.*?[)）])\s*[:：]\s*(?P<text>.*)$", re.S)
+_DESCRIBED_BARE = re.compile(r"^(?P<head>[^()（）:：]+?)\s*[:：]\s*(?P<text>.*)$", re.S)
+_SEPARATORS = re.compile(r"[;；\n\r]")
+
+
+def _description(piece: str) -> tuple[str, Optional[str]]:
+    """(the item as written before its description, the description or None)."""
+    m = _DESCRIBED.match(piece) or _DESCRIBED_BARE.match(piece)
+    if not m:
+        return piece, None
+    text = m.group("text").strip()
+    if text.startswith("「") and text.endswith("」"):
+        text = text[1:-1]
+    return m.group("head").strip(), text or None
 
 
 def items_from_cell(text: str, to_type) -> tuple[list[dict], list[str]]:
     """The information items written in one cell, and the pieces that are not understood.
 
     ``to_type(word)`` maps a data-type word to its code (None when it does not map). A bare
-    name has no type (the form then asks for one)."""
+    name has no type (the form then asks for one). A description (the guide's 信息项描述)
+    follows the item after ``：``, in 「」 when it holds ``;`` or a new line."""
     items, bad = [], []
-    for piece in _ITEM_SPLIT.split(str(text or "")):
+    for piece in _ITEM_PIECE.findall(str(text or "")):
         piece = piece.strip()
         if not piece:
             continue
+        piece, description = _description(piece)
         m = _ITEM_RE.match(piece)
         if not m:
-            items.append({"name": piece})
+            items.append({"name": piece, **({"description": description} if description else {})})
             continue
         item = {"name": m.group("name").strip()}
         parts = [p.strip() for p in re.split(r"[,，、/]", m.group("inside")) if p.strip()]
@@ -140,14 +158,26 @@ def items_from_cell(text: str, to_type) -> tuple[list[dict], list[str]]:
             else:
                 bad.append(piece)
                 break
+        if description:
+            item["description"] = description
         items.append(item)
     return items, bad
 
 
 def items_to_cell(items: list[dict]) -> str:
-    """The items as one cell: ``名称(标识符,类型,长度)`` joined by ``;``."""
+    """The items as one cell: ``名称(标识符,类型,长度)：描述`` joined by ``;`` (what
+    :func:`items_from_cell` reads back; a description holding a separator goes in 「」)."""
     out = []
     for i in items:
+        name = str(i.get("name", ""))
         inside = [str(v) for v in (i.get("identifier"), i.get("data_type"), i.get("length")) if v not in (None, "")]
-        out.append(f"{i.get('name', '')}({','.join(inside)})" if inside else str(i.get("name", "")))
+        description = str(i.get("description") or "").strip()
+        # a name ending in a bracket, or with a colon, keeps an (empty) specification bracket
+        bracket = bool(inside) or name.endswith((")", "）")) or (bool(description) and any(c in name for c in ":："))
+        piece = f"{name}({','.join(inside)})" if bracket else name
+        if description:
+            if _SEPARATORS.search(description) or description.startswith("「"):
+                description = f"「{description}」"
+            piece += f"：{description}"
+        out.append(piece)
     return ";".join(out)

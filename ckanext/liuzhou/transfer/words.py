@@ -66,6 +66,7 @@ VARIANTS: dict[str, dict[str, str]] = {
         "开放": "open", "无条件开放": "open", "完全开放": "open", "可开放": "open",
         "向社会开放": "open", "社会开放": "open", "无条件": "open", "开放网站": "open",
         "开放数据平台": "open", "数据开放": "open", "开放网站开放": "open", "数据开放平台下载": "open",
+        "浙江省数据开放平台开放": "open",
         "依申请开放": "conditional_open", "申请开放": "conditional_open", "登录开放": "conditional_open",
         "受限开放": "conditional_open", "申请后开放": "conditional_open", "需申请": "conditional_open",
         "需申请开放": "conditional_open", "实名制开放": "conditional_open",
@@ -76,7 +77,7 @@ VARIANTS: dict[str, dict[str, str]] = {
     "format_category": {
         "文件": "document", "电子文档": "document", "文档": "document", "doc": "document",
         "docx": "document", "pdf": "document", "txt": "document", "wps": "document",
-        "ofd": "document", "file": "document",
+        "ofd": "document", "file": "document", "zip": "document", "rar": "document",
         "表格": "spreadsheet", "excel": "spreadsheet", "xls": "spreadsheet", "xlsx": "spreadsheet",
         "et": "spreadsheet", "csv": "spreadsheet", "excl": "spreadsheet",
         "库表": "database", "mysql": "database", "oracle": "database", "sqlserver": "database",

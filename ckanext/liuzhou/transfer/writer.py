@@ -96,7 +96,9 @@ def _main_values(fields: dict, code: Optional[str], provider: str, credit: Optio
     for c in template.COLUMNS:
         f = c.field
         if f is None:
-            value = code.split("/")[0][3:6] if (c.heading.endswith("(目)") and code) else None
+            value = None
+        elif f == "classification_item":   # the department's own 目, else the provider's number
+            value = fields.get(f) or rows_mod.item_of_code(code)
         elif f == "resource_code":
             value = code
         elif f == "owner_org":
