@@ -68,29 +68,71 @@ def stack_cpu() -> dict[str, float]:
     return {k: round(v, 1) for k, v in out.items()}
 
 
-def load_inprocess(side: Side, corpus_name: str, seed: int, missing: list[int], batch: int, say) -> dict:
-    """Load ``missing`` entries into ``side`` with a child ``python -m bench.inprocess_load``."""
+def split(missing: list[int], procs: int) -> list[list[int]]:
+    """``missing`` in ``procs`` contiguous slices of nearly equal size (none empty), in order."""
+    procs = max(1, min(procs, len(missing)))
+    size, extra = divmod(len(missing), procs)
+    out, start = [], 0
+    for k in range(procs):
+        end = start + size + (1 if k < extra else 0)
+        out.append(missing[start:end])
+        start = end
+    return [part for part in out if part]
+
+
+def combine(parts: list[dict]) -> dict:
+    """The stats of the loader children of one side as one: entries, refusals and CPU seconds
+    summed, wall seconds the longest child's, the refusals' reasons merged."""
+    if len(parts) == 1:
+        return dict(parts[0], processes=1)
+    out = dict(parts[0])
+    for key in ("entries", "unchanged", "refused"):
+        out[key] = sum(p.get(key, 0) for p in parts)
+    out["cpu_seconds"] = round(sum(p.get("cpu_seconds", 0) for p in parts), 1)
+    out["seconds"] = round(max(p.get("seconds", 0) for p in parts), 1)
+    why: collections.Counter = collections.Counter()
+    for p in parts:
+        why.update(p.get("refused_why") or {})
+    out["refused_why"] = dict(why.most_common(30))
+    out["first_refused"] = [r for p in parts for r in p.get("first_refused") or []][:10]
+    out["per_second"] = round(out["entries"] / out["seconds"], 2) if out["seconds"] else None
+    out["per_cpu_second"] = round(out["entries"] / out["cpu_seconds"], 2) if out["cpu_seconds"] else None
+    out["processes"] = len(parts)
+    out["per_process"] = [{k: p.get(k) for k in ("entries", "refused", "seconds", "cpu_seconds")} for p in parts]
+    return out
+
+
+def load_inprocess(side: Side, corpus_name: str, seed: int, missing: list[int], batch: int, say,
+                   procs: int = 1) -> dict:
+    """Load ``missing`` entries into ``side`` with ``procs`` child ``python -m bench.inprocess_load``
+    processes at once, each a contiguous slice of ``missing`` (``--load-procs``)."""
     STATE.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".json", dir=STATE, delete=False) as f:
-        json.dump(missing, f)
-        idx_file = f.name
+    slices = split(missing, procs)
+    files = []
+    for part in slices:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", dir=STATE, delete=False) as f:
+            json.dump(part, f)
+            files.append(f.name)
     log = STATE / f"load-{side.key}.log"
-    say(f"{side.key}: loading {len(missing)} entries in process (log: {log})")
+    say(f"{side.key}: loading {len(missing)} entries in process, {len(slices)} process(es) (log: {log})")
     cpu0, load0 = stack_cpu(), os.getloadavg()
     child0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     with open(log, "ab") as err:
-        proc = subprocess.run(
+        children = [subprocess.Popen(
             [str(BIN / "python"), "-m", "bench.inprocess_load", "--side", side.key, "--corpus", corpus_name,
              "--seed", str(seed), "--indexes", idx_file, "--batch", str(batch), "-c", str(side.ini)],
-            env=side.env(), cwd=REPO, stdout=subprocess.PIPE, stderr=err)
+            env=side.env(), cwd=REPO, stdout=subprocess.PIPE, stderr=err) for idx_file in files]
+        outs = [c.communicate()[0] for c in children]
     wall = time.monotonic() - t0
     child1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu1 = stack_cpu()
-    Path(idx_file).unlink(missing_ok=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"in-process load of {side.key} failed ({proc.returncode}): see {log}")
-    stats = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+    for idx_file in files:
+        Path(idx_file).unlink(missing_ok=True)
+    failed = [c.returncode for c in children if c.returncode != 0]
+    if failed:
+        raise RuntimeError(f"in-process load of {side.key} failed ({failed}): see {log}")
+    stats = combine([json.loads(out.decode().strip().splitlines()[-1]) for out in outs])
     stats["wall_seconds_with_start"] = round(wall, 1)
     stats["loader_cpu_seconds_rusage"] = round(
         (child1.ru_utime + child1.ru_stime) - (child0.ru_utime + child0.ru_stime), 1)

@@ -1,0 +1,44 @@
+"""The in-process load of the real catalog in several processes (``--load-procs``): each entry
+loaded by exactly one process, and the processes' figures added up as one side's."""
+from __future__ import annotations
+
+import pytest
+
+from bench import real_bench
+
+
+@pytest.mark.parametrize("n, procs", [(10, 1), (10, 2), (10, 3), (7, 7), (3, 5), (42231, 2)])
+def test_every_missing_entry_goes_to_exactly_one_process_in_order(n, procs):
+    missing = [i * 3 for i in range(n)]          # gaps, as --keep leaves them
+    parts = real_bench.split(missing, procs)
+    assert len(parts) == min(n, procs)
+    assert all(parts)
+    assert [i for part in parts for i in part] == missing
+    assert max(map(len, parts)) - min(map(len, parts)) <= 1
+
+
+def test_nothing_missing_gives_no_process():
+    assert real_bench.split([], 2) == []
+
+
+def child(entries, refused, seconds, cpu, why=None):
+    return {"how": "in process: package_create", "entries": entries, "unchanged": 0, "refused": refused,
+            "refused_why": why or {}, "first_refused": [f"t{entries}"] if refused else [],
+            "seconds": seconds, "cpu_seconds": cpu, "per_second": entries / seconds,
+            "per_cpu_second": entries / cpu, "batch": 500}
+
+
+def test_the_children_add_up_wall_is_the_slowest_and_cpu_the_sum():
+    out = real_bench.combine([child(100, 1, 50.0, 20.0, {"title: missing": 1}),
+                              child(120, 2, 40.0, 30.0, {"title: missing": 1, "name: taken": 1})])
+    assert out["entries"] == 220 and out["refused"] == 3
+    assert out["seconds"] == 50.0 and out["cpu_seconds"] == 50.0
+    assert out["per_second"] == 4.4 and out["per_cpu_second"] == 4.4
+    assert out["refused_why"] == {"title: missing": 2, "name: taken": 1}
+    assert out["first_refused"] == ["t100", "t120"]
+    assert out["processes"] == 2 and [p["entries"] for p in out["per_process"]] == [100, 120]
+
+
+def test_one_child_is_its_own_figure():
+    one = child(100, 0, 50.0, 20.0)
+    assert real_bench.combine([one]) == dict(one, processes=1)
