@@ -39,8 +39,8 @@ def parse(argv=None) -> argparse.Namespace:
                    "stock: package_create). Default: api for the generated corpus, inprocess for the real one")
     p.add_argument("--load-batch", type=int, default=500, help="entries per save_many call in process (500)")
     p.add_argument("--load-procs", type=int, default=1, help="in-process loader processes per side at once, "
-                   "each a contiguous slice of the missing entries (default 1; e.g. 2 for stock CKAN, which "
-                   "has no bulk path: package_create per entry in each)")
+                   "dealt the batches of --load-batch missing entries in turn (default 1; e.g. 3 for stock CKAN, "
+                   "which has no bulk path: package_create per entry in each)")
     p.add_argument("--known-item", type=int, default=None, metavar="N", help="known-item queries from the "
                    "loaded titles, run on both sides after the measurements (default 300 with --corpus real, "
                    "else 0)")

@@ -68,16 +68,14 @@ def stack_cpu() -> dict[str, float]:
     return {k: round(v, 1) for k, v in out.items()}
 
 
-def split(missing: list[int], procs: int) -> list[list[int]]:
-    """``missing`` in ``procs`` contiguous slices of nearly equal size (none empty), in order."""
-    procs = max(1, min(procs, len(missing)))
-    size, extra = divmod(len(missing), procs)
-    out, start = [], 0
-    for k in range(procs):
-        end = start + size + (1 if k < extra else 0)
-        out.append(missing[start:end])
-        start = end
-    return [part for part in out if part]
+def split(missing: list[int], procs: int, batch: int) -> list[list[int]]:
+    """``missing`` dealt to ``procs`` processes by batches of ``batch`` entries in turn (batch 0
+    to the first, batch 1 to the second …), each process's list in order: processes loading at
+    the same pace hold the first N entries between them at any time, give or take the batches
+    under way, so an interrupted load still leaves a prefix of the catalog to measure."""
+    batches = [missing[i:i + batch] for i in range(0, len(missing), max(1, batch))]
+    procs = max(1, min(procs, len(batches)))
+    return [[i for part in batches[k::procs] for i in part] for k in range(procs)] if batches else []
 
 
 def combine(parts: list[dict]) -> dict:
@@ -105,9 +103,9 @@ def combine(parts: list[dict]) -> dict:
 def load_inprocess(side: Side, corpus_name: str, seed: int, missing: list[int], batch: int, say,
                    procs: int = 1) -> dict:
     """Load ``missing`` entries into ``side`` with ``procs`` child ``python -m bench.inprocess_load``
-    processes at once, each a contiguous slice of ``missing`` (``--load-procs``)."""
+    processes at once, dealt their batches in turn (:func:`split`, ``--load-procs``)."""
     STATE.mkdir(parents=True, exist_ok=True)
-    slices = split(missing, procs)
+    slices = split(missing, procs, batch)
     files = []
     for part in slices:
         with tempfile.NamedTemporaryFile("w", suffix=".json", dir=STATE, delete=False) as f:

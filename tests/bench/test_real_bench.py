@@ -1,5 +1,6 @@
 """The in-process load of the real catalog in several processes (``--load-procs``): each entry
-loaded by exactly one process, and the processes' figures added up as one side's."""
+loaded by exactly one process, the batches dealt in turn, and the processes' figures added up as
+one side's."""
 from __future__ import annotations
 
 import pytest
@@ -7,18 +8,25 @@ import pytest
 from bench import real_bench
 
 
-@pytest.mark.parametrize("n, procs", [(10, 1), (10, 2), (10, 3), (7, 7), (3, 5), (42231, 2)])
-def test_every_missing_entry_goes_to_exactly_one_process_in_order(n, procs):
+@pytest.mark.parametrize("n, procs, batch", [(10, 1, 3), (10, 2, 3), (10, 3, 2), (7, 7, 1), (3, 5, 1),
+                                             (42231, 3, 100)])
+def test_every_missing_entry_goes_to_exactly_one_process_in_order(n, procs, batch):
     missing = [i * 3 for i in range(n)]          # gaps, as --keep leaves them
-    parts = real_bench.split(missing, procs)
-    assert len(parts) == min(n, procs)
-    assert all(parts)
-    assert [i for part in parts for i in part] == missing
-    assert max(map(len, parts)) - min(map(len, parts)) <= 1
+    parts = real_bench.split(missing, procs, batch)
+    assert len(parts) == min(procs, -(-n // batch))
+    assert all(parts) and all(p == sorted(p) for p in parts)
+    assert sorted(i for part in parts for i in part) == missing
+
+
+def test_the_batches_are_dealt_in_turn_so_equal_paces_load_a_prefix():
+    parts = real_bench.split(list(range(10)), 2, 3)
+    assert parts == [[0, 1, 2, 6, 7, 8], [3, 4, 5, 9]]
+    # after k batches each, the processes hold the first 2 * k batches between them
+    assert sorted(parts[0][:3] + parts[1][:3]) == list(range(6))
 
 
 def test_nothing_missing_gives_no_process():
-    assert real_bench.split([], 2) == []
+    assert real_bench.split([], 2, 100) == []
 
 
 def child(entries, refused, seconds, cpu, why=None):
