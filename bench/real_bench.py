@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from .api import ApiError, call
-from .services import BIN, REPO, STACK_DIR, STATE, Side
+from .services import BIN, PG_PORT, REPO, STACK_DIR, STATE, Side
 
 # The operations measured on the real catalog unless --ops names others: the searches (no
 # package_create, which would add generated entries, and no share requests).
@@ -185,3 +185,55 @@ def known_item(workloads: dict, catalog, n: int, say) -> dict:
             f"MRR {out['sides'][key]['mrr_at_10']}, {empty} with no results")
     out["adjacent_queries"] = sum(1 for q in queries if q.adjacent)
     return out
+
+
+def prefix(name_of, limit: int, have: set[str]) -> int:
+    """How many of the catalog's first entries are all loaded: the largest N such that entries
+    0 … N-1 are in ``have`` (``name_of(i)`` gives entry i's name)."""
+    n = 0
+    while n < limit and name_of(n) in have:
+        n += 1
+    return n
+
+
+def loaded(db: str) -> set[str]:
+    """Names of the active datasets in bench database ``db``."""
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=PG_PORT, dbname=db, user="ckan", password="ckan")
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT name FROM package WHERE state = 'active'")
+            return {r[0] for r in cur.fetchall()}
+    finally:
+        conn.close()
+
+
+def main(argv=None) -> int:
+    """``python -m bench.real_bench``: how much of the real catalog each bench database holds
+    (the first N loaded without a gap, and the entries past them): the ``--scale`` at which an
+    interrupted load can be measured on both sides alike (``--keep``, and ``--prune`` for the
+    entries past it)."""
+    import argparse
+
+    from .real_catalog import SEED, RealCatalog
+
+    p = argparse.ArgumentParser(prog="python -m bench.real_bench", description=main.__doc__)
+    p.add_argument("--db", action="append", help="bench databases (default ckan_bench and ckan_bench_stock)")
+    p.add_argument("--seed", type=int, default=SEED)
+    args = p.parse_args(argv)
+    catalog = RealCatalog(args.seed)
+    common = catalog.limit
+    for db in args.db or ["ckan_bench", "ckan_bench_stock"]:
+        have = loaded(db)
+        n = prefix(catalog.name, catalog.limit, have)
+        first = {catalog.name(i) for i in range(n)}
+        print(f"{db}: {len(have)} active datasets, the first {n} of the real catalog all there, "
+              f"{len(have - first)} others")
+        common = min(common, n)
+    print(f"both: the first {common}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -50,3 +50,10 @@ def test_the_children_add_up_wall_is_the_slowest_and_cpu_the_sum():
 def test_one_child_is_its_own_figure():
     one = child(100, 0, 50.0, 20.0)
     assert real_bench.combine([one]) == dict(one, processes=1)
+
+
+def test_the_loaded_prefix_stops_at_the_first_gap():
+    name = "e{}".format
+    assert real_bench.prefix(name, 10, {"e0", "e1", "e2", "e4", "x"}) == 3
+    assert real_bench.prefix(name, 3, {"e0", "e1", "e2", "e3"}) == 3
+    assert real_bench.prefix(name, 10, {"e1"}) == 0
