@@ -136,6 +136,7 @@ def prepare(side: services.Side, args, catalog: corpus.Catalog) -> dict:
         stats["pruned"] = loader.prune(side, catalog, args.scale, _names(side))
         say(f"{side.key}: pruned {stats['pruned']}")
     stats["indexed"] = services.core_docs(side)
+    stats["solr_index"] = services.core_index(side)
     return stats
 
 
