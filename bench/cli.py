@@ -38,6 +38,9 @@ def parse(argv=None) -> argparse.Namespace:
                    "action API with --load-workers clients, or in process (the project: catalog.bulk.save_many; "
                    "stock: package_create). Default: api for the generated corpus, inprocess for the real one")
     p.add_argument("--load-batch", type=int, default=500, help="entries per save_many call in process (500)")
+    p.add_argument("--load-procs", type=int, default=1, help="in-process loader processes per side at once, "
+                   "dealt the batches of --load-batch missing entries in turn (default 1; e.g. 3 for stock CKAN, "
+                   "which has no bulk path: package_create per entry in each)")
     p.add_argument("--known-item", type=int, default=None, metavar="N", help="known-item queries from the "
                    "loaded titles, run on both sides after the measurements (default 300 with --corpus real, "
                    "else 0)")
@@ -82,6 +85,8 @@ def parse(argv=None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.repeat < 1:
         p.error("--repeat: at least 1 round")
+    if args.load_procs < 1:
+        p.error("--load-procs: at least 1 process")
     args.load_via = args.load_via or ("inprocess" if args.corpus == "real" else "api")
     if args.known_item is None:
         args.known_item = 300 if args.corpus == "real" else 0
@@ -123,13 +128,15 @@ def prepare(side: services.Side, args, catalog: corpus.Catalog) -> dict:
     stats = {"setup_seconds": round(setup_s, 1), "departments_created": created_orgs,
              "already_loaded": len(have)}
     if missing and args.load_via == "inprocess":
-        stats.update(real_bench.load_inprocess(side, args.corpus, catalog.seed, missing, args.load_batch, say))
+        stats.update(real_bench.load_inprocess(side, args.corpus, catalog.seed, missing, args.load_batch, say,
+                                                      args.load_procs))
     elif missing:
         stats.update(_load_missing(side, catalog, missing, args.load_workers))
     if args.prune:
         stats["pruned"] = loader.prune(side, catalog, args.scale, _names(side))
         say(f"{side.key}: pruned {stats['pruned']}")
     stats["indexed"] = services.core_docs(side)
+    stats["solr_index"] = services.core_index(side)
     return stats
 
 

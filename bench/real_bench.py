@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from .api import ApiError, call
-from .services import BIN, REPO, STACK_DIR, STATE, Side
+from .services import BIN, PG_PORT, REPO, STACK_DIR, STATE, Side
 
 # The operations measured on the real catalog unless --ops names others: the searches (no
 # package_create, which would add generated entries, and no share requests).
@@ -68,29 +68,69 @@ def stack_cpu() -> dict[str, float]:
     return {k: round(v, 1) for k, v in out.items()}
 
 
-def load_inprocess(side: Side, corpus_name: str, seed: int, missing: list[int], batch: int, say) -> dict:
-    """Load ``missing`` entries into ``side`` with a child ``python -m bench.inprocess_load``."""
+def split(missing: list[int], procs: int, batch: int) -> list[list[int]]:
+    """``missing`` dealt to ``procs`` processes by batches of ``batch`` entries in turn (batch 0
+    to the first, batch 1 to the second …), each process's list in order: processes loading at
+    the same pace hold the first N entries between them at any time, give or take the batches
+    under way, so an interrupted load still leaves a prefix of the catalog to measure."""
+    batches = [missing[i:i + batch] for i in range(0, len(missing), max(1, batch))]
+    procs = max(1, min(procs, len(batches)))
+    return [[i for part in batches[k::procs] for i in part] for k in range(procs)] if batches else []
+
+
+def combine(parts: list[dict]) -> dict:
+    """The stats of the loader children of one side as one: entries, refusals and CPU seconds
+    summed, wall seconds the longest child's, the refusals' reasons merged."""
+    if len(parts) == 1:
+        return dict(parts[0], processes=1)
+    out = dict(parts[0])
+    for key in ("entries", "unchanged", "refused"):
+        out[key] = sum(p.get(key, 0) for p in parts)
+    out["cpu_seconds"] = round(sum(p.get("cpu_seconds", 0) for p in parts), 1)
+    out["seconds"] = round(max(p.get("seconds", 0) for p in parts), 1)
+    why: collections.Counter = collections.Counter()
+    for p in parts:
+        why.update(p.get("refused_why") or {})
+    out["refused_why"] = dict(why.most_common(30))
+    out["first_refused"] = [r for p in parts for r in p.get("first_refused") or []][:10]
+    out["per_second"] = round(out["entries"] / out["seconds"], 2) if out["seconds"] else None
+    out["per_cpu_second"] = round(out["entries"] / out["cpu_seconds"], 2) if out["cpu_seconds"] else None
+    out["processes"] = len(parts)
+    out["per_process"] = [{k: p.get(k) for k in ("entries", "refused", "seconds", "cpu_seconds")} for p in parts]
+    return out
+
+
+def load_inprocess(side: Side, corpus_name: str, seed: int, missing: list[int], batch: int, say,
+                   procs: int = 1) -> dict:
+    """Load ``missing`` entries into ``side`` with ``procs`` child ``python -m bench.inprocess_load``
+    processes at once, dealt their batches in turn (:func:`split`, ``--load-procs``)."""
     STATE.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".json", dir=STATE, delete=False) as f:
-        json.dump(missing, f)
-        idx_file = f.name
+    slices = split(missing, procs, batch)
+    files = []
+    for part in slices:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", dir=STATE, delete=False) as f:
+            json.dump(part, f)
+            files.append(f.name)
     log = STATE / f"load-{side.key}.log"
-    say(f"{side.key}: loading {len(missing)} entries in process (log: {log})")
+    say(f"{side.key}: loading {len(missing)} entries in process, {len(slices)} process(es) (log: {log})")
     cpu0, load0 = stack_cpu(), os.getloadavg()
     child0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     with open(log, "ab") as err:
-        proc = subprocess.run(
+        children = [subprocess.Popen(
             [str(BIN / "python"), "-m", "bench.inprocess_load", "--side", side.key, "--corpus", corpus_name,
              "--seed", str(seed), "--indexes", idx_file, "--batch", str(batch), "-c", str(side.ini)],
-            env=side.env(), cwd=REPO, stdout=subprocess.PIPE, stderr=err)
+            env=side.env(), cwd=REPO, stdout=subprocess.PIPE, stderr=err) for idx_file in files]
+        outs = [c.communicate()[0] for c in children]
     wall = time.monotonic() - t0
     child1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu1 = stack_cpu()
-    Path(idx_file).unlink(missing_ok=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"in-process load of {side.key} failed ({proc.returncode}): see {log}")
-    stats = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+    for idx_file in files:
+        Path(idx_file).unlink(missing_ok=True)
+    failed = [c.returncode for c in children if c.returncode != 0]
+    if failed:
+        raise RuntimeError(f"in-process load of {side.key} failed ({failed}): see {log}")
+    stats = combine([json.loads(out.decode().strip().splitlines()[-1]) for out in outs])
     stats["wall_seconds_with_start"] = round(wall, 1)
     stats["loader_cpu_seconds_rusage"] = round(
         (child1.ru_utime + child1.ru_stime) - (child0.ru_utime + child0.ru_stime), 1)
@@ -145,3 +185,55 @@ def known_item(workloads: dict, catalog, n: int, say) -> dict:
             f"MRR {out['sides'][key]['mrr_at_10']}, {empty} with no results")
     out["adjacent_queries"] = sum(1 for q in queries if q.adjacent)
     return out
+
+
+def prefix(name_of, limit: int, have: set[str]) -> int:
+    """How many of the catalog's first entries are all loaded: the largest N such that entries
+    0 … N-1 are in ``have`` (``name_of(i)`` gives entry i's name)."""
+    n = 0
+    while n < limit and name_of(n) in have:
+        n += 1
+    return n
+
+
+def loaded(db: str) -> set[str]:
+    """Names of the active datasets in bench database ``db``."""
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=PG_PORT, dbname=db, user="ckan", password="ckan")
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT name FROM package WHERE state = 'active'")
+            return {r[0] for r in cur.fetchall()}
+    finally:
+        conn.close()
+
+
+def main(argv=None) -> int:
+    """``python -m bench.real_bench``: how much of the real catalog each bench database holds
+    (the first N loaded without a gap, and the entries past them): the ``--scale`` at which an
+    interrupted load can be measured on both sides alike (``--keep``, and ``--prune`` for the
+    entries past it)."""
+    import argparse
+
+    from .real_catalog import SEED, RealCatalog
+
+    p = argparse.ArgumentParser(prog="python -m bench.real_bench", description=main.__doc__)
+    p.add_argument("--db", action="append", help="bench databases (default ckan_bench and ckan_bench_stock)")
+    p.add_argument("--seed", type=int, default=SEED)
+    args = p.parse_args(argv)
+    catalog = RealCatalog(args.seed)
+    common = catalog.limit
+    for db in args.db or ["ckan_bench", "ckan_bench_stock"]:
+        have = loaded(db)
+        n = prefix(catalog.name, catalog.limit, have)
+        first = {catalog.name(i) for i in range(n)}
+        print(f"{db}: {len(have)} active datasets, the first {n} of the real catalog all there, "
+              f"{len(have - first)} others")
+        common = min(common, n)
+    print(f"both: the first {common}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

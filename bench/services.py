@@ -205,6 +205,14 @@ def core_docs(side: Side) -> int:
     return _http_json(f"{SOLR}/{side.core}/select?q=*:*&rows=0&wt=json")["response"]["numFound"]
 
 
+def core_index(side: Side) -> dict:
+    """The side's Solr index as Solr reports it: documents (deleted ones included in maxDoc),
+    bytes on disk and segments."""
+    idx = _http_json(f"{SOLR}/admin/cores?action=STATUS&core={side.core}&wt=json", timeout=30)[
+        "status"][side.core].get("index", {})
+    return {k: idx.get(k) for k in ("numDocs", "maxDoc", "deletedDocs", "sizeInBytes", "segmentCount")}
+
+
 # ---------------------------------------------------------------- web servers
 def start_web(side: Side, workers: int, threads: int, timeout: float = 180) -> None:
     STATE.mkdir(parents=True, exist_ok=True)
