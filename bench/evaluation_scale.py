@@ -25,9 +25,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DB = "ckan_eval_scale"
-PG = os.environ.get("PG_URL_BASE", "postgresql://ckan:ckan@127.0.0.1:55432")
-ENV = {"CKAN_SQLALCHEMY_URL": f"{PG}/{DB}", "CKAN_SOLR_URL": "http://127.0.0.1:8984/solr/ckan_test_b",
-       "CKAN_REDIS_URL": "redis://127.0.0.1:6390/4"}
+# a worktree's own services (its .wt-env sets PG_PORT, SOLR_PORT, REDIS_PORT), else the defaults
+PG = os.environ.get("PG_URL_BASE", f"postgresql://ckan:ckan@127.0.0.1:{os.environ.get('PG_PORT', '55432')}")
+ENV = {"CKAN_SQLALCHEMY_URL": f"{PG}/{DB}",
+       "CKAN_SOLR_URL": os.environ.get("EVAL_SCALE_SOLR_URL",
+                                       f"http://127.0.0.1:{os.environ.get('SOLR_PORT', '8984')}/solr/ckan_test"),
+       "CKAN_REDIS_URL": f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6390')}/4",
+       "CKAN_DATASTORE_WRITE_URL": f"{PG}/datastore_test",
+       "CKAN_DATASTORE_READ_URL": PG.replace("ckan:ckan@", "datastore_ro:datastore_ro@") + "/datastore_test"}
 
 ENTRIES_SQL = """
 WITH orgs AS (

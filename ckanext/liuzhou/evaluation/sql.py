@@ -105,7 +105,7 @@ entries AS (
          ELSE (cov.item IS NULL
                OR (cov.item ->> 'sharing_type' = 'conditional' AND e.sharing_type = 'not_shared')
                OR NOT {_filled('e.legal_basis')}) END AS flagged,
-    e.sharing_type, e.update_cycle
+    e.sharing_type, e.update_cycle, p.metadata_modified AS modified
   FROM package p
   JOIN dept dp ON dp.id = p.owner_org
   LEFT JOIN ext e ON e.package_id = p.id
@@ -305,6 +305,16 @@ def _column(alias: str, key: str) -> str:
     return f"{alias}.{key}"
 
 
+def group_keys(by: str) -> str:
+    """The rows of a ranking: the departments, levels or county subtrees in scope."""
+    if by == "county":
+        return ("SELECT DISTINCT dp.grp, coalesce(co.title, '') AS label, 'county' AS level "
+                "FROM dept dp LEFT JOIN org co ON co.id = dp.grp")
+    if by == "level":
+        return "SELECT DISTINCT grp, grp AS label, grp AS level FROM dept WHERE grp IS NOT NULL"
+    return "SELECT grp, title AS label, level FROM dept"
+
+
 def ranking_sql(by: str, sort: str, descending: bool) -> str:
     """One row per group (department, level or county) with every indicator.
 
@@ -321,13 +331,7 @@ def ranking_sql(by: str, sort: str, descending: bool) -> str:
         cols.extend(_column(f"a{i}", key) for key in aggs)
     order = "g.label" if sort == "name" else sort
     direction = "DESC" if descending else "ASC"
-    if by == "county":
-        keys = ("SELECT DISTINCT dp.grp, coalesce(co.title, '') AS label, 'county' AS level "
-                "FROM dept dp LEFT JOIN org co ON co.id = dp.grp")
-    elif by == "level":
-        keys = ("SELECT DISTINCT grp, grp AS label, grp AS level FROM dept WHERE grp IS NOT NULL")
-    else:
-        keys = "SELECT grp, title AS label, level FROM dept"
+    keys = group_keys(by)
     return (f"WITH RECURSIVE {base_ctes(by)},\n" + ",\n".join(ctes) + f",\ng AS ({keys})\n"
             f"SELECT g.grp AS key, g.label, g.level, {', '.join(cols)}\nFROM g\n" + "\n".join(joins) +
             f"\nORDER BY {order} {direction} NULLS LAST, g.label ASC")
