@@ -110,13 +110,14 @@ def formula(w: dict[str, float]) -> list[dict]:
 
 
 def check(values: dict) -> tuple[dict[str, float], dict[str, list[str]]]:
-    """Validated weights from untrusted input: numbers 0–100, finite, known indicators."""
+    """Validated weights from untrusted input: numbers 0–100 (``MAX_WEIGHT``), finite, known
+    indicators; the messages are msgids the action translates."""
     out, errors = {}, {}
     if not isinstance(values, dict) or not values:
         return {}, {"weights": ["Give at least one weight"]}
     for key, raw in values.items():
         if key not in d.BY_KEY:
-            errors.setdefault("weights", []).append(f"Unknown indicator: {str(key)[:60]}")
+            errors["weights"] = ["Unknown indicator"]
             continue
         if isinstance(raw, bool):
             errors[key] = ["Not a number"]
@@ -129,7 +130,7 @@ def check(values: dict) -> tuple[dict[str, float], dict[str, list[str]]]:
         if not math.isfinite(value):
             errors[key] = ["Not a number"]
         elif value < 0 or value > MAX_WEIGHT:
-            errors[key] = [f"A weight is between 0 and {MAX_WEIGHT:g}"]
+            errors[key] = ["A weight is between 0 and 100"]
         else:
             out[key] = round(value, 3)
     return out, errors
