@@ -83,14 +83,16 @@ def calendar_arrays(first: dt.date, last: dt.date) -> dict:
     return {"cal_days": days, "cal_wdn": wdn, "cal_work": work}
 
 
-def params(period: Period, scope: Optional[Iterable[str]], now: Optional[dt.datetime] = None) -> dict:
+def params(period: Period, scope: Optional[Iterable[str]], now: Optional[dt.datetime] = None,
+           calendar: bool = True) -> dict:
+    """``calendar=False``: a statement that counts no working day (the aggregates alone)."""
     now = now or cal.utcnow()
     local_now = cal.local_date(now)
     first = min(period.start, local_now - dt.timedelta(days=366)) - dt.timedelta(days=1)
     last = max(period.end, local_now) + dt.timedelta(days=1)
     stop = _utc(period.end + dt.timedelta(days=1))
     return {
-        **calendar_arrays(first, last),
+        **(calendar_arrays(first, last) if calendar else {"cal_days": [], "cal_wdn": [], "cal_work": []}),
         "d_from": period.start, "d_to": period.end,
         "t_start": _utc(period.start), "t_stop": stop,
         "t_end": min(stop, now), "now": now,
@@ -165,10 +167,11 @@ def ranking(period: Period, by: str = "department", scope: Optional[Iterable[str
             src: Optional[Source] = None) -> list[dict]:
     """Every indicator for each department (level, county subtree) in ``scope`` (ids; None: all)."""
     src = src or source(now)
-    values = params(period, scope, src.now)
+    values = params(period, scope, src.now, calendar=len(src.agg) < len(d.KEYS))
     if not src.agg:
         return [_plain(r) for r in _rows(sql.ranking_sql(by, sort, descending), values)]
-    statement = aggregate.ranking_sql(by, sort, descending, src.agg)
+    current = period.end >= cal.local_date(src.agg_as_of)
+    statement = aggregate.ranking_sql(by, sort, descending, src.agg, current=current)
     return [_plain(r) for r in _rows(statement, _with_aggregates(period, values, src))]
 
 
@@ -176,7 +179,7 @@ def trend(period: Period, scope: Iterable[str], now: Optional[dt.datetime] = Non
           src: Optional[Source] = None) -> list[dict]:
     """The flow indicators month by month for the departments in ``scope``."""
     src = src or source(now)
-    values = params(period, scope, src.now)
+    values = params(period, scope, src.now, calendar=len(src.agg) < len(d.KEYS))
     if not src.agg:
         return [_plain(r) for r in _rows(sql.trend_sql(), values)]
     return [_plain(r) for r in _rows(aggregate.trend_sql(src.agg), _with_aggregates(period, values, src))]

@@ -56,8 +56,14 @@ CYCLE_DAYS = {"realtime": 1, "daily": 1, "weekly": 7, "monthly": 31, "quarterly"
               "half_yearly": 183, "yearly": 366}
 
 
-def base_ctes(by: str) -> str:
-    """Calendar, departments with their group, and every row set (parameters: see :func:`params`)."""
+def base_ctes(by: str, rowsets: bool = True) -> str:
+    """Calendar, departments with their group, and every row set (parameters: see :func:`params`);
+    ``rowsets=False``: the departments only (a statement that reads the aggregates alone)."""
+    text = _base_ctes(by)
+    return text if rowsets else text[:text.index("\next AS (")].rstrip().rstrip(",")
+
+
+def _base_ctes(by: str) -> str:
     ext_cols = ",\n    ".join(f"max(value) FILTER (WHERE key = '{k}') AS {k}" for k in _EXTRA_KEYS)
     complete = " AND ".join([_filled("p.title"), _filled("p.notes"),
                              *(_filled(f"e.{k}") for k in _EXTRA_KEYS[:8]),

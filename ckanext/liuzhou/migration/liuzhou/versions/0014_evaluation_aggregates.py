@@ -21,12 +21,16 @@ def upgrade():
         "liuzhou_eval_agg",
         sa.Column("rows", sa.UnicodeText, primary_key=True),
         sa.Column("org_id", sa.UnicodeText, primary_key=True),
-        sa.Column("grain", sa.Unicode(1), primary_key=True),  # d: a day, m: a month (day = its first day)
+        sa.Column("grain", sa.Unicode(1), primary_key=True),  # d: a day, m: a month (its first day), k: a key
+        sa.Column("key", sa.UnicodeText, primary_key=True, server_default=""),
         sa.Column("day", sa.Date, primary_key=True),
         sa.Column("counts", ARRAY(sa.BigInteger)),
-        sa.Column("keys", ARRAY(sa.UnicodeText)),
-        sa.Column("vals", ARRAY(sa.Float)),
+        sa.Column("vals", ARRAY(sa.Float)),   # a histogram: the values …
+        sa.Column("freq", ARRAY(sa.BigInteger)),  # … and how often each occurs
     )
+    # grain k: one row per department and distinct key (a consumer, an entry) with the days it
+    # was served or used, so "distinct over a period" is one range test per row
+    op.execute("ALTER TABLE liuzhou_eval_agg ADD COLUMN days datemultirange")
     op.create_index("ix_liuzhou_eval_agg_rows_grain_day", "liuzhou_eval_agg", ["rows", "grain", "day"])
     op.create_table(
         "liuzhou_eval_refresh",
