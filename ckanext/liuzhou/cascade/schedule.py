@@ -15,7 +15,7 @@ every deadline runs by itself, once per interval however many nodes call it.
 | ``deadlines`` | ``ckanext.liuzhou.schedule.deadlines_minutes`` (30) | = ``ckan liuzhou deadlines``: share requests whose validity ended expire, expiry notices, overdue notices of share decisions and quality fixes (Art 26) |
 | ``reminders`` | ``ckanext.liuzhou.schedule.reminders_minutes`` (30) | a reminder one working day before every deadline and the overdue notices of the lifecycle deadlines (Art 12, 14, 21, 26; ``ops/reminders.py``) |
 | ``mail_retry`` | ``ckanext.liuzhou.schedule.mail_retry_minutes`` (10) | = ``ckan liuzhou mail-retry``: notices not yet mailed are queued again (``notify/ledger.py``) |
-| ``evaluation`` | ``ckanext.liuzhou.schedule.evaluation_minutes`` (5) | the evaluation's aggregates computed again (Art 34, ``evaluation/queries.py`` ``refresh``) |
+| ``evaluation`` | ``ckanext.liuzhou.schedule.evaluation_minutes`` (10) | the evaluation's aggregates computed again (Art 34, ``evaluation/queries.py`` ``refresh``) |
 
 When each task last ran, and what it reported, is kept in CKAN's ``system_info`` table, so
 several web nodes may call it: a task runs once per interval whichever node calls first (a
