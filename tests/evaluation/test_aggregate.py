@@ -221,3 +221,21 @@ def test_aggregates_equal_the_live_sql_on_a_generated_history(fx):
 def test_without_a_refresh_every_figure_is_live(fx):
     src = queries.source(NOW)
     assert src.agg == frozenset() and src.as_of("entries") == NOW
+
+
+def test_the_score_by_month_is_kept_by_the_refresh(fx, refreshed):
+    from ckanext.liuzhou.evaluation import score
+    months = [p.start.strftime("%Y-%m") for p in score.months_back(NOW.date(), 24)]
+    stored = score.stored_monthly(fx.p["id"], months, NOW)
+    live_scores = score.monthly(NOW.date(), 24, live())
+    assert stored == {m: live_scores[m][fx.p["id"]] for m in months}
+    assert stored["2025-10"] is not None
+    # weights changed after the refresh: the stored history is not used
+    model.Session.execute(sa.text(
+        "INSERT INTO liuzhou_eval_weight (indicator, weight, modified) VALUES ('entries', 1, :t)"),
+        {"t": NOW + dt.timedelta(minutes=1)})
+    try:
+        assert score.stored_monthly(fx.p["id"], months, NOW) is None
+    finally:
+        model.Session.execute(sa.text("DELETE FROM liuzhou_eval_weight"))
+        model.Session.commit()

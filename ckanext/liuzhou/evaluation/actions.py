@@ -165,18 +165,6 @@ def evaluation_show(context, data_dict) -> dict[str, Any]:
                       "months": queries.trend(trend_period, {group.id}, src=src)}}
 
 
-def _months_back(end: dt.date, n: int) -> list[queries.Period]:
-    """The ``n`` calendar months ending with the month of ``end`` (the last one up to ``end``)."""
-    out = []
-    year, month = end.year, end.month
-    for _i in range(n):
-        first = dt.date(year, month, 1)
-        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        out.append(queries.Period(first, min(last, end)))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return list(reversed(out))
-
-
 @tk.side_effect_free
 def evaluation_score_history(context, data_dict) -> dict[str, Any]:
     """A department's Art 34 score month by month (each month compared with every department of
@@ -195,13 +183,14 @@ def evaluation_score_history(context, data_dict) -> dict[str, Any]:
     group = _department(data["id"])
     end = _date(data.get("to")) or queries.today()
     src = queries.source()
-    weights = _weights()
-    history = []
-    for p in _months_back(end, int(data["months"])):
-        rows = queries.ranking(p, by="department", scope=None, src=src)
-        sc.add_scores(rows, weights)
-        mine = next((r for r in rows if r["key"] == group.id), {})
-        history.append({"month": p.start.strftime("%Y-%m"), "period": p.as_dict(), "score": mine.get("score")})
+    periods = sc.months_back(end, int(data["months"]))
+    months = [p.start.strftime("%Y-%m") for p in periods]
+    stored = None
+    if src.agg and src.agg_as_of and end <= cal.local_date(src.agg_as_of):
+        stored = sc.stored_monthly(group.id, months, src.agg_as_of)  # kept by the refresh
+    if stored is None:
+        stored = {m: scores.get(group.id) for m, scores in sc.monthly(end, len(months), src).items()}
+    history = [{"month": m, "period": p.as_dict(), "score": stored.get(m)} for m, p in zip(months, periods)]
     return {"department": {"id": group.id, "name": group.name, "title": group.title},
             "as_of": local_iso(src.oldest()), "months": history}
 

@@ -208,6 +208,9 @@ def refresh(now: Optional[dt.datetime] = None) -> dict:
     s.execute(sa.text("SET LOCAL jit = off"))
     for statement in aggregate.refresh_sql():
         s.execute(sa.text(statement), values)
+    # the score by month, from the new rows (this transaction sees them)
+    from . import score
+    score.store_monthly(Source(aggregate.aggregated_keys(), now, now), today)
     count = s.execute(sa.text(f"SELECT count(*) FROM {aggregate.TABLE}")).scalar()
     took = int((time.perf_counter() - started) * 1000)
     s.execute(sa.text(
