@@ -1,7 +1,8 @@
 """The evaluation (Art 34) at scale: 20,000 catalog entries and 100,000 share requests.
 
     python -m bench.evaluation_scale [--entries 20000] [--requests 100000] [--reads 200000]
-                                     [--runs 5] [--keep]
+                                     [--runs 5] [--keep] [--refresh] [--live]
+                                     [--http-clients 1,8 --duration 15] [--out FILE.json]
 
 Fills its own database ``ckan_eval_scale`` (created with scripts/postgres.sh; Solr core
 ``ckan_test_b`` and Redis db 4, which the evaluation does not use) by SQL bulk inserts —
@@ -11,10 +12,19 @@ spread over the last 14 months with deliveries, quality issues and timeline-free
 verify, which nothing here needs) — then times the ranking page (signed in as the Authority,
 through CKAN's Flask app in this process), the department page and ``evaluation_show``.
 Prints the figures; asserts nothing about time. ``--keep`` reuses a database already filled.
+
+``--refresh`` computes the evaluation's aggregates first (timed: wall clock and the process's
+CPU; the database's CPU is in the wall clock); ``--live`` measures with the aggregates off
+(``ckanext.liuzhou.evaluation.aggregates = false``), as before they existed. ``--http-clients``
+then serves the same database with gunicorn (2 workers × 4 threads, as ``make serve``) on
+``--port`` and measures the ranking page and ``evaluation_show`` through HTTP with that many
+closed-loop clients each (``bench.runner``: p50/p95/p99). ``--out`` writes every figure and the
+load average as JSON (e.g. under bench/results/).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -25,9 +35,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DB = "ckan_eval_scale"
-PG = os.environ.get("PG_URL_BASE", "postgresql://ckan:ckan@127.0.0.1:55432")
-ENV = {"CKAN_SQLALCHEMY_URL": f"{PG}/{DB}", "CKAN_SOLR_URL": "http://127.0.0.1:8984/solr/ckan_test_b",
-       "CKAN_REDIS_URL": "redis://127.0.0.1:6390/4"}
+# a worktree's own services (its .wt-env sets PG_PORT, SOLR_PORT, REDIS_PORT), else the defaults
+PG = os.environ.get("PG_URL_BASE", f"postgresql://ckan:ckan@127.0.0.1:{os.environ.get('PG_PORT', '55432')}")
+ENV = {"CKAN_SQLALCHEMY_URL": f"{PG}/{DB}",
+       "CKAN_SOLR_URL": os.environ.get("EVAL_SCALE_SOLR_URL",
+                                       f"http://127.0.0.1:{os.environ.get('SOLR_PORT', '8984')}/solr/ckan_test"),
+       "CKAN_REDIS_URL": f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6390')}/4",
+       "CKAN_DATASTORE_WRITE_URL": f"{PG}/datastore_test",
+       "CKAN_DATASTORE_READ_URL": PG.replace("ckan:ckan@", "datastore_ro:datastore_ro@") + "/datastore_test"}
 
 ENTRIES_SQL = """
 WITH orgs AS (
@@ -171,13 +186,18 @@ def counts() -> dict[str, int]:
     return out
 
 
+CPU: list[float] = []  # the process's CPU time of each timed call (ms), beside the wall clock
+
+
 def timed(fn, runs: int) -> tuple[float, float, float]:
     fn()  # warm-up (templates, caches)
     times = []
+    CPU.clear()
     for _ in range(runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
         times.append((time.perf_counter() - t) * 1000)
+        CPU.append((time.process_time() - c) * 1000)
     return statistics.median(times), min(times), max(times)
 
 
@@ -217,6 +237,57 @@ def measure(app, runs: int):
         yield label, timed(fn, runs)
 
 
+def http(ini: str, args, token: str) -> list[dict]:
+    """The ranking page and ``evaluation_show`` through gunicorn, N closed-loop clients each."""
+    from bench import runner
+    from bench.services import BIN
+
+    env = {**os.environ, **ENV, "CKAN_INI": ini,
+           "PYTHONPATH": os.pathsep.join([str(REPO)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
+    log = open(f"/tmp/evaluation-scale-gunicorn-{args.port}.log", "ab")
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "--chdir", str(REPO), "-w", "2", "--threads", "4",
+                             "-b", f"127.0.0.1:{args.port}", "--timeout", "300", "deploy.wsgi:application"],
+                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO)
+    base = f"http://127.0.0.1:{args.port}"
+    out = []
+    try:
+        import requests
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if requests.get(base + "/api/3/action/status_show", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"gunicorn did not start: see {log.name}")
+            time.sleep(1)
+        headers = {"Authorization": token}
+
+        def op(path):
+            def run(session, n):
+                r = session.get(base + path, headers=headers, timeout=300)
+                if r.status_code != 200:
+                    raise RuntimeError(f"{path}: HTTP {r.status_code}")
+            return run
+        ops = [("ranking page GET /evaluation/", "/evaluation/"),
+               ("evaluation_show id=lzsgaj (API)", "/api/3/action/evaluation_show?id=lzsgaj"),
+               ("evaluation_ranking (API)", "/api/3/action/evaluation_ranking")]
+        for clients in args.http_clients:
+            for label, path in ops:
+                r = runner.run(op(path), clients, args.duration, warmup=args.warmup)
+                r["operation"] = label
+                out.append(r)
+                print(f"  {label:<40} {clients} clients: {r.get('requests', 0):5} requests, p50 {r.get('p50_ms')} "
+                      f"p95 {r.get('p95_ms')} p99 {r.get('p99_ms')} ms, errors {r['errors']}, "
+                      f"load {r['loadavg_before'][0]}→{r['loadavg_after'][0]}", flush=True)
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+        log.close()
+    return out
+
+
 def _months_ago(n: int) -> str:
     import datetime as dt
     d = dt.date.today()
@@ -230,13 +301,25 @@ def main(argv=None) -> int:
     ap.add_argument("--reads", type=int, default=200000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--keep", action="store_true", help="the database is already filled: only measure")
+    ap.add_argument("--refresh", action="store_true", help="compute the evaluation's aggregates first (timed)")
+    ap.add_argument("--live", action="store_true", help="the aggregates off: every figure from the raw tables")
+    ap.add_argument("--http-clients", type=lambda v: [int(x) for x in v.split(",")], default=[],
+                    help="e.g. 1,8: measure through gunicorn with that many clients")
+    ap.add_argument("--duration", type=float, default=15)
+    ap.add_argument("--warmup", type=float, default=3)
+    ap.add_argument("--port", type=int, default=5129)
+    ap.add_argument("--out", help="write the figures as JSON")
     args = ap.parse_args(argv)
+    result: dict = {"args": vars(args), "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+                    "loadavg_start": os.getloadavg(), "inprocess": [], "http": []}
 
     venv_bin = Path(sys.executable).parent
     with tempfile.NamedTemporaryFile("w", suffix=".ini", delete=False) as f:
         f.write(f"[app:main]\nuse = config:{REPO / 'test.ini'}\nsqlalchemy.url = {ENV['CKAN_SQLALCHEMY_URL']}\n"
                 f"solr_url = {ENV['CKAN_SOLR_URL']}\nckan.redis.url = {ENV['CKAN_REDIS_URL']}\n"
-                "ckan.site_url = http://127.0.0.1:5119\n\n[loggers]\nkeys = root\n[handlers]\nkeys = console\n"
+                "ckan.site_url = http://127.0.0.1:5119\n"
+                + ("ckanext.liuzhou.evaluation.aggregates = false\n" if args.live else "")
+                + "\n[loggers]\nkeys = root\n[handlers]\nkeys = console\n"
                 "[formatters]\nkeys = generic\n[logger_root]\nlevel = WARNING\nhandlers = console\n"
                 "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = WARNING\nformatter = generic\n"
                 "[formatter_generic]\nformat = %(levelname)s %(name)s %(message)s\n")
@@ -261,16 +344,47 @@ def main(argv=None) -> int:
                     return 2
                 for label, seconds in fill(args).items():
                     print(f"  loaded {label:<34} {seconds:7.1f} s")
-            for table, n in counts().items():
+            result["counts"] = counts()
+            for table, n in result["counts"].items():
                 print(f"  {table:<24} {n:>9,}")
+            if args.refresh:
+                from ckanext.liuzhou.evaluation import queries
+                t, c = time.perf_counter(), time.process_time()
+                r = queries.refresh()
+                result["refresh"] = {"wall_ms": round((time.perf_counter() - t) * 1000),
+                                     "process_cpu_ms": round((time.process_time() - c) * 1000),
+                                     "rows": r["row_count"], "as_of": r["as_of"].isoformat()}
+                print(f"  refreshed the aggregates: {r['row_count']:,} rows in {result['refresh']['wall_ms']} ms "
+                      f"(this process's CPU {result['refresh']['process_cpu_ms']} ms)")
         flask_app = app._wsgi_app
-        print(f"\nmedian / min / max of {args.runs} runs after one warm-up (ms), in-process Flask client:")
+        print(f"\nmedian / min / max of {args.runs} runs after one warm-up (ms), in-process Flask client"
+              f"{' (aggregates off)' if args.live else ''}; CPU: this process's median:")
         with flask_app.test_request_context():
             for label, (med, lo, hi) in measure(app, args.runs):
-                print(f"  {label:<66} {med:8.0f} {lo:8.0f} {hi:8.0f}", flush=True)
+                cpu = statistics.median(CPU)
+                result["inprocess"].append({"operation": label, "median_ms": round(med, 1), "min_ms": round(lo, 1),
+                                            "max_ms": round(hi, 1), "cpu_median_ms": round(cpu, 1)})
+                print(f"  {label:<66} {med:8.0f} {lo:8.0f} {hi:8.0f}  cpu {cpu:6.0f}", flush=True)
+            if args.http_clients:
+                import ckan.plugins.toolkit as tk
+                token = tk.get_action("api_token_create")({"ignore_auth": True, "user": "authority"},
+                                                         {"user": "authority", "name": "bench-http"})["token"]
+                model_commit()
+                print(f"\nthrough gunicorn (2 workers x 4 threads), {args.duration:g} s after {args.warmup:g} s warm-up:")
+                result["http"] = http(ini, args, token)
+        result["loadavg_end"] = os.getloadavg()
+        if args.out:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+            print(f"wrote {args.out}")
     finally:
         os.unlink(ini)
     return 0
+
+
+def model_commit() -> None:
+    import ckan.model as model
+    model.Session.commit()
 
 
 if __name__ == "__main__":

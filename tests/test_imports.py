@@ -76,6 +76,7 @@ INTERNALS = {
     ("lifecycle.violations", "sharing.states"),
     ("lifecycle.violations", "sharing.workflow"),
     # the scheduler and the reminders run every workflow's deadlines
+    ("cascade.schedule", "evaluation.queries"),  # the evaluation's aggregates refreshed (Art 34)
     ("cascade.schedule", "ops.reminders"),
     ("cascade.schedule", "sharing.overdue"),
     ("ops.reminders", "lifecycle.events"),

@@ -183,6 +183,14 @@ def schedule_mail_retry_minutes() -> int:
     return _int("ckanext.liuzhou.schedule.mail_retry_minutes")
 
 
+def schedule_evaluation_minutes() -> int:
+    return _int("ckanext.liuzhou.schedule.evaluation_minutes")
+
+
+def evaluation_aggregates() -> bool:
+    return _bool("ckanext.liuzhou.evaluation.aggregates")
+
+
 # ---------------------------------------------------------------- web security
 
 def security_headers() -> bool:

@@ -27,6 +27,10 @@ T0 = dt.datetime(2026, 11, 2, 8, 0)
 def fresh():
     model.Session.execute(sa.text("DELETE FROM system_info WHERE key LIKE 'liuzhou.schedule.%'"))
     model.Session.commit()
+    yield
+    # the evaluation task computed aggregates: the other tests read their figures live
+    model.Session.execute(sa.text("DELETE FROM liuzhou_eval_agg; DELETE FROM liuzhou_eval_refresh"))
+    model.Session.commit()
 
 
 def ran(results) -> list[str]:
@@ -34,12 +38,12 @@ def ran(results) -> list[str]:
 
 
 def test_each_task_runs_when_due_and_once(fresh):
-    everything = ["harvest", "negative_list", "prune", "deadlines", "reminders", "mail_retry"]
+    everything = ["harvest", "negative_list", "prune", "deadlines", "reminders", "mail_retry", "evaluation"]
     assert ran(schedule.run(now=T0)) == everything  # never ran: all due
     assert schedule.run(now=T0 + dt.timedelta(minutes=1)) == []
     assert ran(schedule.run(now=T0 + dt.timedelta(minutes=5))) == ["harvest"]
     assert ran(schedule.run(now=T0 + dt.timedelta(minutes=7))) == []
-    assert ran(schedule.run(now=T0 + dt.timedelta(minutes=10))) == ["harvest", "mail_retry"]
+    assert ran(schedule.run(now=T0 + dt.timedelta(minutes=10))) == ["harvest", "mail_retry", "evaluation"]
     assert ran(schedule.run(now=T0 + dt.timedelta(hours=24))) == everything
     status = {s["task"]: s for s in schedule.status(now=T0 + dt.timedelta(hours=24, minutes=1))}
     assert not status["prune"]["due"] and status["prune"]["last_run"] == (T0 + dt.timedelta(hours=24)).isoformat()

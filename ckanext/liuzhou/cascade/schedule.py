@@ -15,6 +15,7 @@ every deadline runs by itself, once per interval however many nodes call it.
 | ``deadlines`` | ``ckanext.liuzhou.schedule.deadlines_minutes`` (30) | = ``ckan liuzhou deadlines``: share requests whose validity ended expire, expiry notices, overdue notices of share decisions and quality fixes (Art 26) |
 | ``reminders`` | ``ckanext.liuzhou.schedule.reminders_minutes`` (30) | a reminder one working day before every deadline and the overdue notices of the lifecycle deadlines (Art 12, 14, 21, 26; ``ops/reminders.py``) |
 | ``mail_retry`` | ``ckanext.liuzhou.schedule.mail_retry_minutes`` (10) | = ``ckan liuzhou mail-retry``: notices not yet mailed are queued again (``notify/ledger.py``) |
+| ``evaluation`` | ``ckanext.liuzhou.schedule.evaluation_minutes`` (10) | the evaluation's aggregates computed again (Art 34, ``evaluation/queries.py`` ``refresh``) |
 
 When each task last ran, and what it reported, is kept in CKAN's ``system_info`` table, so
 several web nodes may call it: a task runs once per interval whichever node calls first (a
@@ -137,6 +138,12 @@ def run_mail_retry(now: dt.datetime | None = None) -> str:
     return f"queued again: {sum(len(v) for v in found.values())} event(s) not yet mailed"
 
 
+def run_evaluation(now: dt.datetime | None = None) -> str:
+    from ..evaluation import queries
+    r = queries.refresh()
+    return f"evaluation aggregates: {r['row_count']} rows in {r['took_ms']} ms"
+
+
 TASKS = (
     Task("harvest", lz_config.schedule_harvest_minutes, "minutes", run_harvest),
     Task("negative_list", lz_config.schedule_negative_list_hours, "hours", run_negative_list),
@@ -144,6 +151,7 @@ TASKS = (
     Task("deadlines", lz_config.schedule_deadlines_minutes, "minutes", run_deadlines),
     Task("reminders", lz_config.schedule_reminders_minutes, "minutes", run_reminders),
     Task("mail_retry", lz_config.schedule_mail_retry_minutes, "minutes", run_mail_retry),
+    Task("evaluation", lz_config.schedule_evaluation_minutes, "minutes", run_evaluation),
 )
 NAMES = tuple(t.name for t in TASKS)
 

@@ -37,7 +37,24 @@ def evaluation_detail(context, data_dict=None) -> dict:
     return evaluation_ranking(context, data_dict)
 
 
+def evaluation_weights_show(context, data_dict=None) -> dict:
+    """The weights of the score: whoever may read the ranking."""
+    return evaluation_ranking(context, data_dict)
+
+
+def evaluation_weights_update(context, data_dict=None) -> dict:
+    """Art 34: the Authority (the city's big data bureau) evaluates the departments and sets
+    the weights of the score; a sysadmin may too. County authorities read them."""
+    user = _user(context)
+    if user is not None and (user.sysadmin or authz.is_authority(user)):
+        return {"success": True}
+    return {"success": False, "msg": _("Only the Authority sets the weights of the score")}
+
+
 def get_auth_functions() -> dict:
     return {"evaluation_ranking": tk.auth_disallow_anonymous_access(evaluation_ranking),
             "evaluation_show": tk.auth_disallow_anonymous_access(evaluation_show),
-            "evaluation_detail": tk.auth_disallow_anonymous_access(evaluation_detail)}
+            "evaluation_detail": tk.auth_disallow_anonymous_access(evaluation_detail),
+            "evaluation_score_history": tk.auth_disallow_anonymous_access(evaluation_show),
+            "evaluation_weights_show": tk.auth_disallow_anonymous_access(evaluation_weights_show),
+            "evaluation_weights_update": tk.auth_disallow_anonymous_access(evaluation_weights_update)}

@@ -38,7 +38,7 @@ class Chart:
 
 def _nice_max(value: float, unit: str) -> float:
     """The top of the axis: 100 for a rate, else a round number in four whole steps (4, 8, 12, 20, 40 …)."""
-    if unit == "pct":
+    if unit in ("pct", "score"):  # a rate, the Art 34 score: 0–100
         return 100.0
     scale = 1.0
     while True:

@@ -67,3 +67,12 @@ def report(week, start, end, out):
         path.with_suffix(".txt").write_text(summary + "\n", encoding="utf-8")
         click.echo(f"written: {path} and {path.with_suffix('.txt')}")
     sys.exit(0)
+
+
+@evaluation.command()
+def refresh():
+    """Compute the aggregates of the indicators again now (the scheduler's ``evaluation`` task)."""
+    from . import queries
+    r = queries.refresh()
+    click.echo(f"evaluation aggregates: {r['row_count']} rows as of {r['as_of']:%Y-%m-%d %H:%M:%S} UTC "
+               f"in {r['took_ms']} ms")

@@ -26,6 +26,10 @@ class Indicator:
     definition: str     # English msgid
     rows: str           # the row set behind the number (see sql.DRILL)
     higher_is_better: bool = True
+    # kept current in the aggregate table (:mod:`.aggregate`); an indicator without one (the
+    # default) is computed by the live SQL of :mod:`.sql` on every call, so a new indicator
+    # works before anyone writes its aggregate
+    aggregated: bool = False
 
     def as_dict(self) -> dict:
         return {"key": self.key, "group": self.group, "unit": self.unit, "label": _(self.label),
@@ -38,63 +42,63 @@ GROUPS = (("catalog", N_("Catalog")), ("sharing", N_("Sharing")), ("quality", N_
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("entries", "catalog", "count", N_("Catalog entries provided"), N_(
         "Active catalog entries the department provides at the end of the period (offline entries left out)."),
-        "entries"),
+        "entries", aggregated=True),
     Indicator("completeness", "catalog", "pct", N_("Metadata completeness"), N_(
         "Per cent of the entries whose required metadata are all filled in: title, abstract, classification, "
         "sub-class, format, information items, sharing type, sharing method, open attribute, update cycle, "
         "and the sharing conditions (conditional) and legal basis (conditional, not shared); a field the "
-        "regional platform did not give counts as missing."), "entries"),
+        "regional platform did not give counts as missing."), "entries", aggregated=True),
     Indicator("mounting_rate", "catalog", "pct", N_("Mounting rate"), N_(
-        "Per cent of the entries with at least one data resource mounted and online (Art 19)."), "entries"),
+        "Per cent of the entries with at least one data resource mounted and online (Art 19)."), "entries", aggregated=True),
     Indicator("freshness", "catalog", "pct", N_("Freshness"), N_(
         "Per cent of the entries with a regular update cycle whose last update is at most one cycle old at "
         "the end of the period (real time and daily 1 day, weekly 7, monthly 31, quarterly 92, half-yearly "
-        "183, yearly 366 days); irregular entries are left out."), "fresh"),
+        "183, yearly 366 days); irregular entries are left out."), "fresh", aggregated=True),
     Indicator("upkeep_open", "catalog", "count", N_("Open upkeep notices"), N_(
         "Entries or departments named by catalog upkeep notices (Art 14) issued up to the end of the period "
-        "and not yet reported updated."), "upkeep", higher_is_better=False),
+        "and not yet reported updated."), "upkeep", higher_is_better=False, aggregated=True),
     Indicator("ontime_upkeep", "catalog", "pct", N_("Upkeep on time"), N_(
         "Of the upkeep notices issued in the period that are done or past due, per cent done within the "
-        "10 working days of Art 14."), "upkeep_due"),
+        "10 working days of Art 14."), "upkeep_due", aggregated=True),
     Indicator("unconditional_share", "sharing", "pct", N_("Unconditional share"), N_(
         "Per cent of the entries shared unconditionally (Art 22: without a legal basis an entry must be "
-        "unconditional)."), "entries"),
+        "unconditional)."), "entries", aggregated=True),
     Indicator("negative_list_compliance", "sharing", "pct", N_("Negative list compliance"), N_(
         "Per cent of the entries not flagged against the regional negative list (Art 23): a conditional or "
         "not-shared entry is flagged when no item of the list covers it, when it is less shared than its "
-        "item allows, or when it has no legal basis. Empty until the list has been synced."), "entries"),
+        "item allows, or when it has no legal basis. Empty until the list has been synced."), "entries", aggregated=True),
     Indicator("requests_received", "sharing", "count", N_("Requests received"), N_(
-        "Share and negotiation requests for the department's entries submitted in the period."), "received"),
+        "Share and negotiation requests for the department's entries submitted in the period."), "received", aggregated=True),
     Indicator("requests_made", "sharing", "count", N_("Requests made"), N_(
-        "Share and negotiation requests the department submitted in the period."), "made"),
+        "Share and negotiation requests the department submitted in the period."), "made", aggregated=True),
     Indicator("handling_median_wd", "sharing", "wd", N_("Handling time, median"), N_(
         "Median, over the requests received in the period and decided, of the working days from submission "
         "(day 0) to the decision, on the Chinese statutory calendar with the Operator's corrections."),
-        "decided", higher_is_better=False),
+        "decided", higher_is_better=False, aggregated=True),
     Indicator("handling_p90_wd", "sharing", "wd", N_("Handling time, 90th percentile"), N_(
         "90th percentile of the same working days: nine requests in ten were decided within it."),
-        "decided", higher_is_better=False),
+        "decided", higher_is_better=False, aggregated=True),
     Indicator("ontime_decision", "sharing", "pct", N_("Decisions on time"), N_(
         "Of the requests received in the period that were decided or are past their deadline undecided, "
         "per cent decided within the 3 working days of Art 26.2 (by the end of the third working day after "
-        "the day of submission)."), "due"),
+        "the day of submission)."), "due", aggregated=True),
     Indicator("overdue_now", "sharing", "count", N_("Overdue now"), N_(
         "Requests of the department's entries past their deadline today: undecided after 3 working days, or "
-        "a quality issue not fixed after 2 (whatever the period)."), "overdue", higher_is_better=False),
+        "a quality issue not fixed after 2 (whatever the period)."), "overdue", higher_is_better=False, aggregated=True),
     Indicator("quality_issues", "quality", "count", N_("Quality issues"), N_(
         "Quality issues consumers raised in the period about data the department provided (Art 26.5)."),
-        "issues", higher_is_better=False),
+        "issues", higher_is_better=False, aggregated=True),
     Indicator("quality_fixed_ontime", "quality", "pct", N_("Quality issues fixed on time"), N_(
         "Of the quality issues raised in the period that are fixed or past due, per cent fixed within the "
-        "2 working days of Art 26.5."), "issues_due"),
+        "2 working days of Art 26.5."), "issues_due", aggregated=True),
     Indicator("consumers_served", "use", "count", N_("Consumers served"), N_(
         "Other departments that received a delivery of the department's data or read it on the platform "
-        "in the period."), "consumers"),
+        "in the period."), "consumers", aggregated=True),
     Indicator("data_reads", "use", "count", N_("Data reads"), N_(
-        "Reads of the department's data recorded in the audit log (data.read) in the period."), "reads"),
+        "Reads of the department's data recorded in the audit log (data.read) in the period."), "reads", aggregated=True),
     Indicator("entries_used", "use", "count", N_("Entries used by others"), N_(
         "The department's entries that another department read or received a delivery of in the period."),
-        "used"),
+        "used", aggregated=True),
     # The deadlines of Art 12 and 21 are the Operator's and the Authority's, not the department's.
     # Art 12 has each department ask for its own accounts and Art 21 has the providing department
     # apply to the Authority "of its level" (本级大数据主管部门): each figure is counted for the
@@ -106,14 +110,14 @@ INDICATORS: tuple[Indicator, ...] = (
         "within 2 working days (by the end of the second working day after the day of submission). The "
         "deadline is the Operator's: the figure measures the service the department received, and is counted "
         "for the department that asked because Art 12 has each department request its own accounts."),
-        "accounts"),
+        "accounts", aggregated=True),
     Indicator("ontime_resource_offline", "service", "pct", N_("Offlining decisions on time"), N_(
         "Of the applications to take one of the department's data resources offline (Art 21) submitted in the "
         "period that were decided or are past their deadline undecided, per cent the Authority decided within "
         "3 working days (Art 21.2). The deadline is the Authority's of the department's level (a county "
         "department's county authority): the figure measures the service the department received, counted "
         "for the department whose resource it is; by county subtree it is that county authority's rate."),
-        "res_offline"),
+        "res_offline", aggregated=True),
 )
 
 BY_KEY = {i.key: i for i in INDICATORS}

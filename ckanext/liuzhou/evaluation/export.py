@@ -34,15 +34,18 @@ def _indicator_columns() -> list[str]:
 def ranking_table(result: dict) -> Table:
     by_label = _(d.BY_LABELS[result["by"]])
     p = result["period"]
-    return Table(f"{by_label} {p['from']}–{p['to']}", [by_label, *_indicator_columns()],
-                 [[r["label"], *(r.get(k) for k in d.KEYS)] for r in result["rows"]])
+    return Table(f"{by_label} {p['from']}–{p['to']}",
+                 [by_label, *_indicator_columns(), _("Art 34 score"), _("Figures as of")],
+                 [[r["label"], *(r.get(k) for k in d.KEYS), r.get("score"), r.get("as_of")] for r in result["rows"]])
 
 
 def figures_table(result: dict) -> Table:
     p = result["period"]
-    rows = [[g["label"], i["label"], i["value"], i["definition"]] for g in result["groups"] for i in g["indicators"]]
+    rows = [[g["label"], i["label"], i["value"], i["definition"], i.get("as_of")]
+            for g in result["groups"] for i in g["indicators"]]
+    rows.append(["", _("Art 34 score"), result["score"]["value"], "", result["score"]["as_of"]])
     return Table(f"{result['department']['title']} {p['from']}–{p['to']}",
-                 [_("Group"), _("Indicator"), _("Value"), _("Definition")], rows)
+                 [_("Group"), _("Indicator"), _("Value"), _("Definition"), _("Figures as of")], rows)
 
 
 def trend_table(result: dict) -> Table:

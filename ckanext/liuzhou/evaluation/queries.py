@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
@@ -9,8 +10,10 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
+from .. import config as lz_config
 from ..calendar import store as cal
 from ..formats import TZ
+from . import aggregate
 from . import definitions as d
 from . import sql
 
@@ -80,14 +83,16 @@ def calendar_arrays(first: dt.date, last: dt.date) -> dict:
     return {"cal_days": days, "cal_wdn": wdn, "cal_work": work}
 
 
-def params(period: Period, scope: Optional[Iterable[str]], now: Optional[dt.datetime] = None) -> dict:
+def params(period: Period, scope: Optional[Iterable[str]], now: Optional[dt.datetime] = None,
+           calendar: bool = True) -> dict:
+    """``calendar=False``: a statement that counts no working day (the aggregates alone)."""
     now = now or cal.utcnow()
     local_now = cal.local_date(now)
     first = min(period.start, local_now - dt.timedelta(days=366)) - dt.timedelta(days=1)
     last = max(period.end, local_now) + dt.timedelta(days=1)
     stop = _utc(period.end + dt.timedelta(days=1))
     return {
-        **calendar_arrays(first, last),
+        **(calendar_arrays(first, last) if calendar else {"cal_days": [], "cal_wdn": [], "cal_work": []}),
         "d_from": period.start, "d_to": period.end,
         "t_start": _utc(period.start), "t_stop": stop,
         "t_end": min(stop, now), "now": now,
@@ -116,15 +121,104 @@ def _plain(row: dict) -> dict:
     return out
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where the figures of one call come from: the indicators read from the aggregates
+    (``agg``, as they were at ``agg_as_of``) and the others computed live at ``now``."""
+    agg: frozenset
+    agg_as_of: Optional[dt.datetime]
+    now: dt.datetime
+
+    def as_of(self, key: str) -> dt.datetime:
+        """The time of the data the figure ``key`` is computed from (naive UTC)."""
+        return self.agg_as_of if key in self.agg and self.agg_as_of else self.now
+
+    def oldest(self) -> dt.datetime:
+        return min(self.as_of(k) for k in d.KEYS)
+
+
+def refreshed() -> Optional[dict]:
+    """The last refresh of the aggregates: ``as_of``, ``took_ms``, ``row_count`` (None: never)."""
+    row = model.Session.execute(sa.text(
+        "SELECT as_of, took_ms, row_count FROM liuzhou_eval_refresh WHERE id = 1")).first()
+    return dict(row._mapping) if row else None
+
+
+def source(now: Optional[dt.datetime] = None, live: bool = False) -> Source:
+    """The aggregates are read when they are on and have been computed at least once."""
+    now = now or cal.utcnow()
+    if live or not lz_config.evaluation_aggregates():
+        return Source(frozenset(), None, now)
+    last = refreshed()
+    if last is None:
+        return Source(frozenset(), None, now)
+    return Source(aggregate.aggregated_keys(), last["as_of"], now)
+
+
+def _with_aggregates(period: Period, values: dict, src: Source) -> dict:
+    stop = _utc(period.end + dt.timedelta(days=1))
+    t_end = min(stop, src.agg_as_of) if src.agg_as_of else stop
+    epoch = (t_end - dt.datetime(1970, 1, 1)).total_seconds()
+    return {**values, **aggregate.read_params(period.start, period.end, epoch)}
+
+
 def ranking(period: Period, by: str = "department", scope: Optional[Iterable[str]] = None,
-            sort: str = "name", descending: bool = False, now: Optional[dt.datetime] = None) -> list[dict]:
+            sort: str = "name", descending: bool = False, now: Optional[dt.datetime] = None,
+            src: Optional[Source] = None) -> list[dict]:
     """Every indicator for each department (level, county subtree) in ``scope`` (ids; None: all)."""
-    return [_plain(r) for r in _rows(sql.ranking_sql(by, sort, descending), params(period, scope, now))]
+    src = src or source(now)
+    values = params(period, scope, src.now, calendar=len(src.agg) < len(d.KEYS))
+    if not src.agg:
+        return [_plain(r) for r in _rows(sql.ranking_sql(by, sort, descending), values)]
+    current = period.end >= cal.local_date(src.agg_as_of)
+    statement = aggregate.ranking_sql(by, sort, descending, src.agg, current=current)
+    return [_plain(r) for r in _rows(statement, _with_aggregates(period, values, src))]
 
 
-def trend(period: Period, scope: Iterable[str], now: Optional[dt.datetime] = None) -> list[dict]:
+def trend(period: Period, scope: Iterable[str], now: Optional[dt.datetime] = None,
+          src: Optional[Source] = None) -> list[dict]:
     """The flow indicators month by month for the departments in ``scope``."""
-    return [_plain(r) for r in _rows(sql.trend_sql(), params(period, scope, now))]
+    src = src or source(now)
+    values = params(period, scope, src.now, calendar=len(src.agg) < len(d.KEYS))
+    if not src.agg:
+        return [_plain(r) for r in _rows(sql.trend_sql(), values)]
+    return [_plain(r) for r in _rows(aggregate.trend_sql(src.agg), _with_aggregates(period, values, src))]
+
+
+_EARLIEST = """SELECT least(
+  (SELECT min(created) FROM liuzhou_share_request), (SELECT min(raised_at) FROM liuzhou_quality_issue),
+  (SELECT min(delivered_at) FROM liuzhou_delivery), (SELECT min(created) FROM liuzhou_account_request),
+  (SELECT min(created) FROM liuzhou_resource_offline), (SELECT min(issued_at) FROM liuzhou_upkeep_notice),
+  (SELECT min(created) FROM liuzhou_audit_log WHERE action = 'data.read'),
+  (SELECT min(metadata_created) FROM package WHERE type = 'catalog'))"""
+
+
+def refresh(now: Optional[dt.datetime] = None) -> dict:
+    """Compute the aggregates again from the raw tables, in one transaction (readers see the
+    old rows until it commits), as they are at ``now``; committed. Two refreshes at once wait
+    for each other (an advisory lock)."""
+    started = time.perf_counter()
+    now = now or cal.utcnow()
+    s = model.Session
+    s.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('liuzhou_eval_refresh'))"))
+    earliest = s.execute(sa.text(_EARLIEST)).scalar()
+    today = cal.local_date(now)
+    first = min(cal.local_date(earliest), today) if earliest else today
+    values = params(Period(first - dt.timedelta(days=1), today), None, now)
+    s.execute(sa.text("SET LOCAL jit = off"))
+    for statement in aggregate.refresh_sql():
+        s.execute(sa.text(statement), values)
+    # the score by month, from the new rows (this transaction sees them)
+    from . import score
+    score.store_monthly(Source(aggregate.aggregated_keys(), now, now), today)
+    count = s.execute(sa.text(f"SELECT count(*) FROM {aggregate.TABLE}")).scalar()
+    took = int((time.perf_counter() - started) * 1000)
+    s.execute(sa.text(
+        "INSERT INTO liuzhou_eval_refresh (id, as_of, took_ms, row_count) VALUES (1, :as_of, :took, :n) "
+        "ON CONFLICT (id) DO UPDATE SET as_of = EXCLUDED.as_of, took_ms = EXCLUDED.took_ms, "
+        "row_count = EXCLUDED.row_count"), {"as_of": now, "took": took, "n": count})
+    s.commit()
+    return {"as_of": now, "took_ms": took, "row_count": count}
 
 
 def drill(period: Period, indicator: str, key: str, by: str = "department",

@@ -56,8 +56,14 @@ CYCLE_DAYS = {"realtime": 1, "daily": 1, "weekly": 7, "monthly": 31, "quarterly"
               "half_yearly": 183, "yearly": 366}
 
 
-def base_ctes(by: str) -> str:
-    """Calendar, departments with their group, and every row set (parameters: see :func:`params`)."""
+def base_ctes(by: str, rowsets: bool = True) -> str:
+    """Calendar, departments with their group, and every row set (parameters: see :func:`params`);
+    ``rowsets=False``: the departments only (a statement that reads the aggregates alone)."""
+    text = _base_ctes(by)
+    return text if rowsets else text[:text.index("\next AS (")].rstrip().rstrip(",")
+
+
+def _base_ctes(by: str) -> str:
     ext_cols = ",\n    ".join(f"max(value) FILTER (WHERE key = '{k}') AS {k}" for k in _EXTRA_KEYS)
     complete = " AND ".join([_filled("p.title"), _filled("p.notes"),
                              *(_filled(f"e.{k}") for k in _EXTRA_KEYS[:8]),
@@ -105,7 +111,7 @@ entries AS (
          ELSE (cov.item IS NULL
                OR (cov.item ->> 'sharing_type' = 'conditional' AND e.sharing_type = 'not_shared')
                OR NOT {_filled('e.legal_basis')}) END AS flagged,
-    e.sharing_type, e.update_cycle
+    e.sharing_type, e.update_cycle, p.metadata_modified AS modified
   FROM package p
   JOIN dept dp ON dp.id = p.owner_org
   LEFT JOIN ext e ON e.package_id = p.id
@@ -305,6 +311,16 @@ def _column(alias: str, key: str) -> str:
     return f"{alias}.{key}"
 
 
+def group_keys(by: str) -> str:
+    """The rows of a ranking: the departments, levels or county subtrees in scope."""
+    if by == "county":
+        return ("SELECT DISTINCT dp.grp, coalesce(co.title, '') AS label, 'county' AS level "
+                "FROM dept dp LEFT JOIN org co ON co.id = dp.grp")
+    if by == "level":
+        return "SELECT DISTINCT grp, grp AS label, grp AS level FROM dept WHERE grp IS NOT NULL"
+    return "SELECT grp, title AS label, level FROM dept"
+
+
 def ranking_sql(by: str, sort: str, descending: bool) -> str:
     """One row per group (department, level or county) with every indicator.
 
@@ -321,13 +337,7 @@ def ranking_sql(by: str, sort: str, descending: bool) -> str:
         cols.extend(_column(f"a{i}", key) for key in aggs)
     order = "g.label" if sort == "name" else sort
     direction = "DESC" if descending else "ASC"
-    if by == "county":
-        keys = ("SELECT DISTINCT dp.grp, coalesce(co.title, '') AS label, 'county' AS level "
-                "FROM dept dp LEFT JOIN org co ON co.id = dp.grp")
-    elif by == "level":
-        keys = ("SELECT DISTINCT grp, grp AS label, grp AS level FROM dept WHERE grp IS NOT NULL")
-    else:
-        keys = "SELECT grp, title AS label, level FROM dept"
+    keys = group_keys(by)
     return (f"WITH RECURSIVE {base_ctes(by)},\n" + ",\n".join(ctes) + f",\ng AS ({keys})\n"
             f"SELECT g.grp AS key, g.label, g.level, {', '.join(cols)}\nFROM g\n" + "\n".join(joins) +
             f"\nORDER BY {order} {direction} NULLS LAST, g.label ASC")

@@ -1,7 +1,9 @@
 """Pages of the evaluation (blueprint ``liuzhou_evaluation`` under /evaluation, Art 34): the
-ranking table (sorted on the server by any indicator), a department's page with its monthly
-trend as inline SVG charts, the rows behind any number, and every table as CSV or XLSX
-(``?format=csv`` / ``xlsx``). Figures come from the actions; nothing is computed here."""
+ranking table (sorted on the server by any indicator or the score, the score's formula under
+it), a department's page with its score, the score by month and its monthly trend as inline
+SVG charts, the rows behind any number, the weights of the score (the Authority sets them), and
+every table as CSV or XLSX (``?format=csv`` / ``xlsx``). Every page shows the time of its
+figures. Figures come from the actions; nothing is computed here."""
 from __future__ import annotations
 
 from typing import Any
@@ -69,7 +71,8 @@ def ranking():
         return _download(fmt, f"evaluation-{result['by']}-{result['period']['from']}-{result['period']['to']}",
                          export.ranking_table(result))
     return tk.render("liuzhou/evaluation/ranking.html", {
-        "result": result, "by_labels": {k: _(v) for k, v in d.BY_LABELS.items()}})
+        "result": result, "by_labels": {k: _(v) for k, v in d.BY_LABELS.items()},
+        "labels": {i.key: _(i.label) for i in d.INDICATORS}})
 
 
 def _refused(action: str) -> bool:
@@ -91,8 +94,11 @@ def department(id: str):
         return _download(fmt, f"evaluation-{result['department']['name']}-{p['from']}-{p['to']}",
                          export.figures_table(result), export.trend_table(result))
     labels = {i.key: (_(i.label), i.unit) for i in d.INDICATORS}
+    history = _call("evaluation_score_history", {"id": id, **({"to": request.args["to"]} if request.args.get("to") else {})})
+    score_chart = charts.build("score", _("Art 34 score by month"), "score", "line", history["months"])
     return tk.render("liuzhou/evaluation/department.html", {
         "result": result, "charts": charts.trend_charts(result["trend"]["months"], labels),
+        "history": history, "score_chart": score_chart,
         "may_rank": not _refused("evaluation_ranking"),
         "level_label": _(d.LEVELS.get(result["department"]["level"] or "", "")) if result["department"]["level"] else ""})
 
@@ -110,7 +116,30 @@ def detail(by: str, id: str, indicator: str):
     return tk.render("liuzhou/evaluation/detail.html", {"result": result})
 
 
+def weights():
+    """The weights of the Art 34 score: a form for the Authority, read-only for other readers."""
+    if (login := _signed_in()) is not None:
+        return login
+    errors: dict = {}
+    may_edit = not _refused("evaluation_weights_update")
+    if request.method == "POST":
+        if not may_edit:
+            return tk.abort(403, _("Only the Authority sets the weights of the score"))
+        values = {i.key: request.form.get(f"w-{i.key}", "") for i in d.INDICATORS}
+        try:
+            tk.get_action("evaluation_weights_update")(action_context(), {"weights": values})
+            tk.h.flash_success(_("The weights of the score are saved."))
+            return tk.redirect_to("liuzhou_evaluation.weights")
+        except tk.ValidationError as e:
+            errors = e.error_dict
+    result = _call("evaluation_weights_show", {})
+    return tk.render("liuzhou/evaluation/weights.html", {
+        "result": result, "may_edit": may_edit, "errors": errors,
+        "posted": request.form if request.method == "POST" else {}})
+
+
 evaluation.add_url_rule("/", view_func=ranking, methods=["GET"])
+evaluation.add_url_rule("/weights", view_func=weights, methods=["GET", "POST"])
 evaluation.add_url_rule("/department/<id>", view_func=department, methods=["GET"])
 evaluation.add_url_rule("/<by>/<id>/<indicator>", view_func=detail, methods=["GET"])
 
