@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from .. import authz
 from ..validation import validate_or_raise as _validate
 from . import definitions as d
-from . import queries, scope, sql
+from . import dashboard, queries, scope, sql
 
 v = tk.get_validator
 _ = tk._
@@ -165,4 +165,5 @@ ROW_KINDS = {"entries": "entry", "upkeep": "entry", "used": "entry", "reads": "e
 
 def get_actions() -> dict:
     return {"evaluation_ranking": evaluation_ranking, "evaluation_show": evaluation_show,
-            "evaluation_detail": evaluation_detail}
+            "evaluation_detail": evaluation_detail,
+            "evaluation_dashboard": dashboard.evaluation_dashboard}

@@ -37,7 +37,13 @@ def evaluation_detail(context, data_dict=None) -> dict:
     return evaluation_ranking(context, data_dict)
 
 
+def evaluation_dashboard(context, data_dict=None) -> dict:
+    """The dashboard: as the ranking (the Authority the city, a county authority its county)."""
+    return evaluation_ranking(context, data_dict)
+
+
 def get_auth_functions() -> dict:
     return {"evaluation_ranking": tk.auth_disallow_anonymous_access(evaluation_ranking),
             "evaluation_show": tk.auth_disallow_anonymous_access(evaluation_show),
-            "evaluation_detail": tk.auth_disallow_anonymous_access(evaluation_detail)}
+            "evaluation_detail": tk.auth_disallow_anonymous_access(evaluation_detail),
+            "evaluation_dashboard": tk.auth_disallow_anonymous_access(evaluation_dashboard)}
