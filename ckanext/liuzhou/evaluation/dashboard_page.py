@@ -26,6 +26,11 @@ def _detail(dept_id: str, indicator: str, period: dict) -> str:
                 **{"from": period["from"], "to": period["to"]})
 
 
+def _short(months: list[str]) -> list[str]:
+    """Axis labels of the months: "3月" (the full YYYY-MM is in the tooltip)."""
+    return [_("month {month}").format(month=int(m[5:7])) for m in months]
+
+
 def _label(key: str) -> str:
     return _(d.BY_KEY[key].label)
 
@@ -50,7 +55,7 @@ def charts(result: dict) -> dict:
             "title": _("Share requests by month"), "as_of": result["by_month"]["as_of"],
             "list": _url("liuzhou_evaluation.ranking", sort="requests_received desc",
                          **{"from": period["from"], "to": period["to"]}),
-            "kind": "bar", "categories": [m["month"] for m in months],
+            "kind": "bar", "categories": [m["month"] for m in months], "short": _short([m["month"] for m in months]),
             "series": [{"name": _label("requests_received"), "data": [m["requests_received"] for m in months]}],
             "urls": [_ranking(m, "requests_received desc") for m in months],
         },
@@ -59,6 +64,7 @@ def charts(result: dict) -> dict:
             "list": _url("liuzhou_evaluation.ranking", sort="ontime_decision asc",
                          **{"from": period["from"], "to": period["to"]}),
             "kind": "line", "unit": "%", "max": 100, "categories": [m["month"] for m in ontime],
+            "short": _short([m["month"] for m in ontime]),
             "series": [{"name": _label(k), "data": [m.get(k) for m in ontime]} for k in result["ontime"]["keys"]],
             "urls": [_ranking(m, "ontime_decision asc") for m in ontime],
         },
@@ -85,7 +91,7 @@ def charts(result: dict) -> dict:
         "growth": {
             "title": _("Catalog growth"), "as_of": result["growth"]["as_of"],
             "list": _url("catalog.search", sort="metadata_created desc"),
-            "kind": "growth", "categories": [m["month"] for m in growth],
+            "kind": "growth", "categories": [m["month"] for m in growth], "short": _short([m["month"] for m in growth]),
             "series": [{"name": _("New entries"), "data": [m["new"] for m in growth]},
                        {"name": _("Entries in the catalog"), "data": [m["total"] for m in growth]}],
             "urls": [_url("catalog.search", sort="metadata_created desc") for m in growth],

@@ -3,13 +3,16 @@
  * portal). The figures, their labels and the address of the list behind every bar, slice and
  * point come in a JSON block (evaluation/dashboard_page.py); a click opens that list.
  *
- * SVG renderer: sharp on a wall screen and on paper. Each chart's <svg> gets a viewBox, so the
- * print stylesheet can scale it to the A4 column without drawing it again. No animation: a
- * screen that refreshes, a screenshot and a printout show the final figures at once. */
+ * SVG renderer: sharp on a wall screen and on paper. Each chart is drawn twice: for the screen,
+ * at the size of its card, and for paper, at the size of its A4 column (the print stylesheet
+ * shows that copy): a printout does not depend on the browser telling the page it prints.
+ * No animation: a screen that refreshes, a screenshot and a printout show the final figures. */
 this.ckan.module('liuzhou-dashboard', function ($) {
   'use strict';
 
   var PALETTE = ['#1f5fa8', '#e0762b', '#2e9e6a', '#c23b3b', '#7a5bb5', '#8c6d3f', '#3aa0b8', '#b5487a'];
+  // CSS pixels of a chart on A4 portrait (190 mm of text width: two columns, or the full width)
+  var PRINT = { half: 315, wide: 665, height: 235 };
   var FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif';
 
   function base(spec) {
@@ -33,15 +36,22 @@ this.ckan.module('liuzhou-dashboard', function ($) {
   function option(spec) {
     var o = base(spec);
     if (spec.kind === 'pie') {
-      o.legend = { type: 'scroll', orient: 'vertical', right: 0, top: 'middle', textStyle: { fontSize: 13 } };
-      o.series = [{ type: 'pie', name: spec.name, radius: ['35%', '68%'], center: ['38%', '52%'],
-                    label: { formatter: '{b}\n{c}', fontSize: 13 },
+      var counts = {};
+      spec.points.forEach(function (p) { counts[p.name] = p.value; });
+      // the names and counts in the legend under the ring; inside it only the larger slices' counts
+      o.legend = { type: 'plain', bottom: 0, left: 'center', itemGap: 10, itemWidth: 16, textStyle: { fontSize: 13 },
+                   formatter: function (name) { return name + ' ' + counts[name]; } };
+      o.series = [{ type: 'pie', name: spec.name, radius: ['34%', '66%'], center: ['50%', '42%'],
+                    minShowLabelAngle: 18, label: { position: 'inside', formatter: '{c}', fontSize: 14,
+                                                    color: '#fff', fontWeight: 'bold' },
                     data: spec.points.map(function (p) { return { name: p.name, value: p.value }; }) }];
       return o;
     }
     var horizontal = spec.kind === 'hbar';
+    var months = !horizontal;   // the vertical charts run over months: short labels ("3月"), YYYY-MM in the tooltip
     var categories = { type: 'category', data: spec.categories,
-                       axisLabel: { fontSize: 13, interval: 0, hideOverlap: !horizontal,
+                       axisLabel: { fontSize: 13, interval: months ? 'auto' : 0, hideOverlap: months,
+                                    formatter: months && spec.short ? function (v, i) { return spec.short[i]; } : null,
                                     width: horizontal ? 150 : undefined, overflow: horizontal ? 'truncate' : undefined },
                        inverse: horizontal };
     o.grid = { left: horizontal ? 160 : 48, right: 24, top: 36, bottom: 28, containLabel: false };
@@ -80,14 +90,6 @@ this.ckan.module('liuzhou-dashboard', function ($) {
     return (spec.urls || [])[params.dataIndex];
   }
 
-  function fitViewBox(chart) {
-    var svg = chart.getDom().querySelector('svg');
-    if (svg) {
-      svg.setAttribute('viewBox', '0 0 ' + chart.getWidth() + ' ' + chart.getHeight());
-      svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
-    }
-  }
-
   return {
     options: { data: 'liuzhou-dashboard-data' },
 
@@ -97,7 +99,8 @@ this.ckan.module('liuzhou-dashboard', function ($) {
       var specs = JSON.parse(source.textContent);
       var charts = [];
       this.el.find('[data-chart]').each(function () {
-        var spec = specs[this.getAttribute('data-chart')];
+        var key = this.getAttribute('data-chart');
+        var spec = specs[key];
         var empty = !spec || (spec.kind === 'pie' ? !spec.points.length : !spec.categories.length);
         if (empty) { return; }
         var chart = window.echarts.init(this, null, { renderer: 'svg' });
@@ -106,13 +109,16 @@ this.ckan.module('liuzhou-dashboard', function ($) {
           var url = target(spec, params);
           if (url) { window.location.href = url; }
         });
-        chart.on('finished', function () { fitViewBox(chart); });
-        fitViewBox(chart);
         this.setAttribute('data-drawn', 'true');
         charts.push(chart);
+        // the copy for paper, drawn once at the size of its A4 column (hidden on screen)
+        var paper = this.parentNode.querySelector('[data-print]');
+        if (paper) {
+          window.echarts.init(paper, null, { renderer: 'svg', width: PRINT[key === 'ontime' ? 'wide' : 'half'],
+                                             height: PRINT.height }).setOption(option(spec));
+        }
       });
-      var resize = function () { charts.forEach(function (c) { c.resize(); fitViewBox(c); }); };
-      window.addEventListener('resize', resize);
+      window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
       this.el.attr('data-charts', charts.length);
     }
   };
