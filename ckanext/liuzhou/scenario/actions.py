@@ -188,8 +188,9 @@ def scenario_create(context, data_dict) -> dict:
     requests = _requests(org_id, data["requests"])
     if not entries and not requests:
         raise _error("entries", _("Cite at least one catalog entry or share request the scenario uses"))
+    now = _utcnow()
     row = Scenario(org_id=org_id, name=data["name"], serves=data["serves"], state=ACTIVE,
-                   created_by=actor.id, modified_by=actor.id)
+                   created=now, created_by=actor.id, modified=now, modified_by=actor.id)
     _cite(row, entries, requests)
     model.Session.add(row)
     model.Session.flush()
