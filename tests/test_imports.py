@@ -58,6 +58,8 @@ INTERNALS = {
     ("access.search", "cascade.upward"),
     ("access.search", "lifecycle.visibility"),
     ("access.search", "search.hooks"),
+    # a scenario cites only entries its department may read: the one rule of reading (Art 25, 26)
+    ("scenario.actions", "access.policy"),
     ("search.actions", "cascade.upward"),
     ("search.hooks", "lifecycle.visibility"),
     # the catalog's entry hooks and index fields

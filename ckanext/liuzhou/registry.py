@@ -64,6 +64,7 @@ CAPABILITIES: tuple[str, ...] = (
     "ckanext.liuzhou.lifecycle",
     "ckanext.liuzhou.cascade",
     "ckanext.liuzhou.evaluation",
+    "ckanext.liuzhou.scenario",
     "ckanext.liuzhou.search",
     "ckanext.liuzhou.calendar",
     "ckanext.liuzhou.audit",

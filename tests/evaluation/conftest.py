@@ -261,6 +261,8 @@ EXPECTED_P = {
     "consumers_served": 2,           # Q (deliveries, reads), T (a read)
     "data_reads": 4,                 # 10 Sep, 12 Oct, 15 Oct, 20 Oct (5 Nov is after)
     "entries_used": 3,               # e2 (read, delivered), e4 (delivered), e1 (read by T)
+    "scenarios_supported": 0,        # the scenarios of tests/evaluation/test_scenarios.py are registered later
+    "scenario_departments": 0,
     "ontime_account": 50.0,          # a1, a3, a6 of a1–a6 (a7 asked before the period)
     "ontime_resource_offline": 40.0,  # o1, o3 of o1–o5
 }

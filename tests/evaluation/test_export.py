@@ -31,7 +31,7 @@ def _xlsx(response):
 def test_ranking_as_csv_and_xlsx(app, fx, headers):
     q = {**PERIOD, "sort": "requests_received desc"}
     rows = _csv(app.get("/evaluation/", query_string={**q, "format": "csv"}, headers=headers))
-    assert rows[0][0] == "部门" and len(rows[0]) == 24  # the indicators, the Art 34 score, the time of the figures
+    assert rows[0][0] == "部门" and len(rows[0]) == 26  # the indicators, the Art 34 score, the time of the figures
     top = rows[1]
     assert top[0] == "评估测试提供部门" and top[1:4] == ["4", "75.0", "50.0"]
     assert rows[0][-4:-2] == ["账户申请按期办理率 (%)", "资源下线按期审批率 (%)"] and top[-4:-2] == ["50.0", "40.0"]

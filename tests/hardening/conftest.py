@@ -149,6 +149,17 @@ def targets(world, source) -> Targets:
               file_name="example.xlsx")
     county_imp = _as(world.county_dept_admin, "catalog_import", department=COUNTY_DEPT,
                      upload=transfer_writer.example(), file_name="example.xlsx")
+    # application scenarios (scenario/): the provider's (its editor), citing the request it provides and an
+    # unconditional entry, one more to withdraw; the county department's, citing the county request it
+    # provides, and one more the withdraw route's sysadmin cell withdraws
+    scenario = _as(world.provider_editor, "scenario_create", name="加固测试场景", serves="测试",
+                   entries=[world.unconditional["name"]], requests=[city_req["id"]])
+    to_withdraw = _as(world.provider_editor, "scenario_create", name="待撤回的加固测试场景", serves="测试",
+                      requests=[city_req["id"]])
+    county_scenario = _as(world.county_dept_admin, "scenario_create", name="拉堡镇加固测试场景", serves="测试",
+                          requests=[county_req["id"]])
+    doomed = _as(world.county_dept_admin, "scenario_create", name="待撤销的加固测试场景", serves="测试",
+                 requests=[county_req["id"]])  # for the withdraw route, whose sysadmin cell withdraws it
     # a harvest source of the Operator (its region is never asked: no job runs in tests/hardening)
     harvest = tk.get_action("harvest_source_create")(dict(site), {
         "name": "hardening-region", "title": "加固测试区域平台", "url": "http://127.0.0.1:9/",
@@ -171,7 +182,8 @@ def targets(world, source) -> Targets:
         "information_system": system["id"], "violation": violation["id"],
         "datastore": table["resource_id"], "provider_org": PROVIDER, "consumer_org": CONSUMER,
         "datastore_sql": f'SELECT gmsfhm, xm FROM "{table["resource_id"]}"', "harvest_source": harvest["id"],
-        "user": world.consumer_member, "catalog_import": imp["id"],
+        "user": world.consumer_member, "catalog_import": imp["id"], "scenario": scenario["id"],
+        "scenario_to_withdraw": to_withdraw["id"], "doomed_scenario": doomed["id"],
     }
     t.county = {
         "entry": county_cond["name"], "entry_id": county_cond["id"], "resource": county_cond["resources"][0]["id"],
@@ -183,6 +195,8 @@ def targets(world, source) -> Targets:
         "information_system": county_system["id"], "violation": county_violation["id"],
         "datastore": county_table["resource_id"], "provider_org": COUNTY_DEPT,
         "datastore_sql": f'SELECT xm FROM "{county_table["resource_id"]}"', "catalog_import": county_imp["id"],
+        "scenario": county_scenario["id"], "scenario_to_withdraw": county_scenario["id"],
+        "doomed_scenario": doomed["id"],
     }
     activity = tk.get_action("package_activity_list")(dict(site), {"id": cond["id"], "include_hidden_activity": True})[0]
     t.values["activity"] = t.county["activity"] = activity["id"]

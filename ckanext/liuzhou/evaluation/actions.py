@@ -18,7 +18,7 @@ from ..formats import local_iso
 from ..validation import acting_user, commit_unless_deferred
 from ..validation import validate_or_raise as _validate
 from . import definitions as d
-from . import queries, scope, sql
+from . import dashboard, queries, scope, sql
 from . import score as sc
 
 v = tk.get_validator
@@ -285,11 +285,13 @@ def evaluation_detail(context, data_dict) -> dict[str, Any]:
 # what a drill-down row links to, by row set
 ROW_KINDS = {"entries": "entry", "upkeep": "entry", "used": "entry", "reads": "entry",
              "received": "request", "made": "request", "overdue": "request", "issues": "request",
-             "consumers": "department", "accounts": "account", "res_offline": "resource_offline"}
+             "consumers": "department", "accounts": "account", "res_offline": "resource_offline",
+             "scenarios": "scenario"}
 
 
 def get_actions() -> dict:
     return {"evaluation_ranking": evaluation_ranking, "evaluation_show": evaluation_show,
             "evaluation_detail": evaluation_detail, "evaluation_score_history": evaluation_score_history,
             "evaluation_weights_show": evaluation_weights_show,
-            "evaluation_weights_update": evaluation_weights_update}
+            "evaluation_weights_update": evaluation_weights_update,
+            "evaluation_dashboard": dashboard.evaluation_dashboard}

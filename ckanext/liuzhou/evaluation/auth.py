@@ -51,10 +51,16 @@ def evaluation_weights_update(context, data_dict=None) -> dict:
     return {"success": False, "msg": _("Only the Authority sets the weights of the score")}
 
 
+def evaluation_dashboard(context, data_dict=None) -> dict:
+    """The dashboard: as the ranking (the Authority the city, a county authority its county)."""
+    return evaluation_ranking(context, data_dict)
+
+
 def get_auth_functions() -> dict:
     return {"evaluation_ranking": tk.auth_disallow_anonymous_access(evaluation_ranking),
             "evaluation_show": tk.auth_disallow_anonymous_access(evaluation_show),
             "evaluation_detail": tk.auth_disallow_anonymous_access(evaluation_detail),
             "evaluation_score_history": tk.auth_disallow_anonymous_access(evaluation_show),
             "evaluation_weights_show": tk.auth_disallow_anonymous_access(evaluation_weights_show),
-            "evaluation_weights_update": tk.auth_disallow_anonymous_access(evaluation_weights_update)}
+            "evaluation_weights_update": tk.auth_disallow_anonymous_access(evaluation_weights_update),
+            "evaluation_dashboard": tk.auth_disallow_anonymous_access(evaluation_dashboard)}

@@ -99,6 +99,15 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("entries_used", "use", "count", N_("Entries used by others"), N_(
         "The department's entries that another department read or received a delivery of in the period."),
         "used", aggregated=True),
+    # Support for applications (应用支撑), beside the reads: the application scenarios other
+    # departments registered that rely on the department's data (scenario/, migration 0015).
+    Indicator("scenarios_supported", "use", "count", N_("Application scenarios supported"), N_(
+        "Application scenarios of other departments, registered by the end of the period and not withdrawn, "
+        "that rely on the department's data: they cite one of its catalog entries or a share request it "
+        "provides."), "scenarios"),
+    Indicator("scenario_departments", "use", "count", N_("Departments served by scenarios"), N_(
+        "Other departments whose application scenarios (registered by the end of the period, not withdrawn) "
+        "rely on the department's data: the departments those scenarios serve."), "scenarios"),
     # The deadlines of Art 12 and 21 are the Operator's and the Authority's, not the department's.
     # Art 12 has each department ask for its own accounts and Art 21 has the providing department
     # apply to the Authority "of its level" (本级大数据主管部门): each figure is counted for the

@@ -230,7 +230,17 @@ consumers AS (
 used AS (
   SELECT org_id, grp, at, package_id FROM deliveries
   UNION ALL
-  SELECT org_id, grp, at, package_id FROM reads WHERE by_other AND package_id IS NOT NULL)
+  SELECT org_id, grp, at, package_id FROM reads WHERE by_other AND package_id IS NOT NULL),
+scenarios AS (
+  SELECT DISTINCT s.id, s.id AS ref, s.name AS title, c.org_id, dp.grp, s.created AS at, s.org_id AS owner_org
+  FROM liuzhou_scenario s
+  JOIN (SELECT se.scenario_id, p.owner_org AS org_id FROM liuzhou_scenario_entry se
+        JOIN package p ON p.id = se.package_id
+        UNION
+        SELECT sr.scenario_id, r.provider_org_id FROM liuzhou_scenario_request sr
+        JOIN liuzhou_share_request r ON r.id = sr.share_request_id) c ON c.scenario_id = s.id
+  JOIN dept dp ON dp.id = c.org_id
+  WHERE s.state = 'active' AND s.created <= CAST(:t_end AS timestamp) AND c.org_id <> s.org_id)
 """
 
 
@@ -271,6 +281,8 @@ AGGREGATES: dict[str, dict[str, str]] = {
     "used": {"entries_used": "count(DISTINCT x.package_id)"},
     "accounts": {"ontime_account": _pct("x.on_time", "x.due")},
     "res_offline": {"ontime_resource_offline": _pct("x.on_time", "x.due")},
+    "scenarios": {"scenarios_supported": "count(DISTINCT x.id)",
+                  "scenario_departments": "count(DISTINCT x.owner_org)"},
 }
 
 # drill-down: the rows behind an indicator (row set, condition, the flag shown per row)
@@ -296,6 +308,8 @@ DRILL: dict[str, tuple[str, str, str | None]] = {
     "entries_used": ("used", "true", None),
     "ontime_account": ("accounts", "x.due", "x.on_time"),
     "ontime_resource_offline": ("res_offline", "x.due", "x.on_time"),
+    "scenarios_supported": ("scenarios", "true", None),
+    "scenario_departments": ("scenarios", "true", None),
 }
 if not {k for a in AGGREGATES.values() for k in a} == set(d.KEYS) == set(DRILL):
     raise RuntimeError("every indicator of definitions.py needs its aggregate and its drill-down here")
@@ -347,7 +361,7 @@ def trend_sql() -> str:
     """One row per month of the period for the departments in scope (flows only make sense)."""
     ctes, joins, cols = [], [], []
     for i, (rows, aggs) in enumerate(AGGREGATES.items()):
-        if rows in ("entries", "upkeep", "overdue"):
+        if rows in ("entries", "upkeep", "overdue", "scenarios"):  # stocks, not flows
             continue
         exprs = ", ".join(f"{sql} AS {key}" for key, sql in aggs.items())
         ctes.append(f"a{i} AS MATERIALIZED (SELECT {MONTH} AS k, {exprs} FROM {rows} x GROUP BY 1)")
@@ -375,9 +389,9 @@ def drill_sql(by: str, indicator: str, limit: int) -> str:
     else:
         value = {"received": "x.handling_wd", "overdue": "x.late_wd", "reads": "x.actor_name",
                  "entries": "x.sharing_type", "upkeep": "NULL", "made": "x.state", "issues": "x.state",
-                 "accounts": "x.handling_wd", "res_offline": "x.handling_wd"}[rows]
+                 "accounts": "x.handling_wd", "res_offline": "x.handling_wd", "scenarios": "NULL"}[rows]
         other = {"received": "x.other_org_id", "made": "x.other_org_id", "overdue": "x.other_org_id",
-                 "issues": "x.other_org_id"}.get(rows)
+                 "issues": "x.other_org_id", "scenarios": "x.owner_org"}.get(rows)
         other_sql = f"(SELECT title FROM org WHERE id = {other})" if other else (
             "x.actor_org" if rows == "reads" else "NULL")
         select = (f"SELECT x.ref, x.title, {other_sql} AS other, {LOCAL_AT} AS at, CAST({value} AS text) AS value, "

@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 
 from .. import authz
 from ..web import action_context, call_or_abort
-from . import charts, export, scope
+from . import charts, dashboard_page, export, scope
 from . import definitions as d
 
 _ = tk._
@@ -138,8 +138,19 @@ def weights():
         "posted": request.form if request.method == "POST" else {}})
 
 
+def dashboard():
+    """大屏: the city's sharing at a glance (evaluation_dashboard), drawn with ECharts; every
+    chart links to the list behind it."""
+    if (login := _signed_in()) is not None:
+        return login
+    result = _call("evaluation_dashboard", _period_args())
+    return tk.render("liuzhou/evaluation/dashboard.html", {
+        "result": result, "charts": dashboard_page.charts(result)})
+
+
 evaluation.add_url_rule("/", view_func=ranking, methods=["GET"])
 evaluation.add_url_rule("/weights", view_func=weights, methods=["GET", "POST"])
+evaluation.add_url_rule("/dashboard", view_func=dashboard, methods=["GET"])
 evaluation.add_url_rule("/department/<id>", view_func=department, methods=["GET"])
 evaluation.add_url_rule("/<by>/<id>/<indicator>", view_func=detail, methods=["GET"])
 

@@ -220,6 +220,7 @@ LISTS = {
     "mine": {"title": N_("My requests"), "filter": {"mine": True}},
     "review": {"title": N_("To review"), "filter": {"to_review": True}},
     "overdue": {"title": N_("Overdue items"), "filter": {"overdue": True}},
+    "all": {"title": N_("All requests"), "filter": {}},
 }
 
 
@@ -257,6 +258,13 @@ def overdue():
     """逾期事项: open requests past their working-day deadline (all of them for the Authority and
     the Operator; the user's own departments' otherwise)."""
     return _list("overdue")
+
+
+@_signed_in
+def all_requests():
+    """全部申请: every request the user may see (all of them for the Authority and the Operator,
+    a county authority's county's; the dashboard's charts of requests by state link here)."""
+    return _list("all")
 
 
 @_signed_in
@@ -520,6 +528,7 @@ sharing.add_url_rule("/sharing/", view_func=mine, endpoint="index")
 sharing.add_url_rule("/sharing/mine", view_func=mine)
 sharing.add_url_rule("/sharing/review", view_func=review)
 sharing.add_url_rule("/sharing/overdue", view_func=overdue)
+sharing.add_url_rule("/sharing/all", view_func=all_requests)
 sharing.add_url_rule("/sharing/suspensions", view_func=suspensions)
 sharing.add_url_rule("/sharing/request/<id>", view_func=read)
 sharing.add_url_rule("/sharing/request/<id>/<step>", view_func=act, methods=["POST"])
