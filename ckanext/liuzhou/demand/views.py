@@ -154,6 +154,7 @@ def new():
 
 def _render(demand_id: str, errors: Optional[dict] = None, step: Optional[str] = None,
             form: Optional[dict] = None, status: int = 200):
+    call_or_abort("demand_show", {"id": demand_id})  # 404 / 403 before anything else
     may_route = tk.h.check_access("demand_route", {"id": demand_id})
     found = call_or_abort("demand_show", {"id": demand_id, "include_candidates": may_route})
     open_route = may_route and found["state"] in (states.SUBMITTED, states.DISPUTED)
