@@ -84,9 +84,6 @@ INTERNALS = {
     ("ops.reminders", "sharing.workflow"),
     ("ops.reminders", "demand.states"),
     ("ops.reminders", "demand.workflow"),
-    # the demand list suggests the lead departments of the base and theme catalogs (Art 15)
-    ("demand.candidates", "catalog.validators"),
-    ("demand.candidates", "catalog.vocab"),
     # the calendar's notice of an unknown year, shown on the sharing pages
     ("sharing.views", "calendar.notice"),
     # the DCAT profile reads the access layer's decision on each resource and gives its

@@ -7,8 +7,9 @@ Two sources, each saying why it suggests a department:
 - the catalog: the need's title and items searched in Solr over the catalog entries (as the
   router may see them, through ``package_search``: the search capability's query
   understanding), grouped by providing department, with the entries found;
-- the departments' duties: the lead departments of the base and theme catalogs (Liuzhou
-  Art 15, ``ckanext.liuzhou.lead_departments``) whose domain the need names, and the departments
+- the departments' duties: the lead departments of the base catalogs (Liuzhou Art 15: the
+  ``lead:<sub-class>`` roles the departments carry, as the city's list of departments gives them,
+  and ``ckanext.liuzhou.lead_departments``) whose domain the need names, and the departments
   whose duties (部门职责简介, the department's description) name the data asked for.
 
 The department that needs the data is never suggested; those that have said "not our duty" are
@@ -16,6 +17,7 @@ marked (the Authority may still name one of them).
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,8 +25,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ..catalog import validators as catalog_rules
-from ..catalog import vocab
+from .. import config as lz_config
 from .model import Demand
 
 ROWS = 30
@@ -43,15 +44,37 @@ def _search(context: dict, q: str) -> list[dict]:
         return []
 
 
-def _domain_words() -> list[tuple[str, str, str]]:
-    """(word, sub-class code, label) of every base and theme catalog."""
-    out = []
-    for cls in ("base", "theme"):
-        for code, label, _en in vocab.SUBCLASSES[cls]:
-            word = label.replace("基础信息", "")
-            out.append((word, code, label))
-            if "和" in word:  # 自然资源和空间地理: either half names the domain
-                out.extend((w, code, label) for w in word.split("和") if len(w) >= 2)
+def _lead_labels() -> dict[str, str]:
+    """sub-class code → its Chinese name, from the department schema's ``lead:<code>`` roles
+    (人口基础信息牵头部门 → 人口基础信息), whatever the user's language."""
+    schema = tk.h.scheming_get_organization_schema("organization") or {}
+    field = next((f for f in schema.get("fields") or [] if f.get("field_name") == "roles"), {})
+    out = {}
+    for choice in field.get("choices") or []:
+        value, label = str(choice.get("value") or ""), choice.get("label")
+        zh = label.get("zh_Hans_CN") if isinstance(label, dict) else label
+        if value.startswith("lead:") and zh:
+            out[value[5:]] = zh.replace("牵头部门", "")
+    return out
+
+
+def _leads() -> dict[str, set[str]]:
+    """sub-class code → the departments (ids) that lead it: their ``lead:<code>`` roles, and the
+    ``ckanext.liuzhou.lead_departments`` option."""
+    out: dict[str, set[str]] = {}
+    rows = (model.Session.query(model.Group.id, model.GroupExtra.value)
+            .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
+            .filter(model.Group.is_organization.is_(True), model.Group.state == "active",
+                    model.GroupExtra.key == "roles", model.GroupExtra.state == "active",
+                    model.GroupExtra.value.contains("lead:")))
+    for org_id, raw in rows:
+        for code in re.findall(r"lead:([a-z_]+)", raw or ""):
+            out.setdefault(code, set()).add(org_id)
+    for code, names in lz_config.lead_departments().items():
+        for name in names:
+            org = model.Group.get(name)
+            if org is not None and org.state == "active":
+                out.setdefault(code, set()).add(org.id)
     return out
 
 
@@ -72,13 +95,14 @@ def suggest(d: Demand, context: dict) -> list[dict[str, Any]]:
             seen.add(pkg["id"])
             slot(pkg["owner_org"])["entries"].append({"name": pkg["name"], "title": pkg["title"]})
 
-    leads = catalog_rules.lead_departments()
-    for word, code, label in _domain_words():
-        if word and word in text:
-            for name in leads.get(code, []):
-                org = model.Group.get(name)
-                if org is not None and org.state == "active" and label not in slot(org.id)["leads"]:
-                    slot(org.id)["leads"].append(label)
+    leads = _leads()
+    for code, label in _lead_labels().items():
+        word = label.replace("基础信息", "")
+        halves = [w for w in word.split("和") if len(w) >= 2] if "和" in word else []
+        if word and any(w in text for w in [word, *halves]):
+            for org_id in leads.get(code, ()):
+                if label not in slot(org_id)["leads"]:
+                    slot(org_id)["leads"].append(label)
 
     words = [w for w in [d.title, *(d.information_items or [])] if len(w) >= 3]
     if words:
