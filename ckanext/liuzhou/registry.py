@@ -47,6 +47,7 @@ from .lifecycle import inbox as lifecycle_inbox  # noqa: F401
 from .demand import inbox as demand_inbox  # noqa: F401
 from .sharing import recount as sharing_recount  # noqa: F401,I001
 from .lifecycle import recount as lifecycle_recount  # noqa: F401
+from .demand import recount as demand_recount  # noqa: F401
 from .ops import services as ops_services
 from .ops import startup as ops_startup
 from .search import index_once as search_index_once

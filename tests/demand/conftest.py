@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.sharing.conftest import (  # noqa: F401  (fixtures used by this package)
-    AUTHORITY, CONSUMER, COUNTY_AUTHORITY, MONDAY, OPERATOR, OTHER, PROVIDER, entry, sharing_departments, world)
+    AUTHORITY, CONSUMER, COUNTY_AUTHORITY, MONDAY, OPERATOR, OTHER, PROVIDER, entry, sharing_departments,
+    unknown_year, world)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ need, the Operator routes it, the department routed to answers within the workin
 reason code; two departments saying "not our duty" make a dispute the Authority decides."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from freezegun import freeze_time
 
@@ -253,3 +255,26 @@ def test_who_sees_a_need(world, call_as, file_need):
     assert d["id"] not in [r["id"] for r in call_as(world.provider_admin, "demand_list", mine=True)["results"]]
     with pytest.raises(tk.ObjectNotFound):
         call_as(world.operator, "demand_show", id="no-such-need")
+
+
+# ---------------------------------------------------------------- the calendar
+
+NOTICE_2027 = (Path(__file__).parent.parent / "calendar" / "fixtures" / "notice-2027-test.txt").read_text(encoding="utf-8")
+
+
+def test_an_answer_deadline_in_an_unknown_year_is_counted_again_when_the_year_is_confirmed(
+        world, call_as, need_data, freezer, unknown_year):
+    """Routed Friday 29 January 2027 (day 0) before the State Council's arrangement of 2027 is
+    entered: 10 working days on the statutory holidays alone (春节 5–8 Feb) end Tue 16 Feb, 暂定;
+    the confirmed arrangement (Sun 31 Jan works, 5–12 Feb off, Sat 13 Feb works) ends Thu 18 Feb."""
+    unknown_year(2027)
+    freezer.move_to("2027-01-29 02:00:00")
+    d = call_as(world.consumer_member, "demand_create", **need_data(needed_by="2027-06-30"))
+    d = call_as(world.operator, "demand_route", id=d["id"], provider_org=PROVIDER)
+    assert (d["deadline_local"][:10], d["deadline_provisional"]) == ("2027-02-16", True)
+    call_as(world.operator, "calendar_notice_apply", text=NOTICE_2027, confirm=True)
+    after = call_as(world.consumer_member, "demand_show", id=d["id"])
+    assert (after["deadline_local"][:10], after["deadline_provisional"]) == ("2027-02-18", False)
+    recount = [e for e in after["history"] if e["event"] == "deadline_recount"]
+    assert len(recount) == 1 and recount[0]["detail"]["changed"] is True
+    assert set(recount[0]["notify"]) == {PROVIDER, CONSUMER}

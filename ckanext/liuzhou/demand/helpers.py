@@ -35,6 +35,7 @@ EVENT_LABELS = {
     "disclaim": N_("Answered: not our duty"),
     "deadline_reminder": N_("Reminder: deadline in one working day"),
     "overdue_notice": N_("Overdue notice"),
+    "deadline_recount": N_("Deadline counted again"),
 }
 
 REASON_LABELS = {
