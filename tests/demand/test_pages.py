@@ -132,12 +132,13 @@ def test_lists_and_the_overdue_items_page(app, world, auth, call_as, need_data):
     with freeze_time(MONDAY):
         d = call_as(world.consumer_member, "demand_create", **need_data(needed_by="2026-04-30"))
         call_as(world.operator, "demand_route", id=d["id"], provider_org=PROVIDER)
-    mine = page(app.get("/demand/", headers=auth(world.consumer_member)))
+    # the lists are newest first, 25 a page: this need of March is found among the overdue ones
+    mine = page(app.get("/demand/?overdue=1", headers=auth(world.consumer_member)))
     assert d["id"] in [r["data-demand"] for r in mine.select("tr[data-demand]")]
-    review = page(app.get("/demand/review", headers=auth(world.provider_admin)))
+    review = page(app.get("/demand/review?overdue=1", headers=auth(world.provider_admin)))
     assert d["id"] in [r["data-demand"] for r in review.select("tr[data-demand]")]
     assert d["id"] not in [r["data-demand"] for r in
-                           page(app.get("/demand/all", headers=auth(world.other_admin))).select("tr[data-demand]")]
+                           page(app.get("/demand/all?overdue=1", headers=auth(world.other_admin))).select("tr[data-demand]")]
     overdue = page(app.get("/sharing/overdue", headers=auth(world.authority)))
     rows = overdue.select("#overdue-demands tr[data-demand]")
     assert d["id"] in [r["data-demand"] for r in rows]

@@ -76,6 +76,15 @@ def liuzhou_demand_role_label(role: Optional[str]) -> str:
     return _label(ROLE_LABELS, role)
 
 
+STATE_CLASSES = {states.SUBMITTED: "bg-info text-dark", states.ROUTED: "bg-primary",
+                 states.DISPUTED: "bg-warning text-dark", states.MET: "bg-success", states.REFUSED: "bg-danger"}
+
+
+def liuzhou_demand_state_class(state: Optional[str]) -> str:
+    """The badge colour of a state (Bootstrap classes)."""
+    return STATE_CLASSES.get(state or "", "bg-secondary")
+
+
 def liuzhou_demand_choices() -> dict[str, list[dict]]:
     """Select options (``{value, text}``) of the forms: states and reason codes."""
     return {
@@ -107,5 +116,6 @@ def get_helpers() -> dict[str, Any]:
         "liuzhou_demand_overdue": liuzhou_demand_overdue,
         "liuzhou_demand_reason_label": liuzhou_demand_reason_label,
         "liuzhou_demand_role_label": liuzhou_demand_role_label,
+        "liuzhou_demand_state_class": liuzhou_demand_state_class,
         "liuzhou_demand_state_label": liuzhou_demand_state_label,
     }
