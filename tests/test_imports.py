@@ -85,6 +85,8 @@ INTERNALS = {
     ("ops.reminders", "lifecycle.states"),
     ("ops.reminders", "sharing.states"),
     ("ops.reminders", "sharing.workflow"),
+    ("ops.reminders", "demand.states"),
+    ("ops.reminders", "demand.workflow"),
     # the calendar's notice of an unknown year, shown on the sharing pages
     ("sharing.views", "calendar.notice"),
     # the DCAT profile reads the access layer's decision on each resource and gives its

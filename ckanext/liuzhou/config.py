@@ -252,3 +252,10 @@ def import_job_rows() -> int:
 
 def import_stale_seconds() -> int:
     return _int("ckanext.liuzhou.import.stale_seconds")
+
+
+# ---------------------------------------------------------------- demand list (Decree 809, sharing chapter)
+
+def demand_answer_workdays() -> int:
+    """Working days a department has to answer a need routed to it (declared option)."""
+    return _int("ckanext.liuzhou.demand.answer_workdays")

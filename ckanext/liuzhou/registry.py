@@ -44,8 +44,10 @@ from .lifecycle import visibility as lifecycle_visibility
 # and its deadline counter (calendar recount), sharing first.
 from .sharing import inbox as sharing_inbox  # noqa: F401,I001
 from .lifecycle import inbox as lifecycle_inbox  # noqa: F401
+from .demand import inbox as demand_inbox  # noqa: F401
 from .sharing import recount as sharing_recount  # noqa: F401,I001
 from .lifecycle import recount as lifecycle_recount  # noqa: F401
+from .demand import recount as demand_recount  # noqa: F401
 from .ops import services as ops_services
 from .ops import startup as ops_startup
 from .search import index_once as search_index_once
@@ -71,6 +73,7 @@ CAPABILITIES: tuple[str, ...] = (
     "ckanext.liuzhou.security",
     "ckanext.liuzhou.ops",
     "ckanext.liuzhou.dcat",
+    "ckanext.liuzhou.demand",
 )
 
 #: kind -> (module name in a capability, its function)

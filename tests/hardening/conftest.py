@@ -143,6 +143,13 @@ def targets(world, source) -> Targets:
                      stage="approval", project_code="LZXM-2026-001", description="人口信息")
         county_system = _as(world.county_dept_admin, "information_system_create", name="拉堡镇救助系统",
                             org=COUNTY_DEPT, stage="approval", project_code="LZXM-2026-002", description="救助")
+        # needs of 人社局 routed to 公安局 / to the township (the demand list, demand/)
+        need = dict(title="户籍人口死亡注销信息", duty="养老保险待遇资格认证", basis="《社会保险法》第七十四条",
+                    information_items=["公民身份号码", "死亡日期"], needed_by="2030-06-30")
+        demand = _as(world.consumer_member, "demand_create", **need)
+        _as(world.operator, "demand_route", id=demand["id"], provider_org=PROVIDER)
+        county_demand = _as(world.consumer_member, "demand_create", **need)
+        _as(world.operator, "demand_route", id=county_demand["id"], provider_org=COUNTY_DEPT)
     # a dry run of the catalog import (transfer/) of each department, on the filled example
     from ckanext.liuzhou.transfer import writer as transfer_writer
     imp = _as(world.provider_editor, "catalog_import", department=PROVIDER, upload=transfer_writer.example(),
@@ -184,6 +191,7 @@ def targets(world, source) -> Targets:
         "datastore_sql": f'SELECT gmsfhm, xm FROM "{table["resource_id"]}"', "harvest_source": harvest["id"],
         "user": world.consumer_member, "catalog_import": imp["id"], "scenario": scenario["id"],
         "scenario_to_withdraw": to_withdraw["id"], "doomed_scenario": doomed["id"],
+        "user": world.consumer_member, "catalog_import": imp["id"], "demand": demand["id"],
     }
     t.county = {
         "entry": county_cond["name"], "entry_id": county_cond["id"], "resource": county_cond["resources"][0]["id"],
@@ -197,6 +205,7 @@ def targets(world, source) -> Targets:
         "datastore_sql": f'SELECT xm FROM "{county_table["resource_id"]}"', "catalog_import": county_imp["id"],
         "scenario": county_scenario["id"], "scenario_to_withdraw": county_scenario["id"],
         "doomed_scenario": doomed["id"],
+        "demand": county_demand["id"],
     }
     activity = tk.get_action("package_activity_list")(dict(site), {"id": cond["id"], "include_hidden_activity": True})[0]
     t.values["activity"] = t.county["activity"] = activity["id"]

@@ -286,7 +286,7 @@ def evaluation_detail(context, data_dict) -> dict[str, Any]:
 ROW_KINDS = {"entries": "entry", "upkeep": "entry", "used": "entry", "reads": "entry",
              "received": "request", "made": "request", "overdue": "request", "issues": "request",
              "consumers": "department", "accounts": "account", "res_offline": "resource_offline",
-             "scenarios": "scenario"}
+             "scenarios": "scenario", "demands": "demand"}
 
 
 def get_actions() -> dict:

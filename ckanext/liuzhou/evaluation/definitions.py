@@ -20,7 +20,7 @@ def N_(s: str) -> str:  # marks a string for extraction; translated where it is 
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    group: str          # catalog | sharing | quality | use | service
+    group: str          # catalog | sharing | quality | use | service | demand
     unit: str           # count | pct | wd
     label: str          # English msgid
     definition: str     # English msgid
@@ -37,7 +37,7 @@ class Indicator:
 
 
 GROUPS = (("catalog", N_("Catalog")), ("sharing", N_("Sharing")), ("quality", N_("Quality")), ("use", N_("Use")),
-          ("service", N_("Service received")))
+          ("service", N_("Service received")), ("demand", N_("Demand list")))
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("entries", "catalog", "count", N_("Catalog entries provided"), N_(
@@ -127,6 +127,19 @@ INDICATORS: tuple[Indicator, ...] = (
         "department's county authority): the figure measures the service the department received, counted "
         "for the department whose resource it is; by county subtree it is that county authority's rate."),
         "res_offline", aggregated=True),
+    # the demand list (《政务数据共享条例》, the demand route): each routing of a need to the
+    # department, by the Operator or by the Authority's decision, counted in the period it was routed
+    Indicator("demands_received", "demand", "count", N_("Needs received"), N_(
+        "Needs for data not in the catalog routed to the department in the period (by the Operator, or by the "
+        "Authority's decision after two departments said the data was not theirs); a need routed twice to the "
+        "department counts twice."), "demands"),
+    Indicator("demands_ontime", "demand", "pct", N_("Needs answered on time"), N_(
+        "Of the needs routed to the department in the period that it answered or whose deadline has passed "
+        "unanswered, per cent answered within the working days of ckanext.liuzhou.demand.answer_workdays "
+        "(10 by default): a catalog entry, a reason code, or \"not our duty\"."), "demands"),
+    Indicator("demands_met", "demand", "count", N_("Needs met"), N_(
+        "Needs routed to the department in the period that it met by pointing to a catalog entry (a share "
+        "request on the entry is filed at once when the entry is conditional)."), "demands"),
 )
 
 BY_KEY = {i.key: i for i in INDICATORS}

@@ -33,6 +33,8 @@ def liuzhou_evaluation_value_label(value: Any, kind: str, indicator: str) -> str
         return _(SHARING_TYPES.get(value, value))
     if rows == "consumers":
         return "、".join(_(VIA.get(v, v)) for v in str(value).split(","))
+    if rows == "demands":
+        return tk.h.liuzhou_demand_event_label(value)  # the demand list's helper
     if rows == "used":
         return _("{n} uses").format(n=value)
     return str(value)

@@ -3,7 +3,8 @@
 Sources: ``package`` / ``package_extra`` / ``resource`` (catalog), ``liuzhou_share_request``,
 ``liuzhou_delivery``, ``liuzhou_quality_issue`` (sharing, Art 26), ``liuzhou_upkeep_*`` (Art 14),
 ``liuzhou_negative_list_version`` (Art 23), ``liuzhou_audit_log`` (reads, Art 25),
-``liuzhou_account_request`` (Art 12) and ``liuzhou_resource_offline`` (Art 21).
+``liuzhou_account_request`` (Art 12), ``liuzhou_resource_offline`` (Art 21) and
+``liuzhou_demand_event`` (the demand list: each routing of a need and the answer after it).
 
 Working days: the caller passes the calendar (chinesecalendar corrected by the Operator's
 overrides, :mod:`..calendar.store`) once per query as three arrays — each date of the range,
@@ -240,7 +241,22 @@ scenarios AS (
         SELECT sr.scenario_id, r.provider_org_id FROM liuzhou_scenario_request sr
         JOIN liuzhou_share_request r ON r.id = sr.share_request_id) c ON c.scenario_id = s.id
   JOIN dept dp ON dp.id = c.org_id
-  WHERE s.state = 'active' AND s.created <= CAST(:t_end AS timestamp) AND c.org_id <> s.org_id)
+  WHERE s.state = 'active' AND s.created <= CAST(:t_end AS timestamp) AND c.org_id <> s.org_id),
+demands AS (
+  SELECT CAST(e.id AS text) AS id, d.id AS ref, d.title, dp.id AS org_id, d.consumer_org_id AS other_org_id,
+    dp.grp, e.created AS at, a.event AS answer_event,
+    (a.event IS NOT NULL OR e.deadline < CAST(:now AS timestamp)) AS due,
+    (a.event IS NOT NULL AND a.detail ->> 'on_time' = 'true') AS on_time,
+    (a.event = 'meet') AS met
+  FROM liuzhou_demand_event e
+  JOIN liuzhou_demand d ON d.id = e.demand_id
+  JOIN dept dp ON dp.id = e.detail ->> 'provider_org_id'
+  LEFT JOIN LATERAL (
+    SELECT n.event, n.detail FROM liuzhou_demand_event n
+    WHERE n.demand_id = e.demand_id AND n.id > e.id AND n.event IN ('meet', 'refuse', 'disclaim')
+    ORDER BY n.id LIMIT 1) a ON true
+  WHERE e.event IN ('route', 'decide')
+    AND e.created >= CAST(:t_start AS timestamp) AND e.created < CAST(:t_stop AS timestamp))
 """
 
 
@@ -283,6 +299,11 @@ AGGREGATES: dict[str, dict[str, str]] = {
     "res_offline": {"ontime_resource_offline": _pct("x.on_time", "x.due")},
     "scenarios": {"scenarios_supported": "count(DISTINCT x.id)",
                   "scenario_departments": "count(DISTINCT x.owner_org)"},
+    "demands": {
+        "demands_received": "count(*)",
+        "demands_ontime": _pct("x.on_time", "x.due"),
+        "demands_met": "count(*) FILTER (WHERE x.met)",
+    },
 }
 
 # drill-down: the rows behind an indicator (row set, condition, the flag shown per row)
@@ -310,6 +331,9 @@ DRILL: dict[str, tuple[str, str, str | None]] = {
     "ontime_resource_offline": ("res_offline", "x.due", "x.on_time"),
     "scenarios_supported": ("scenarios", "true", None),
     "scenario_departments": ("scenarios", "true", None),
+    "demands_received": ("demands", "true", None),
+    "demands_ontime": ("demands", "x.due", "x.on_time"),
+    "demands_met": ("demands", "x.met", None),
 }
 if not {k for a in AGGREGATES.values() for k in a} == set(d.KEYS) == set(DRILL):
     raise RuntimeError("every indicator of definitions.py needs its aggregate and its drill-down here")
@@ -389,9 +413,10 @@ def drill_sql(by: str, indicator: str, limit: int) -> str:
     else:
         value = {"received": "x.handling_wd", "overdue": "x.late_wd", "reads": "x.actor_name",
                  "entries": "x.sharing_type", "upkeep": "NULL", "made": "x.state", "issues": "x.state",
-                 "accounts": "x.handling_wd", "res_offline": "x.handling_wd", "scenarios": "NULL"}[rows]
+                 "accounts": "x.handling_wd", "res_offline": "x.handling_wd", "scenarios": "NULL",
+                 "demands": "x.answer_event"}[rows]
         other = {"received": "x.other_org_id", "made": "x.other_org_id", "overdue": "x.other_org_id",
-                 "issues": "x.other_org_id", "scenarios": "x.owner_org"}.get(rows)
+                 "issues": "x.other_org_id", "scenarios": "x.owner_org", "demands": "x.other_org_id"}.get(rows)
         other_sql = f"(SELECT title FROM org WHERE id = {other})" if other else (
             "x.actor_org" if rows == "reads" else "NULL")
         select = (f"SELECT x.ref, x.title, {other_sql} AS other, {LOCAL_AT} AS at, CAST({value} AS text) AS value, "

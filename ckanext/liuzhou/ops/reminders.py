@@ -10,6 +10,7 @@ The deadlines the rules set, and who is responsible for each:
 | an account request's handling (2 WD) | Art 12 | the Operator |
 | a resource offlining decision (3 WD) | Art 21 | the Authority |
 | an upkeep notice's updates (10 WD) | Art 14 | each named department not done yet |
+| a need's answer (10 WD, configurable) | Decree 809, the demand route | the department it is routed to |
 
 Delivery (Art 26.4) and catalog offlining (Art 20) have no deadline in the rules: nothing to
 remind. The overdue notices of share requests are the ``deadlines`` task's
@@ -149,7 +150,27 @@ def _upkeep() -> Iterator[Due]:
                       _lifecycle_record("upkeep_notice", notice, notify))
 
 
-SOURCES: tuple[Callable[[], Iterator[Due]], ...] = (_share_requests, _account_requests, _resource_offlining, _upkeep)
+def _demands() -> Iterator[Due]:
+    """Needs routed to a department, answered within the configured working days (the demand
+    route of 《政务数据共享条例》, ``ckanext.liuzhou.demand.answer_workdays``)."""
+    from .. import authz
+    from ..demand import states, workflow
+    from ..demand.model import Demand
+
+    rows = (model.Session.query(Demand)
+            .filter(Demand.state == states.ROUTED, Demand.deadline.isnot(None)).all())
+    for d in rows:
+        notify = [authz.org_name(d.provider_org_id)]
+
+        def record(event, actor, now, d=d, notify=notify):
+            return workflow.record_event(d, event, actor, "system", actor_org_id=None, from_state=d.state,
+                                         to_state=d.state, detail={"state": d.state}, notify=notify,
+                                         now=now).id
+        yield Due("demand", d.id, d.deadline, notify, record)
+
+
+SOURCES: tuple[Callable[[], Iterator[Due]], ...] = (_share_requests, _account_requests, _resource_offlining, _upkeep,
+                                                    _demands)
 
 
 # ---------------------------------------------------------------- sending once
