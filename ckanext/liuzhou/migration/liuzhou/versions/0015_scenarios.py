@@ -2,7 +2,7 @@
 entries and the share requests it relies on (ckanext/liuzhou/scenario/model.py).
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06
 """
 import sqlalchemy as sa

@@ -2,7 +2,7 @@
 (ckanext/liuzhou/demand/model.py).
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-06
 """
 import sqlalchemy as sa
