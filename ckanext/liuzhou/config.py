@@ -244,3 +244,13 @@ def import_job_rows() -> int:
 
 def import_stale_seconds() -> int:
     return _int("ckanext.liuzhou.import.stale_seconds")
+
+
+# ---------------------------------------------------------------- correction of errors (national regulation Art 26)
+
+def correction_respond_workdays() -> int:
+    return _int("ckanext.liuzhou.correction.respond_workdays")
+
+
+def correction_evidence_max_mb() -> int:
+    return _int("ckanext.liuzhou.correction.evidence_max_mb")

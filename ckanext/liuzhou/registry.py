@@ -46,6 +46,8 @@ from .sharing import inbox as sharing_inbox  # noqa: F401,I001
 from .lifecycle import inbox as lifecycle_inbox  # noqa: F401
 from .sharing import recount as sharing_recount  # noqa: F401,I001
 from .lifecycle import recount as lifecycle_recount  # noqa: F401
+from .correction import inbox as correction_inbox  # noqa: F401
+from .correction import recount as correction_recount  # noqa: F401
 from .ops import services as ops_services
 from .ops import startup as ops_startup
 from .search import index_once as search_index_once
@@ -62,6 +64,7 @@ CAPABILITIES: tuple[str, ...] = (
     "ckanext.liuzhou.notify",
     "ckanext.liuzhou.access",
     "ckanext.liuzhou.lifecycle",
+    "ckanext.liuzhou.correction",
     "ckanext.liuzhou.cascade",
     "ckanext.liuzhou.evaluation",
     "ckanext.liuzhou.search",

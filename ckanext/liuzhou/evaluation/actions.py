@@ -160,7 +160,8 @@ def evaluation_detail(context, data_dict) -> dict[str, Any]:
 # what a drill-down row links to, by row set
 ROW_KINDS = {"entries": "entry", "upkeep": "entry", "used": "entry", "reads": "entry",
              "received": "request", "made": "request", "overdue": "request", "issues": "request",
-             "consumers": "department", "accounts": "account", "res_offline": "resource_offline"}
+             "consumers": "department", "accounts": "account", "res_offline": "resource_offline",
+             "corrections": "entry"}
 
 
 def get_actions() -> dict:

@@ -114,6 +114,16 @@ INDICATORS: tuple[Indicator, ...] = (
         "department's county authority): the figure measures the service the department received, counted "
         "for the department whose resource it is; by county subtree it is that county authority's rate."),
         "res_offline"),
+    # 校核纠错 (national regulation Art 26): errors reported in the department's entries and data
+    Indicator("corrections_received", "quality", "count", N_("Error reports received"), N_(
+        "Errors other departments reported in the period in the department's catalog entries or delivered data "
+        "(校核纠错, Art 26 of the national regulation), dismissed ones included."),
+        "corrections", higher_is_better=False),
+    Indicator("corrections_fixed_ontime", "quality", "pct", N_("Error reports corrected on time"), N_(
+        "Of the error reports received in the period that were corrected or are past their deadline uncorrected, "
+        "per cent corrected by the deadline in force (the configured working days after the report, or after "
+        "the Authority upheld a disputed report); disputed and dismissed reports are left out."),
+        "corrections_due"),
 )
 
 BY_KEY = {i.key: i for i in INDICATORS}

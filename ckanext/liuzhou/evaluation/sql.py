@@ -3,7 +3,8 @@
 Sources: ``package`` / ``package_extra`` / ``resource`` (catalog), ``liuzhou_share_request``,
 ``liuzhou_delivery``, ``liuzhou_quality_issue`` (sharing, Art 26), ``liuzhou_upkeep_*`` (Art 14),
 ``liuzhou_negative_list_version`` (Art 23), ``liuzhou_audit_log`` (reads, Art 25),
-``liuzhou_account_request`` (Art 12) and ``liuzhou_resource_offline`` (Art 21).
+``liuzhou_account_request`` (Art 12), ``liuzhou_resource_offline`` (Art 21) and
+``liuzhou_correction`` (校核纠错, national regulation Art 26).
 
 Working days: the caller passes the calendar (chinesecalendar corrected by the Operator's
 overrides, :mod:`..calendar.store`) once per query as three arrays — each date of the range,
@@ -214,6 +215,15 @@ res_offline AS (
   LEFT JOIN cal cs ON cs.day = {L('o.created')}
   LEFT JOIN cal ce ON ce.day = {L('o.decided_at')}
   WHERE o.created >= CAST(:t_start AS timestamp) AND o.created < CAST(:t_stop AS timestamp)),
+corrections AS (
+  SELECT k.id, coalesce(p.name, k.package_id) AS ref, p.title, k.provider_org_id AS org_id,
+    k.reporter_org_id AS other_org_id, dp.grp, k.created AS at, k.state,
+    (k.corrected_at IS NOT NULL OR (k.state IN ('submitted', 'upheld') AND k.deadline < CAST(:now AS timestamp))) AS due,
+    (k.corrected_at IS NOT NULL AND k.on_time) AS on_time
+  FROM liuzhou_correction k
+  JOIN dept dp ON dp.id = k.provider_org_id
+  LEFT JOIN package p ON p.id = k.package_id
+  WHERE k.created >= CAST(:t_start AS timestamp) AND k.created < CAST(:t_stop AS timestamp)),
 consumers AS (
   SELECT x.org_id, x.grp, x.at, x.consumer, x.via FROM (
     SELECT org_id, grp, at, consumer, 'delivery' AS via FROM deliveries
@@ -265,6 +275,10 @@ AGGREGATES: dict[str, dict[str, str]] = {
     "used": {"entries_used": "count(DISTINCT x.package_id)"},
     "accounts": {"ontime_account": _pct("x.on_time", "x.due")},
     "res_offline": {"ontime_resource_offline": _pct("x.on_time", "x.due")},
+    "corrections": {
+        "corrections_received": "count(*)",
+        "corrections_fixed_ontime": _pct("x.on_time", "x.due"),
+    },
 }
 
 # drill-down: the rows behind an indicator (row set, condition, the flag shown per row)
@@ -290,6 +304,8 @@ DRILL: dict[str, tuple[str, str, str | None]] = {
     "entries_used": ("used", "true", None),
     "ontime_account": ("accounts", "x.due", "x.on_time"),
     "ontime_resource_offline": ("res_offline", "x.due", "x.on_time"),
+    "corrections_received": ("corrections", "true", None),
+    "corrections_fixed_ontime": ("corrections", "x.due", "x.on_time"),
 }
 if not {k for a in AGGREGATES.values() for k in a} == set(d.KEYS) == set(DRILL):
     raise RuntimeError("every indicator of definitions.py needs its aggregate and its drill-down here")
@@ -365,9 +381,9 @@ def drill_sql(by: str, indicator: str, limit: int) -> str:
     else:
         value = {"received": "x.handling_wd", "overdue": "x.late_wd", "reads": "x.actor_name",
                  "entries": "x.sharing_type", "upkeep": "NULL", "made": "x.state", "issues": "x.state",
-                 "accounts": "x.handling_wd", "res_offline": "x.handling_wd"}[rows]
+                 "accounts": "x.handling_wd", "res_offline": "x.handling_wd", "corrections": "x.state"}[rows]
         other = {"received": "x.other_org_id", "made": "x.other_org_id", "overdue": "x.other_org_id",
-                 "issues": "x.other_org_id"}.get(rows)
+                 "issues": "x.other_org_id", "corrections": "x.other_org_id"}.get(rows)
         other_sql = f"(SELECT title FROM org WHERE id = {other})" if other else (
             "x.actor_org" if rows == "reads" else "NULL")
         select = (f"SELECT x.ref, x.title, {other_sql} AS other, {LOCAL_AT} AS at, CAST({value} AS text) AS value, "

@@ -10,6 +10,7 @@ The deadlines the rules set, and who is responsible for each:
 | an account request's handling (2 WD) | Art 12 | the Operator |
 | a resource offlining decision (3 WD) | Art 21 | the Authority |
 | an upkeep notice's updates (10 WD) | Art 14 | each named department not done yet |
+| an error report's answer or correction (5 WD, configurable) | national Art 26 | the providing department |
 
 Delivery (Art 26.4) and catalog offlining (Art 20) have no deadline in the rules: nothing to
 remind. The overdue notices of share requests are the ``deadlines`` task's
@@ -149,7 +150,26 @@ def _upkeep() -> Iterator[Due]:
                       _lifecycle_record("upkeep_notice", notice, notify))
 
 
-SOURCES: tuple[Callable[[], Iterator[Due]], ...] = (_share_requests, _account_requests, _resource_offlining, _upkeep)
+def _corrections() -> Iterator[Due]:
+    """Error reports, answered (or corrected, once upheld) by the providing department within
+    its working days (national regulation Art 26)."""
+    from .. import authz
+    from ..correction import events, states
+    from ..correction.model import CorrectionReport
+
+    rows = (model.Session.query(CorrectionReport)
+            .filter(CorrectionReport.state.in_(list(states.CLOCKED)), CorrectionReport.deadline.isnot(None)).all())
+    for report in rows:
+        notify = [authz.org_name(report.provider_org_id)]
+
+        def record(event, actor, now, report=report, notify=notify):
+            return events.record(report, event, actor, "system", actor_org_id=None, from_state=report.state,
+                                 to_state=report.state, notify=notify, now=now).id
+        yield Due("correction", report.id, report.deadline, notify, record)
+
+
+SOURCES: tuple[Callable[[], Iterator[Due]], ...] = (_share_requests, _account_requests, _resource_offlining, _upkeep,
+                                                    _corrections)
 
 
 # ---------------------------------------------------------------- sending once
