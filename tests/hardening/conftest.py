@@ -143,6 +143,13 @@ def targets(world, source) -> Targets:
                      stage="approval", project_code="LZXM-2026-001", description="人口信息")
         county_system = _as(world.county_dept_admin, "information_system_create", name="拉堡镇救助系统",
                             org=COUNTY_DEPT, stage="approval", project_code="LZXM-2026-002", description="救助")
+    # an error report on delivered data (national regulation Art 26), with evidence, in the city and the county
+    correction = _as(world.consumer_member, "correction_create", package_id=world.conditional["id"], target="data",
+                     resource_id=table["resource_id"], rows="第1行", columns=["xm"], description="姓名有误",
+                     evidence_upload=pdf("纠错证明.pdf"))
+    county_correction = _as(world.consumer_member, "correction_create", package_id=world.county_conditional["id"],
+                            target="data", resource_id=county_table["resource_id"], rows="第1行",
+                            description="姓名有误", evidence_upload=pdf("纠错证明.pdf"))
     # a dry run of the catalog import (transfer/) of each department, on the filled example
     from ckanext.liuzhou.transfer import writer as transfer_writer
     imp = _as(world.provider_editor, "catalog_import", department=PROVIDER, upload=transfer_writer.example(),
@@ -171,7 +178,7 @@ def targets(world, source) -> Targets:
         "information_system": system["id"], "violation": violation["id"],
         "datastore": table["resource_id"], "provider_org": PROVIDER, "consumer_org": CONSUMER,
         "datastore_sql": f'SELECT gmsfhm, xm FROM "{table["resource_id"]}"', "harvest_source": harvest["id"],
-        "user": world.consumer_member, "catalog_import": imp["id"],
+        "user": world.consumer_member, "catalog_import": imp["id"], "correction": correction["id"],
     }
     t.county = {
         "entry": county_cond["name"], "entry_id": county_cond["id"], "resource": county_cond["resources"][0]["id"],
@@ -183,6 +190,7 @@ def targets(world, source) -> Targets:
         "information_system": county_system["id"], "violation": county_violation["id"],
         "datastore": county_table["resource_id"], "provider_org": COUNTY_DEPT,
         "datastore_sql": f'SELECT xm FROM "{county_table["resource_id"]}"', "catalog_import": county_imp["id"],
+        "correction": county_correction["id"],
     }
     activity = tk.get_action("package_activity_list")(dict(site), {"id": cond["id"], "include_hidden_activity": True})[0]
     t.values["activity"] = t.county["activity"] = activity["id"]

@@ -84,7 +84,7 @@ def _check_data_report(context: dict, user: model.User, pkg: model.Package, data
 
 
 def correction_create(context, data_dict) -> dict:
-    """National regulation Art 26 (校核纠错): a department user reports an error in a catalog
+    """政务数据共享条例 Art 26 (校核纠错, the national regulation): a department user reports an error in a catalog
     entry (which field) or in delivered data (which resource, which rows or columns), with what
     is wrong and, optionally, evidence. Only on an entry the user may see, and on data the user
     may read; not on the user's own department's entries (its editors correct them directly).
@@ -160,7 +160,7 @@ def correction_create(context, data_dict) -> dict:
 
 
 def correction_respond(context, data_dict) -> dict:
-    """National regulation Art 26: the providing department answers an error report within its
+    """政务数据共享条例 Art 26 (the national regulation): the providing department answers an error report within its
     working days: ``confirm`` (it has corrected the entry or the data: say what) or
     ``dispute`` (the report is wrong: say why; the Authority then settles). An upheld report
     can only be confirmed.
@@ -202,7 +202,8 @@ def correction_respond(context, data_dict) -> dict:
 
 
 def correction_settle(context, data_dict) -> dict:
-    """National regulation Art 26 and its rule on disputes (settled by the sharing authority):
+    """政务数据共享条例 Art 26 (the national regulation), and its rule on disputes (settled by the
+    sharing authority):
     the Authority settles a disputed report. ``upheld``: the report is right, the provider
     corrects it within the same working days again; ``dismissed``: the entry or data stand.
 
@@ -228,7 +229,7 @@ def correction_settle(context, data_dict) -> dict:
 
 @tk.side_effect_free
 def correction_show(context, data_dict) -> dict:
-    """National regulation Art 26: an error report with its whole history (and the stored
+    """政务数据共享条例 Art 26 (the national regulation): an error report with its whole history (and the stored
     name of its evidence file, ``evidence``, for the download page)."""
     tk.check_access("correction_show", context, data_dict)
     data = _validate(data_dict, schema.show(), context)
@@ -252,7 +253,7 @@ def _visible(user: model.User, package_id):
 
 @tk.side_effect_free
 def correction_list(context, data_dict) -> dict:
-    """National regulation Art 26: error reports the user may see, newest first (the overdue
+    """政务数据共享条例 Art 26 (the national regulation): error reports the user may see, newest first (the overdue
     ones, for the Authority's list of overdue items and the Art 34 evaluation).
 
     :param package_id: one entry (its page lists its open reports to its readers)

@@ -20,7 +20,7 @@ def N_(s: str) -> str:  # marks a string for extraction; translated where it is 
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    group: str          # catalog | sharing | quality | use | service
+    group: str          # catalog | sharing | quality | use | service | correction
     unit: str           # count | pct | wd
     label: str          # English msgid
     definition: str     # English msgid
@@ -33,7 +33,7 @@ class Indicator:
 
 
 GROUPS = (("catalog", N_("Catalog")), ("sharing", N_("Sharing")), ("quality", N_("Quality")), ("use", N_("Use")),
-          ("service", N_("Service received")))
+          ("service", N_("Service received")), ("correction", N_("Correction of errors")))
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("entries", "catalog", "count", N_("Catalog entries provided"), N_(
@@ -115,11 +115,11 @@ INDICATORS: tuple[Indicator, ...] = (
         "for the department whose resource it is; by county subtree it is that county authority's rate."),
         "res_offline"),
     # 校核纠错 (national regulation Art 26): errors reported in the department's entries and data
-    Indicator("corrections_received", "quality", "count", N_("Error reports received"), N_(
+    Indicator("corrections_received", "correction", "count", N_("Error reports received"), N_(
         "Errors other departments reported in the period in the department's catalog entries or delivered data "
         "(校核纠错, Art 26 of the national regulation), dismissed ones included."),
         "corrections", higher_is_better=False),
-    Indicator("corrections_fixed_ontime", "quality", "pct", N_("Error reports corrected on time"), N_(
+    Indicator("corrections_fixed_ontime", "correction", "pct", N_("Error reports corrected on time"), N_(
         "Of the error reports received in the period that were corrected or are past their deadline uncorrected, "
         "per cent corrected by the deadline in force (the configured working days after the report, or after "
         "the Authority upheld a disputed report); disputed and dismissed reports are left out."),
