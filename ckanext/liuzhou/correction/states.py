@@ -65,7 +65,7 @@ def N_(s: str) -> str:
 
 
 STATE_LABELS = {SUBMITTED: N_("Awaiting the provider"), DISPUTED: N_("Disputed, awaiting the Authority"),
-                UPHELD: N_("Upheld, to be corrected"), CORRECTED: N_("Corrected"), DISMISSED: N_("Dismissed")}
+                UPHELD: N_("Upheld, to be corrected"), CORRECTED: N_("Corrected"), DISMISSED: N_("Report not upheld")}
 EVENT_LABELS = {"create": N_("Error reported"), "confirm": N_("Confirmed and corrected"),
                 "dispute": N_("Disputed by the provider"), "settle_upheld": N_("Upheld by the Authority"),
                 "settle_dismissed": N_("Dismissed by the Authority"), "deadline_reminder": N_("Deadline reminder"),
