@@ -2,7 +2,8 @@
 headless Chromium, as the demo roles: a consumer (人社局) reports an error on an entry of 公安局
 from the entry's page, with evidence; the provider's editor disputes it; the Authority
 (柳州市大数据发展局) settles it; a second report is confirmed and corrected. The entry page
-shows the open reports to another department's reader, and the overdue page lists reports.
+shows the open reports to another department's reader, and the overdue page lists a report
+made in March and never answered.
 
 Selectors use the pages' stable ids (#report-error, #correction-form, #dispute-form, #settle-form …).
 Screenshots go to /tmp/h-correct-shots/ (LIUZHOU_SHOTS to change it) and screenshots/browser/.
@@ -13,6 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
+from freezegun import freeze_time
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -26,6 +28,7 @@ from .test_publish_and_find import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("departments")]
 
 TITLE = "柳州市派出所辖区信息"
+LATE_TITLE = "柳州市户籍迁移信息"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 SHOTS = Path(os.environ.get("LIUZHOU_SHOTS", "/tmp/h-correct-shots"))
 
@@ -42,6 +45,11 @@ def people(departments, tmp_path_factory):
     }
     site = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
     pkg = tk.get_action("package_create")(dict(site), entry(PROVIDER, TITLE, "unconditional"))
+    # a report of March, on another entry, long past the provider's 5 working days
+    late = tk.get_action("package_create")(dict(site), entry(PROVIDER, LATE_TITLE, "unconditional"))
+    with freeze_time("2026-03-02 02:00:00"):
+        tk.get_action("correction_create")({"user": accounts["consumer"], "ignore_auth": False}, {
+            "package_id": late["id"], "field": "update_cycle", "description": "三月起未更新"})
     evidence = tmp_path_factory.mktemp("evidence") / "辖区调整文件.pdf"
     evidence.write_bytes(PDF)
     model.Session.remove()
@@ -159,5 +167,6 @@ def test_report_dispute_settle_and_a_confirmed_correction(browser_page, shot, pe
     page = browser_page()
     sign_in(page, accounts["authority"])
     page.goto("/sharing/overdue")
-    assert "逾期纠错" in page.inner_text("#overdue-corrections")
+    overdue = page.inner_text("#overdue-corrections")
+    assert LATE_TITLE in overdue and TITLE not in overdue
     shot(page, "correction-11-overdue")
