@@ -264,3 +264,15 @@ def test_the_evaluation_counts_reports_and_corrections_on_time(world, call_as, r
     rows = call_as(world.authority, "evaluation_detail", id=PROVIDER, indicator="corrections_fixed_ontime",
                    **period)["rows"]
     assert sorted(r["ok"] for r in rows) == [False, False, True]
+
+
+# ---------------------------------------------------------------- the inbox page
+
+def test_the_notifications_page_shows_a_report_to_the_provider(app, world, report):
+    from ckan.tests import factories
+    r = report(description="派出所地址已变更")
+    token = {"Authorization": factories.APIToken(user=world.provider_admin)["token"]}
+    response = app.get("/sharing/notifications", headers=token)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert f'href="/correction/{r["id"]}"' in body and "派出所地址已变更" in body
