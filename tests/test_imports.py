@@ -87,6 +87,8 @@ INTERNALS = {
     ("ops.reminders", "sharing.workflow"),
     ("ops.reminders", "demand.states"),
     ("ops.reminders", "demand.workflow"),
+    ("ops.reminders", "correction.events"),
+    ("ops.reminders", "correction.states"),
     # the calendar's notice of an unknown year, shown on the sharing pages
     ("sharing.views", "calendar.notice"),
     # the DCAT profile reads the access layer's decision on each resource and gives its

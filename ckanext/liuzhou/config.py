@@ -259,3 +259,13 @@ def import_stale_seconds() -> int:
 def demand_answer_workdays() -> int:
     """Working days a department has to answer a need routed to it (declared option)."""
     return _int("ckanext.liuzhou.demand.answer_workdays")
+
+
+# ---------------------------------------------------------------- correction of errors (national regulation Art 26)
+
+def correction_respond_workdays() -> int:
+    return _int("ckanext.liuzhou.correction.respond_workdays")
+
+
+def correction_evidence_max_mb() -> int:
+    return _int("ckanext.liuzhou.correction.evidence_max_mb")

@@ -48,6 +48,8 @@ from .demand import inbox as demand_inbox  # noqa: F401
 from .sharing import recount as sharing_recount  # noqa: F401,I001
 from .lifecycle import recount as lifecycle_recount  # noqa: F401
 from .demand import recount as demand_recount  # noqa: F401
+from .correction import inbox as correction_inbox  # noqa: F401
+from .correction import recount as correction_recount  # noqa: F401
 from .ops import services as ops_services
 from .ops import startup as ops_startup
 from .search import index_once as search_index_once
@@ -64,6 +66,7 @@ CAPABILITIES: tuple[str, ...] = (
     "ckanext.liuzhou.notify",
     "ckanext.liuzhou.access",
     "ckanext.liuzhou.lifecycle",
+    "ckanext.liuzhou.correction",
     "ckanext.liuzhou.cascade",
     "ckanext.liuzhou.evaluation",
     "ckanext.liuzhou.scenario",

@@ -267,6 +267,8 @@ EXPECTED_P = {
     "ontime_resource_offline": 40.0,  # o1, o3 of o1–o5
     # no need routed (tests/demand/test_evaluation.py counts them)
     "demands_received": 0, "demands_ontime": None, "demands_met": 0,
+    "corrections_received": 0,       # no error report in the fixture (tests/correction counts them)
+    "corrections_fixed_ontime": None,
 }
 
 

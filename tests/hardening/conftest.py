@@ -150,6 +150,13 @@ def targets(world, source) -> Targets:
         _as(world.operator, "demand_route", id=demand["id"], provider_org=PROVIDER)
         county_demand = _as(world.consumer_member, "demand_create", **need)
         _as(world.operator, "demand_route", id=county_demand["id"], provider_org=COUNTY_DEPT)
+    # an error report on delivered data (national regulation Art 26), with evidence, in the city and the county
+    correction = _as(world.consumer_member, "correction_create", package_id=world.conditional["id"], target="data",
+                     resource_id=table["resource_id"], rows="第1行", columns=["xm"], description="姓名有误",
+                     evidence_upload=pdf("纠错证明.pdf"))
+    county_correction = _as(world.consumer_member, "correction_create", package_id=world.county_conditional["id"],
+                            target="data", resource_id=county_table["resource_id"], rows="第1行",
+                            description="姓名有误", evidence_upload=pdf("纠错证明.pdf"))
     # a dry run of the catalog import (transfer/) of each department, on the filled example
     from ckanext.liuzhou.transfer import writer as transfer_writer
     imp = _as(world.provider_editor, "catalog_import", department=PROVIDER, upload=transfer_writer.example(),
@@ -191,7 +198,7 @@ def targets(world, source) -> Targets:
         "datastore_sql": f'SELECT gmsfhm, xm FROM "{table["resource_id"]}"', "harvest_source": harvest["id"],
         "user": world.consumer_member, "catalog_import": imp["id"], "scenario": scenario["id"],
         "scenario_to_withdraw": to_withdraw["id"], "doomed_scenario": doomed["id"],
-        "user": world.consumer_member, "catalog_import": imp["id"], "demand": demand["id"],
+        "demand": demand["id"], "correction": correction["id"],
     }
     t.county = {
         "entry": county_cond["name"], "entry_id": county_cond["id"], "resource": county_cond["resources"][0]["id"],
@@ -206,6 +213,7 @@ def targets(world, source) -> Targets:
         "scenario": county_scenario["id"], "scenario_to_withdraw": county_scenario["id"],
         "doomed_scenario": doomed["id"],
         "demand": county_demand["id"],
+        "correction": county_correction["id"],
     }
     activity = tk.get_action("package_activity_list")(dict(site), {"id": cond["id"], "include_hidden_activity": True})[0]
     t.values["activity"] = t.county["activity"] = activity["id"]

@@ -44,7 +44,9 @@ FIELDS = ["id", "package_id", "resource_id", "decision", "reason", "reason_code"
           "project_code", "entries", "overdue", "filed", "mismatched", "from", "to", "by", "sort", "order",
           "indicator", "unread_only", "consumer_org", "renews", "resource_ids", "owner_org", "url", "since",
           "until", "actor", "action", "share_request_id", "outcome", "note", "attachment_upload",
-          "department", "reader_org", "mine", "format", "weights", "months"]
+          "department", "reader_org", "mine", "format", "weights", "months",
+          "target", "field", "rows", "columns", "response",
+          "correction", "settlement", "reporter_org", "to_answer", "open", "evidence_upload"]
 HOSTILE_TEXT = [
     "", " ", "\x00", "\x00abc", "\ud800", "a\udfffb", "\u200b", "lzs\u200bgaj", "\ufeffid", "ｌｚｓｇａｊ",
     "ＬＺＳＧＡＪ", "\u202e", "\r\n\t", "\x1b[31m", "'; DROP TABLE liuzhou_share_request; --", "1' OR '1'='1",

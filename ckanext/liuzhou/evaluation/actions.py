@@ -286,7 +286,8 @@ def evaluation_detail(context, data_dict) -> dict[str, Any]:
 ROW_KINDS = {"entries": "entry", "upkeep": "entry", "used": "entry", "reads": "entry",
              "received": "request", "made": "request", "overdue": "request", "issues": "request",
              "consumers": "department", "accounts": "account", "res_offline": "resource_offline",
-             "scenarios": "scenario", "demands": "demand"}
+             "scenarios": "scenario", "demands": "demand",
+             "corrections": "entry"}
 
 
 def get_actions() -> dict:

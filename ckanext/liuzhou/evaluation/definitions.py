@@ -20,7 +20,7 @@ def N_(s: str) -> str:  # marks a string for extraction; translated where it is 
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    group: str          # catalog | sharing | quality | use | service | demand
+    group: str          # catalog | sharing | quality | use | service | demand | correction
     unit: str           # count | pct | wd
     label: str          # English msgid
     definition: str     # English msgid
@@ -37,7 +37,8 @@ class Indicator:
 
 
 GROUPS = (("catalog", N_("Catalog")), ("sharing", N_("Sharing")), ("quality", N_("Quality")), ("use", N_("Use")),
-          ("service", N_("Service received")), ("demand", N_("Demand list")))
+          ("service", N_("Service received")), ("demand", N_("Demand list")),
+          ("correction", N_("Correction of errors")))
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("entries", "catalog", "count", N_("Catalog entries provided"), N_(
@@ -140,6 +141,16 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("demands_met", "demand", "count", N_("Needs met"), N_(
         "Needs routed to the department in the period that it met by pointing to a catalog entry (a share "
         "request on the entry is filed at once when the entry is conditional)."), "demands"),
+    # 校核纠错 (national regulation Art 26): errors reported in the department's entries and data
+    Indicator("corrections_received", "correction", "count", N_("Error reports received"), N_(
+        "Errors other departments reported in the period in the department's catalog entries or delivered data "
+        "(校核纠错, Art 26 of the national regulation), dismissed ones included."),
+        "corrections", higher_is_better=False),
+    Indicator("corrections_fixed_ontime", "correction", "pct", N_("Error reports corrected on time"), N_(
+        "Of the error reports received in the period that were corrected or are past their deadline uncorrected, "
+        "per cent corrected by the deadline in force (the configured working days after the report, or after "
+        "the Authority upheld a disputed report); disputed and dismissed reports are left out."),
+        "corrections_due"),
 )
 
 BY_KEY = {i.key: i for i in INDICATORS}

@@ -3,8 +3,9 @@
 Sources: ``package`` / ``package_extra`` / ``resource`` (catalog), ``liuzhou_share_request``,
 ``liuzhou_delivery``, ``liuzhou_quality_issue`` (sharing, Art 26), ``liuzhou_upkeep_*`` (Art 14),
 ``liuzhou_negative_list_version`` (Art 23), ``liuzhou_audit_log`` (reads, Art 25),
-``liuzhou_account_request`` (Art 12), ``liuzhou_resource_offline`` (Art 21) and
-``liuzhou_demand_event`` (the demand list: each routing of a need and the answer after it).
+``liuzhou_account_request`` (Art 12), ``liuzhou_resource_offline`` (Art 21),
+``liuzhou_demand_event`` (the demand list: each routing of a need and the answer after it) and
+``liuzhou_correction`` (校核纠错, national regulation Art 26).
 
 Working days: the caller passes the calendar (chinesecalendar corrected by the Operator's
 overrides, :mod:`..calendar.store`) once per query as three arrays — each date of the range,
@@ -221,6 +222,15 @@ res_offline AS (
   LEFT JOIN cal cs ON cs.day = {L('o.created')}
   LEFT JOIN cal ce ON ce.day = {L('o.decided_at')}
   WHERE o.created >= CAST(:t_start AS timestamp) AND o.created < CAST(:t_stop AS timestamp)),
+corrections AS (
+  SELECT k.id, coalesce(p.name, k.package_id) AS ref, p.title, k.provider_org_id AS org_id,
+    k.reporter_org_id AS other_org_id, dp.grp, k.created AS at, k.state,
+    (k.corrected_at IS NOT NULL OR (k.state IN ('submitted', 'upheld') AND k.deadline < CAST(:now AS timestamp))) AS due,
+    (k.corrected_at IS NOT NULL AND k.on_time) AS on_time
+  FROM liuzhou_correction k
+  JOIN dept dp ON dp.id = k.provider_org_id
+  LEFT JOIN package p ON p.id = k.package_id
+  WHERE k.created >= CAST(:t_start AS timestamp) AND k.created < CAST(:t_stop AS timestamp)),
 consumers AS (
   SELECT x.org_id, x.grp, x.at, x.consumer, x.via FROM (
     SELECT org_id, grp, at, consumer, 'delivery' AS via FROM deliveries
@@ -304,6 +314,10 @@ AGGREGATES: dict[str, dict[str, str]] = {
         "demands_ontime": _pct("x.on_time", "x.due"),
         "demands_met": "count(*) FILTER (WHERE x.met)",
     },
+    "corrections": {
+        "corrections_received": "count(*)",
+        "corrections_fixed_ontime": _pct("x.on_time", "x.due"),
+    },
 }
 
 # drill-down: the rows behind an indicator (row set, condition, the flag shown per row)
@@ -334,6 +348,8 @@ DRILL: dict[str, tuple[str, str, str | None]] = {
     "demands_received": ("demands", "true", None),
     "demands_ontime": ("demands", "x.due", "x.on_time"),
     "demands_met": ("demands", "x.met", None),
+    "corrections_received": ("corrections", "true", None),
+    "corrections_fixed_ontime": ("corrections", "x.due", "x.on_time"),
 }
 if not {k for a in AGGREGATES.values() for k in a} == set(d.KEYS) == set(DRILL):
     raise RuntimeError("every indicator of definitions.py needs its aggregate and its drill-down here")
@@ -414,9 +430,10 @@ def drill_sql(by: str, indicator: str, limit: int) -> str:
         value = {"received": "x.handling_wd", "overdue": "x.late_wd", "reads": "x.actor_name",
                  "entries": "x.sharing_type", "upkeep": "NULL", "made": "x.state", "issues": "x.state",
                  "accounts": "x.handling_wd", "res_offline": "x.handling_wd", "scenarios": "NULL",
-                 "demands": "x.answer_event"}[rows]
+                 "demands": "x.answer_event", "corrections": "x.state"}[rows]
         other = {"received": "x.other_org_id", "made": "x.other_org_id", "overdue": "x.other_org_id",
-                 "issues": "x.other_org_id", "scenarios": "x.owner_org", "demands": "x.other_org_id"}.get(rows)
+                 "issues": "x.other_org_id", "scenarios": "x.owner_org", "demands": "x.other_org_id",
+                 "corrections": "x.other_org_id"}.get(rows)
         other_sql = f"(SELECT title FROM org WHERE id = {other})" if other else (
             "x.actor_org" if rows == "reads" else "NULL")
         select = (f"SELECT x.ref, x.title, {other_sql} AS other, {LOCAL_AT} AS at, CAST({value} AS text) AS value, "

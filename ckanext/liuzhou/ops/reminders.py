@@ -11,6 +11,7 @@ The deadlines the rules set, and who is responsible for each:
 | a resource offlining decision (3 WD) | Art 21 | the Authority |
 | an upkeep notice's updates (10 WD) | Art 14 | each named department not done yet |
 | a need's answer (10 WD, configurable) | Decree 809, the demand route | the department it is routed to |
+| an error report's answer or correction (5 WD, configurable) | national Art 26 | the providing department |
 
 Delivery (Art 26.4) and catalog offlining (Art 20) have no deadline in the rules: nothing to
 remind. The overdue notices of share requests are the ``deadlines`` task's
@@ -169,8 +170,26 @@ def _demands() -> Iterator[Due]:
         yield Due("demand", d.id, d.deadline, notify, record)
 
 
+def _corrections() -> Iterator[Due]:
+    """Error reports, answered (or corrected, once upheld) by the providing department within
+    its working days (national regulation Art 26)."""
+    from .. import authz
+    from ..correction import events, states
+    from ..correction.model import CorrectionReport
+
+    rows = (model.Session.query(CorrectionReport)
+            .filter(CorrectionReport.state.in_(list(states.CLOCKED)), CorrectionReport.deadline.isnot(None)).all())
+    for report in rows:
+        notify = [authz.org_name(report.provider_org_id)]
+
+        def record(event, actor, now, report=report, notify=notify):
+            return events.record(report, event, actor, "system", actor_org_id=None, from_state=report.state,
+                                 to_state=report.state, notify=notify, now=now).id
+        yield Due("correction", report.id, report.deadline, notify, record)
+
+
 SOURCES: tuple[Callable[[], Iterator[Due]], ...] = (_share_requests, _account_requests, _resource_offlining, _upkeep,
-                                                    _demands)
+                                                    _demands, _corrections)
 
 
 # ---------------------------------------------------------------- sending once
