@@ -70,6 +70,7 @@ CAPABILITIES: tuple[str, ...] = (
     "ckanext.liuzhou.security",
     "ckanext.liuzhou.ops",
     "ckanext.liuzhou.dcat",
+    "ckanext.liuzhou.grading",
 )
 
 #: kind -> (module name in a capability, its function)

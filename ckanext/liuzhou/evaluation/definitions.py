@@ -114,6 +114,17 @@ INDICATORS: tuple[Indicator, ...] = (
         "department's county authority): the figure measures the service the department received, counted "
         "for the department whose resource it is; by county subtree it is that county authority's rate."),
         "res_offline"),
+    # 分级分类 (《政务数据共享条例》 security chapter): the department's entries by grade; an entry
+    # saved before grading existed counts as general.
+    Indicator("entries_general", "catalog", "count", N_("Entries graded general"), N_(
+        "Active catalog entries of the department graded general (一般), entries without a grade included."),
+        "entries"),
+    Indicator("entries_important", "catalog", "count", N_("Entries graded important"), N_(
+        "Active catalog entries of the department graded important (重要): sharing them needs the "
+        "Authority's approval."), "entries"),
+    Indicator("entries_core", "catalog", "count", N_("Entries graded core"), N_(
+        "Active catalog entries of the department graded core (核心): sharing them needs the Authority's "
+        "approval."), "entries"),
 )
 
 BY_KEY = {i.key: i for i in INDICATORS}

@@ -51,7 +51,8 @@ def _within(n: int, start: str, end: str) -> str:
 GRP = {"department": "o.id", "level": "o.level", "county": "coalesce(c.county_id, '')"}
 
 _EXTRA_KEYS = ("classification", "subclass", "format_category", "information_items", "sharing_type",
-               "sharing_method", "open_attribute", "update_cycle", "sharing_conditions", "legal_basis")
+               "sharing_method", "open_attribute", "update_cycle", "sharing_conditions", "legal_basis",
+               "data_grade")
 CYCLE_DAYS = {"realtime": 1, "daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92,
               "half_yearly": 183, "yearly": 366}
 
@@ -105,7 +106,7 @@ entries AS (
          ELSE (cov.item IS NULL
                OR (cov.item ->> 'sharing_type' = 'conditional' AND e.sharing_type = 'not_shared')
                OR NOT {_filled('e.legal_basis')}) END AS flagged,
-    e.sharing_type, e.update_cycle
+    e.sharing_type, e.update_cycle, coalesce(nullif(e.data_grade, ''), 'general') AS data_grade
   FROM package p
   JOIN dept dp ON dp.id = p.owner_org
   LEFT JOIN ext e ON e.package_id = p.id
@@ -241,6 +242,7 @@ AGGREGATES: dict[str, dict[str, str]] = {
         "freshness": _pct("x.fresh", "x.cycle_days IS NOT NULL"),
         "unconditional_share": _pct("x.unconditional", "true"),
         "negative_list_compliance": _pct("NOT x.flagged", "x.flagged IS NOT NULL"),
+        **{f"entries_{g}": f"count(*) FILTER (WHERE x.data_grade = '{g}')" for g in ("general", "important", "core")},
     },
     "upkeep": {
         "upkeep_open": "count(*) FILTER (WHERE x.open)",
@@ -290,6 +292,7 @@ DRILL: dict[str, tuple[str, str, str | None]] = {
     "entries_used": ("used", "true", None),
     "ontime_account": ("accounts", "x.due", "x.on_time"),
     "ontime_resource_offline": ("res_offline", "x.due", "x.on_time"),
+    **{f"entries_{g}": ("entries", f"x.data_grade = '{g}'", None) for g in ("general", "important", "core")},
 }
 if not {k for a in AGGREGATES.values() for k in a} == set(d.KEYS) == set(DRILL):
     raise RuntimeError("every indicator of definitions.py needs its aggregate and its drill-down here")
