@@ -47,6 +47,18 @@ def needs_authority(value: Optional[str]) -> bool:
     return any(g["value"] == grade and g["authority_approval"] for g in grades())
 
 
+def fill_default(pkg_dict: dict) -> dict:
+    """A catalog entry's dict as shown (``package_show``, search results): an entry stored
+    without a grade reads as ``general``; nothing is written."""
+    if not isinstance(pkg_dict, dict) or pkg_dict.get("type") != "catalog" or pkg_dict.get("data_grade"):
+        return pkg_dict
+    extras = pkg_dict.get("extras")
+    if isinstance(extras, list) and any(isinstance(e, dict) and e.get("key") == "data_grade" for e in extras):
+        return pkg_dict   # an unvalidated dict (the indexer's): the grade is in its extras
+    pkg_dict["data_grade"] = GENERAL
+    return pkg_dict
+
+
 def label(value: Optional[str], lang: str = "zh_Hans_CN") -> str:
     grade = of(value)
     for g in grades():
