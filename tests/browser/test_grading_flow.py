@@ -137,6 +137,19 @@ def test_a_core_entry_goes_provider_authority_delivery_and_its_table_is_masked(b
     assert page.locator(".liuzhou-masked-badge").count() == 0
     shot(page, "grade-06-provider-clear")
 
+    # 7. the Operator's list of grades, and the search page's grade facet
+    page = browser_page()
+    sign_in(page, accounts["operator"])
+    page.goto("/catalog/grades")
+    rows = page.locator("tr.liuzhou-grade-row").evaluate_all("els => els.map(e => e.dataset.grade)")
+    assert rows == ["general", "important", "core"]
+    assert page.locator("tr.liuzhou-grade-row[data-grade=core] input[name=authority_approval]").is_checked()
+    shot(page, "grade-07-operator-list")
+    page.goto("/catalog/?q=分级测试")
+    facet = page.locator("nav[aria-label='数据分级']")
+    assert "核心" in facet.inner_text()
+    shot(page, "grade-08-search-facet")
+
     SHOTS.mkdir(parents=True, exist_ok=True)
     for path in shots:
         shutil.copy(path, SHOTS / Path(path).name)

@@ -263,6 +263,9 @@ EXPECTED_P = {
     "entries_used": 3,               # e2 (read, delivered), e4 (delivered), e1 (read by T)
     "ontime_account": 50.0,          # a1, a3, a6 of a1–a6 (a7 asked before the period)
     "ontime_resource_offline": 40.0,  # o1, o3 of o1–o5
+    "entries_general": 4,            # no entry of P is graded: each counts as general
+    "entries_important": 0,
+    "entries_core": 0,
 }
 
 

@@ -105,9 +105,9 @@ def data_grade_list_update(context, data_dict) -> dict[str, Any]:
     tk.check_access("data_grade_list_update", context, data_dict)
     data_dict = data_dict if isinstance(data_dict, dict) else {}
     reset = data_dict.get("reset")
-    if reset not in (None, False, True, "true", "false", "", "on"):
-        raise tk.ValidationError({"reset": [_("reset must be true or false")]})
-    reset = reset in (True, "true", "on")
+    if reset is not None and not isinstance(reset, bool) and not (isinstance(reset, str) and reset in ("true", "false", "", "on")):
+        raise tk.ValidationError({"reset": [_("reset must be true or false")]})   # not 1, not a list
+    reset = reset is True or reset in ("true", "on")
     if reset:
         new = [dict(g) for g in grades.DEFAULTS]
     else:
