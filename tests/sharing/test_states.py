@@ -77,4 +77,4 @@ def test_the_consumer_reads_only_while_the_data_is_delivered(state, previous, re
 
 
 def test_deadlines_are_the_providers_3_and_the_fixers_2_working_days():
-    assert s.DEADLINE_WORKDAYS == {s.SUBMITTED: 3, s.QUALITY_ISSUE: 2}
+    assert s.DEADLINE_WORKDAYS == {s.SUBMITTED: 3, s.QUALITY_ISSUE: 2, s.AUTHORITY_REVIEW: 3}  # the Authority on graded data

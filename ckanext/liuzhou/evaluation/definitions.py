@@ -20,7 +20,7 @@ def N_(s: str) -> str:  # marks a string for extraction; translated where it is 
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    group: str          # catalog | sharing | quality | use | service
+    group: str          # catalog | sharing | quality | use | service | grade
     unit: str           # count | pct | wd
     label: str          # English msgid
     definition: str     # English msgid
@@ -33,7 +33,7 @@ class Indicator:
 
 
 GROUPS = (("catalog", N_("Catalog")), ("sharing", N_("Sharing")), ("quality", N_("Quality")), ("use", N_("Use")),
-          ("service", N_("Service received")))
+          ("service", N_("Service received")), ("grade", N_("Data grading")))
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("entries", "catalog", "count", N_("Catalog entries provided"), N_(
@@ -116,13 +116,13 @@ INDICATORS: tuple[Indicator, ...] = (
         "res_offline"),
     # 分级分类 (《政务数据共享条例》 security chapter): the department's entries by grade; an entry
     # saved before grading existed counts as general.
-    Indicator("entries_general", "catalog", "count", N_("Entries graded general"), N_(
+    Indicator("entries_general", "grade", "count", N_("Entries graded general"), N_(
         "Active catalog entries of the department graded general (一般), entries without a grade included."),
         "entries"),
-    Indicator("entries_important", "catalog", "count", N_("Entries graded important"), N_(
+    Indicator("entries_important", "grade", "count", N_("Entries graded important"), N_(
         "Active catalog entries of the department graded important (重要): sharing them needs the "
         "Authority's approval."), "entries"),
-    Indicator("entries_core", "catalog", "count", N_("Entries graded core"), N_(
+    Indicator("entries_core", "grade", "count", N_("Entries graded core"), N_(
         "Active catalog entries of the department graded core (核心): sharing them needs the Authority's "
         "approval."), "entries"),
 )
