@@ -39,6 +39,7 @@ from .catalog import bulk as catalog_bulk
 from .catalog import indexing as catalog_indexing
 from .catalog import search as catalog_search
 from .dcat import indexing as dcat_indexing
+from .grading import grades as grading_grades
 from .lifecycle import visibility as lifecycle_visibility
 # Imported for what importing them does: each workflow registers its source of notices (notify/)
 # and its deadline counter (calendar recount), sharing first.
@@ -77,6 +78,7 @@ CAPABILITIES: tuple[str, ...] = (
     "ckanext.liuzhou.ops",
     "ckanext.liuzhou.dcat",
     "ckanext.liuzhou.demand",
+    "ckanext.liuzhou.grading",
 )
 
 #: kind -> (module name in a capability, its function)
@@ -194,10 +196,13 @@ def after_dataset_show(context: dict, pkg_dict: dict) -> None:
     if not context.get("ignore_auth"):
         access_redact.redact_package(pkg_dict, access_policy.context_reader(context))
     cascade_redact.after_show(context, pkg_dict)  # a harvest source's credentials
+    grading_grades.fill_default(pkg_dict)  # an entry stored before grading reads as general
 
 
 def after_dataset_search(search_results: dict, search_params: dict) -> dict:
     cascade_redact.after_search(search_results)  # a harvest source's credentials
+    for pkg_dict in search_results.get("results") or []:
+        grading_grades.fill_default(pkg_dict)  # an entry stored before grading reads as general
     return catalog_search.after_dataset_search(search_results, search_params)
 
 

@@ -19,6 +19,8 @@ What it names:
   department tree, Art 9);
 - what every action and page does the same way: ``validate_or_raise``, ``acting_user``,
   ``commit_unless_deferred``, the list validators, ``action_context``, ``call_or_abort``;
+- ``grades``: the data grades of catalog entries (分级分类) and which need the Authority's
+  approval before sharing;
 - the guards against hostile input (docs/security.md): ``boolean_validator``,
   ``require_text``, ``require_search_terms`` and ``search_guards`` (search parameters, stored
   copies).
@@ -38,6 +40,7 @@ from .calendar.ahead import years as unknown_calendar_years
 from .calendar.recount import register as register_deadline_counter
 from .calendar.store import deadline, load as load_calendar, local_date, provisional, to_utc_naive, utcnow
 from .calendar.workdays import TZ, Calendar, UnknownCalendarYear
+from .grading import grades
 from .security import search as search_guards
 from .security.validators import boolean_validator, require_search_terms, require_text
 from .validation import (acting_user, commit_unless_deferred, limit, non_empty_list, string_list,
@@ -49,6 +52,7 @@ __all__ = [
     "audit_record", "audit_record_read", "audit_verify",
     "CALENDAR_NOTICE_EVENT", "unknown_calendar_years", "register_deadline_counter", "deadline", "load_calendar", "local_date", "provisional", "to_utc_naive",
     "utcnow", "TZ", "Calendar", "UnknownCalendarYear",
+    "grades",
     "search_guards", "boolean_validator", "require_search_terms", "require_text",
     "acting_user", "commit_unless_deferred", "limit", "non_empty_list", "string_list", "validate_or_raise",
     "action_context", "call_or_abort",

@@ -269,6 +269,9 @@ EXPECTED_P = {
     "demands_received": 0, "demands_ontime": None, "demands_met": 0,
     "corrections_received": 0,       # no error report in the fixture (tests/correction counts them)
     "corrections_fixed_ontime": None,
+    "entries_general": 4,            # no entry of P is graded: each counts as general
+    "entries_important": 0,
+    "entries_core": 0,
 }
 
 

@@ -18,7 +18,10 @@ pytestmark = pytest.mark.usefixtures("with_request_context")  # tk._ in the refu
 ARTICLES = {
     "approve": ({s.SUBMITTED}, s.APPROVED),          # Art 26.2: the provider decides a submitted request
     "reject": ({s.SUBMITTED}, s.REJECTED),
-    "withdraw": ({s.SUBMITTED}, s.WITHDRAWN),        # the consumer gives it up before the decision
+    "withdraw": ({s.SUBMITTED, s.AUTHORITY_REVIEW}, s.WITHDRAWN),  # the consumer gives it up before the decision
+    # graded data (《政务数据共享条例》 security chapter): the Authority approves after the provider
+    "authority_approve": ({s.AUTHORITY_REVIEW}, s.APPROVED),
+    "authority_reject": ({s.AUTHORITY_REVIEW}, s.REJECTED),
     "deliver": ({s.APPROVED, s.FIXED}, s.DELIVERED),  # Art 26.4: the Operator delivers (again once fixed)
     "quality_issue": ({s.DELIVERED}, s.QUALITY_ISSUE),  # Art 26.5
     "resolve": ({s.QUALITY_ISSUE}, s.FIXED),
@@ -74,4 +77,4 @@ def test_the_consumer_reads_only_while_the_data_is_delivered(state, previous, re
 
 
 def test_deadlines_are_the_providers_3_and_the_fixers_2_working_days():
-    assert s.DEADLINE_WORKDAYS == {s.SUBMITTED: 3, s.QUALITY_ISSUE: 2}
+    assert s.DEADLINE_WORKDAYS == {s.SUBMITTED: 3, s.QUALITY_ISSUE: 2, s.AUTHORITY_REVIEW: 3}  # the Authority on graded data

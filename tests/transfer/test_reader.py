@@ -31,7 +31,8 @@ def test_a_workbook_with_a_title_row_and_an_items_sheet():
     assert len(wb.main.rows) == 1 and wb.main.rows[0][0] == 3
     assert wb.main.rows[0][1]["title"] == "柳州市机动车登记信息"
     assert wb.items.rows[0][1] == {"resource_code": None, "title": "柳州市机动车登记信息", "name": "号牌号码",
-                                   "identifier": None, "data_type": "C", "length": None, "description": None}
+                                   "identifier": None, "data_type": "C", "length": None, "description": None,
+                                   "personal_information": None}
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])

@@ -15,13 +15,14 @@
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Callable, Optional
 
 import ckan.model as model
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 
-from .. import audit
+from .. import audit, masking
 from ..security import validators as security_validators
 from . import auth as access_auth
 from . import columns, redact, search
@@ -177,6 +178,30 @@ def _table_columns(rid: str) -> list[str]:
     return [f["id"] for f in DatastoreBackend.get_active_backend().resource_fields(rid)["fields"]]
 
 
+def _refuse_masked_search(data_dict: dict, masked: dict[str, str]) -> None:
+    """A reader who sees a column masked may not find rows by its clear value (a filter or a
+    column query on it, or a full-text search, which reads every column's words)."""
+    filters, q = data_dict.get("filters"), data_dict.get("q")
+    if isinstance(filters, str):
+        try:
+            filters = json.loads(filters)
+        except ValueError:
+            filters = {}
+    if isinstance(q, str) and q.startswith("{"):
+        try:
+            q = json.loads(q)
+        except ValueError:
+            pass
+    named = set(filters or {}) if isinstance(filters, dict) else set()
+    named |= set(q) if isinstance(q, dict) else set()
+    hit = sorted(named & set(masked))
+    text = (isinstance(q, str) and q.strip()) or data_dict.get("full_text") not in (None, "")
+    if hit or text:
+        raise tk.ValidationError({"q" if text and not hit else "filters": [tk._(
+            "Personal information is masked for you in this table: it cannot be searched by its values ({items})"
+        ).format(items=", ".join(hit or sorted(masked)))]})
+
+
 @tk.chained_action
 @tk.side_effect_free
 def datastore_search(original, context, data_dict):
@@ -189,7 +214,13 @@ def datastore_search(original, context, data_dict):
         allowed = access_auth.restriction(context, rid)
         if allowed is not None:   # a column outside the items is refused before anything is read
             columns.restrict_search(data_dict, allowed, _table_columns(rid))
+        masked = access_auth.masked_columns(context, rid)
+        if masked:   # PIPL: a masked column is not searched by its clear value either
+            _refuse_masked_search(data_dict, masked)
         result = original(context, data_dict)
+        if masked:
+            masking.mask_result(result, masked)
+            result["liuzhou_masked"] = sorted(c for c in masked if c in {f.get("id") for f in result.get("fields") or []})
         _record_datastore_read(context, [result.get("resource_id") or data_dict.get("resource_id")])
         return result
     return _guarded("datastore_search", context, data_dict, run)
@@ -272,6 +303,8 @@ def resource_data_open(context, data_dict) -> dict:
     if (items is not None and resource.extras.get("datastore_active")
             and columns.allowed_columns(resource.package, items) is not None):
         return {"id": resource.id, "via": "dump"}
+    if resource.extras.get("datastore_active") and access_auth.masked_columns(context, resource.id):
+        return {"id": resource.id, "via": "dump"}   # PIPL: the file would show personal items unmasked
     audit.record_read(user, resource.package, resource.id,
                       share_request_id=decision.share_request_id if decision else None, commit=False)
     if not context.get("defer_commit"):

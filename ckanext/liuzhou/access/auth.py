@@ -16,7 +16,8 @@ import ckan.plugins.toolkit as tk
 from .. import config as lz_config
 from ..lifecycle import auth as _lifecycle_auth
 from ..lifecycle import visibility
-from .. import authz
+from .. import authz, masking
+from ..items import entry_items
 from . import columns
 from .policy import Decision, context_reader
 
@@ -101,6 +102,34 @@ def restriction(context, resource_id: Optional[str]) -> Optional[set[str]]:
     return columns.allowed_columns(resource.package, decision.items)
 
 
+def masked_columns(context, resource_id: Optional[str]) -> dict[str, str]:
+    """The columns of the resource's table shown masked to the context's user (column →
+    kind of value, :mod:`ckanext.liuzhou.masking`): the entry's personal items, unless the
+    user is of the provider (or a sysadmin), or reads through a grant whose request named the
+    item and whose purpose the provider approved for it (PIPL Art 6; 《政务数据共享条例》
+    security chapter). Empty when nothing is masked."""
+    resource = model.Resource.get(resource_id) if resource_id else None
+    if resource is None:
+        return {}
+    decision = decision_for(dict(context), resource)
+    if not decision.readable or decision.via in ("owner", "sysadmin"):
+        return {}
+    unmasked = decision.unmasked if decision.via == "grant" else frozenset()
+    return masking.personal_columns(entry_items(resource.package), unmasked)
+
+
+def _sql_readable(context, table: str, allowed: Optional[set[str]]) -> Optional[set[str]]:
+    """An SQL statement reads no masked column (it could not be masked in its result)."""
+    masked = masked_columns(context, table)
+    if not masked:
+        return allowed
+    if allowed is None:
+        from ckanext.datastore.backend import DatastoreBackend
+        allowed = {f["id"] for f in DatastoreBackend.get_active_backend().resource_fields(table)["fields"]}
+        allowed.add(columns.ROW_ID)
+    return set(allowed) - set(masked)
+
+
 def _data_result(decision: Decision) -> dict:
     if decision.readable:
         return {"success": True}
@@ -159,7 +188,7 @@ def _datastore_guard(name: str) -> Callable:
                 return result
         if name == "datastore_search_sql":
             restricted = {t: allowed for t in set(names)
-                          if (allowed := restriction(context, t)) is not None}
+                          if (allowed := _sql_readable(context, t, restriction(context, t))) is not None}
             if restricted:
                 try:
                     columns.check_sql(data_dict.get("sql") or "", restricted)

@@ -47,6 +47,8 @@ class Decision:
     share_request_id: Optional[str] = None
     # for one resource read through a grant: the approved information items (None = all)
     items: Optional[frozenset[str]] = field(default=None, compare=False)
+    # for one resource read through a grant: the personal items read unmasked (see masking)
+    unmasked: frozenset[str] = field(default=frozenset(), compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"readable": self.readable, "via": self.via,
@@ -98,7 +100,8 @@ class Reader:
         grant = entry.resources.get(resource_id) if entry is not None else None
         if grant is None:
             return Decision(False, "not_delivered")
-        return Decision(True, "grant", grant.share_request_id, frozenset(grant.items))
+        return Decision(True, "grant", grant.share_request_id, frozenset(grant.items),
+                        frozenset(grant.unmasked))
 
     @property
     def signed_in(self) -> bool:

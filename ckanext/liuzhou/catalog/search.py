@@ -29,6 +29,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ..grading import grades
 from ..search import hooks as search_hooks
 from ..search import text as search_text
 from ..search.text import TEXT_QF  # the catalog's fields and weights
@@ -82,6 +83,7 @@ def dataset_facets(facets_dict, package_type: str):
     facets_dict["access"] = _("Data access")   # counted from the user's grants (access.search)
     facets_dict["classification"] = _("Classification")
     facets_dict["sharing_type"] = _("Sharing type")
+    facets_dict["data_grade"] = _("Data grade")   # 分级分类 (《政务数据共享条例》)
     facets_dict["organization"] = _("Provider")
     facets_dict["provider_level"] = _("Level")
     facets_dict["update_cycle"] = _("Update cycle")
@@ -132,16 +134,18 @@ def _label(label: Any, lang: str) -> str:
 def facet_labels(lang: str | None = None) -> dict[str, dict[str, str]]:
     """facet field -> {code: label in ``lang``} for the choice facets."""
     lang = lang or _language()
-    return {
+    labels = {
         facet: {value: _label(label, lang) for value, label in _choices(*source).items()}
         for facet, source in LABELLED_FACETS.items()
     }
+    labels["data_grade"] = grades.labels(lang)   # the Operator's list, not the schema's
+    return labels
 
 
 def after_dataset_search(search_results: dict, search_params: dict) -> dict:
     """Chinese (or the user's language) display names for the choice facets' items."""
     facets = search_results.get("search_facets") or {}
-    if not any(f in facets for f in LABELLED_FACETS):
+    if not any(f in facets for f in (*LABELLED_FACETS, "data_grade")):
         return search_results
     labels = facet_labels()
     for facet, labels_of in labels.items():

@@ -20,7 +20,7 @@ def N_(s: str) -> str:  # marks a string for extraction; translated where it is 
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    group: str          # catalog | sharing | quality | use | service | demand | correction
+    group: str          # catalog | sharing | quality | use | service | demand | correction | grade
     unit: str           # count | pct | wd
     label: str          # English msgid
     definition: str     # English msgid
@@ -38,7 +38,7 @@ class Indicator:
 
 GROUPS = (("catalog", N_("Catalog")), ("sharing", N_("Sharing")), ("quality", N_("Quality")), ("use", N_("Use")),
           ("service", N_("Service received")), ("demand", N_("Demand list")),
-          ("correction", N_("Correction of errors")))
+          ("correction", N_("Correction of errors")), ("grade", N_("Data grading")))
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("entries", "catalog", "count", N_("Catalog entries provided"), N_(
@@ -151,6 +151,17 @@ INDICATORS: tuple[Indicator, ...] = (
         "per cent corrected by the deadline in force (the configured working days after the report, or after "
         "the Authority upheld a disputed report); disputed and dismissed reports are left out."),
         "corrections_due"),
+    # 分级分类 (《政务数据共享条例》 security chapter): the department's entries by grade; an entry
+    # saved before grading existed counts as general.
+    Indicator("entries_general", "grade", "count", N_("Entries graded general"), N_(
+        "Active catalog entries of the department graded general (一般), entries without a grade included."),
+        "entries"),
+    Indicator("entries_important", "grade", "count", N_("Entries graded important"), N_(
+        "Active catalog entries of the department graded important (重要): sharing them needs the "
+        "Authority's approval."), "entries"),
+    Indicator("entries_core", "grade", "count", N_("Entries graded core"), N_(
+        "Active catalog entries of the department graded core (核心): sharing them needs the Authority's "
+        "approval."), "entries"),
 )
 
 BY_KEY = {i.key: i for i in INDICATORS}

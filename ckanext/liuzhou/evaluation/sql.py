@@ -53,7 +53,8 @@ def _within(n: int, start: str, end: str) -> str:
 GRP = {"department": "o.id", "level": "o.level", "county": "coalesce(c.county_id, '')"}
 
 _EXTRA_KEYS = ("classification", "subclass", "format_category", "information_items", "sharing_type",
-               "sharing_method", "open_attribute", "update_cycle", "sharing_conditions", "legal_basis")
+               "sharing_method", "open_attribute", "update_cycle", "sharing_conditions", "legal_basis",
+               "data_grade")
 CYCLE_DAYS = {"realtime": 1, "daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92,
               "half_yearly": 183, "yearly": 366}
 
@@ -113,7 +114,8 @@ entries AS (
          ELSE (cov.item IS NULL
                OR (cov.item ->> 'sharing_type' = 'conditional' AND e.sharing_type = 'not_shared')
                OR NOT {_filled('e.legal_basis')}) END AS flagged,
-    e.sharing_type, e.update_cycle, p.metadata_modified AS modified
+    e.sharing_type, e.update_cycle, p.metadata_modified AS modified,
+    coalesce(nullif(e.data_grade, ''), 'general') AS data_grade
   FROM package p
   JOIN dept dp ON dp.id = p.owner_org
   LEFT JOIN ext e ON e.package_id = p.id
@@ -283,6 +285,7 @@ AGGREGATES: dict[str, dict[str, str]] = {
         "freshness": _pct("x.fresh", "x.cycle_days IS NOT NULL"),
         "unconditional_share": _pct("x.unconditional", "true"),
         "negative_list_compliance": _pct("NOT x.flagged", "x.flagged IS NOT NULL"),
+        **{f"entries_{g}": f"count(*) FILTER (WHERE x.data_grade = '{g}')" for g in ("general", "important", "core")},
     },
     "upkeep": {
         "upkeep_open": "count(*) FILTER (WHERE x.open)",
@@ -350,6 +353,7 @@ DRILL: dict[str, tuple[str, str, str | None]] = {
     "demands_met": ("demands", "x.met", None),
     "corrections_received": ("corrections", "true", None),
     "corrections_fixed_ontime": ("corrections", "x.due", "x.on_time"),
+    **{f"entries_{g}": ("entries", f"x.data_grade = '{g}'", None) for g in ("general", "important", "core")},
 }
 if not {k for a in AGGREGATES.values() for k in a} == set(d.KEYS) == set(DRILL):
     raise RuntimeError("every indicator of definitions.py needs its aggregate and its drill-down here")

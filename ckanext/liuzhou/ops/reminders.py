@@ -88,6 +88,8 @@ def _share_requests() -> Iterator[Due]:
         notify = [authz.org_name(req.provider_org_id)]
         if req.state == states.QUALITY_ISSUE:
             notify.append(lz_config.operator_org())
+        if req.state == states.AUTHORITY_REVIEW:   # graded data: the Authority approves
+            notify = [lz_config.authority_org()]
 
         def record(event, actor, now, req=req, notify=notify):
             ev = workflow.record_event(req, event, actor, "system", actor_org_id=None, from_state=req.state,

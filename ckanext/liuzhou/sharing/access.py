@@ -27,6 +27,8 @@ class ResourceGrant:
     validity ends last) and the information items approved (a union over the requests)."""
     share_request_id: str
     items: set[str] = field(default_factory=set)
+    # the personal items the provider approved the purpose for (read unmasked), a union too
+    unmasked: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -58,20 +60,21 @@ def delivered(user) -> dict[str, EntryGrant]:
     if u is None:
         return {}
     rows = (model.Session.query(ShareRequest.package_id, ShareRequest.id, ShareRequest.information_items,
-                                Delivery.resource_ids)
+                                Delivery.resource_ids, ShareRequest.personal_items)
             .join(ShareScope, ShareScope.share_request_id == ShareRequest.id)
             .join(Delivery, Delivery.share_request_id == ShareRequest.id)
             .filter(ShareScope.user_id == u.id, queries.giving_access(),
                     queries.valid_on(cal.local_date(cal.utcnow())))
             .order_by(ShareRequest.valid_until, ShareRequest.id, Delivery.number))
     out: dict[str, EntryGrant] = {}
-    for pid, rid, items, resource_ids in rows:
+    for pid, rid, items, resource_ids, personal in rows:
         entry = out.setdefault(pid, EntryGrant(rid))
         entry.share_request_id = rid          # the last valid one, as active_grants names it
         for res_id in resource_ids or []:
             grant = entry.resources.setdefault(res_id, ResourceGrant(rid))
             grant.share_request_id = rid
             grant.items.update(str(i) for i in items or [])
+            grant.unmasked.update(str(i) for i in personal or [])
     return out
 
 

@@ -18,7 +18,8 @@ import ckan.plugins.toolkit as tk
 from .. import config as lz_config
 from .. import idempotency
 from ..calendar import store as cal
-from .. import authz, formats
+from .. import authz, formats, masking
+from ..grading import grades
 from ..items import covers_every_item, entry_items
 from . import dictize, queries, schema, states, workflow
 from .model import Coordination, Delivery, QualityIssue, ShareRequest, ShareRequestEvent, ShareScope
@@ -203,6 +204,7 @@ def share_request_create(context, data_dict) -> dict:
         purpose=data["purpose"], basis=data["basis"],
         sharing_method=data.get("sharing_method") or pkg.extras.get("sharing_method") or "platform",
         valid_from=valid_from, valid_until=valid_until, renews_id=renews_id,
+        data_grade=grades.of(pkg.extras.get("data_grade")),
         state=states.SUBMITTED, deadline=deadline, state_changed_at=now, state_changed_by=actor.id,
         created=now, modified=now)
     req.scope = [ShareScope(user_id=u.id) for u in scope]
@@ -262,6 +264,7 @@ def _to_review(user: model.User):
     county = authz.county_jurisdiction(user)
     if authz.is_authority(user):
         conds.append(sa.and_(ShareRequest.state == states.COORDINATING, ShareRequest.kind == "negotiation"))
+        conds.append(ShareRequest.state == states.AUTHORITY_REVIEW)   # graded data
     elif county:
         conds.append(sa.and_(ShareRequest.state == states.COORDINATING, ShareRequest.kind == "negotiation",
                              ShareRequest.consumer_org_id.in_(county), ShareRequest.provider_org_id.in_(county)))
@@ -342,6 +345,12 @@ def share_request_decide(context, data_dict) -> dict:
     :param id: :param decision: approve | reject
     :param reason_code: required to reject, one of ``states.REJECTION_REASONS``
     :param reason: free text, required to reject
+    :param personal_items: of the requested information items marked personal information,
+        those the provider approves the request's purpose for: delivered unmasked (PIPL Art 6,
+        the minimum necessary; the others are masked, see :mod:`ckanext.liuzhou.masking`)
+    An entry graded 重要 or 核心 (a grade of the list that needs the Authority's approval) goes
+    on to the Authority (state ``authority_review``, 3 working days) instead of to the Operator
+    (《政务数据共享条例》, security chapter: graded data).
     Of two racing decisions exactly one succeeds; the other finds the request decided (409).
     """
     tk.check_access("share_request_decide", context, data_dict)
@@ -358,15 +367,82 @@ def share_request_decide(context, data_dict) -> dict:
     req = _locked(data)
     event = "approve" if data["decision"] == "approve" else "reject"
     states.check(event, req.state)
+    pkg = model.Package.get(req.package_id)
+    personal = _personal_items(pkg, req, data.get("personal_items") or []) if event == "approve" else []
+    graded = event == "approve" and grades.needs_authority(pkg.extras.get("data_grade") if pkg else None)
     now = cal.utcnow()
     on_time = req.deadline is None or now <= req.deadline
     req.decided_by, req.decided_at, req.decision_on_time = actor.id, now, on_time
     req.reason_code = data.get("reason_code") if event == "reject" else None
     req.reason = data.get("reason")
+    req.personal_items = personal
+    if pkg is not None:
+        req.data_grade = grades.of(pkg.extras.get("data_grade"))
+    notify = [authz.org_name(req.consumer_org_id)]
+    if event == "approve":
+        notify.append(_authority_name() if graded else lz_config.operator_org())
     workflow.transition(req, event, actor, "provider", actor_org_id=req.provider_org_id, now=now,
-                        detail={"reason_code": req.reason_code, "reason": req.reason, "on_time": on_time},
-                        notify=[authz.org_name(req.consumer_org_id)] +
-                               ([lz_config.operator_org()] if event == "approve" else []))
+                        to_state=states.AUTHORITY_REVIEW if graded else None,
+                        detail={"reason_code": req.reason_code, "reason": req.reason, "on_time": on_time,
+                                "personal_items": personal or None,
+                                "data_grade": req.data_grade if graded else None},
+                        notify=notify)
+    _commit(context)
+    return _show(req)
+
+
+def _personal_items(pkg: Optional[model.Package], req: ShareRequest, wanted: list[str]) -> list[str]:
+    """The personal items the provider approves the purpose for: each must be an item of the
+    request marked personal information (PIPL Art 6: no more than the purpose needs)."""
+    if not wanted:
+        return []
+    keys = _pick_items(pkg, wanted, "personal_items") if pkg is not None else []
+    personal = {str(i.get("identifier") or i.get("name")) for i in entry_items(pkg) if masking.is_personal(i)}
+    requested = set(req.information_items or [])
+    wrong = [k for k in keys if k not in personal or k not in requested]
+    if wrong:
+        raise _error("personal_items", _("Not a personal information item of this request: {items}")
+                     .format(items=", ".join(wrong)))
+    return keys
+
+
+def share_request_authority_decide(context, data_dict) -> dict:
+    """The Authority approves or refuses sharing an entry graded 重要 or 核心, after the
+    provider's approval and before delivery (《政务数据共享条例》, security chapter: grading
+    of data; Data Security Law Art 21). Within 3 working days of the provider's approval.
+
+    :param id: :param decision: approve | reject
+    :param reason_code: required to refuse, one of ``states.REJECTION_REASONS``
+    :param reason: free text, required to refuse
+    Approved: the Operator delivers (state ``approved``); refused: ``rejected``, which the
+    consumer may take to coordination like any rejection.
+    """
+    tk.check_access("share_request_authority_decide", context, data_dict)
+    data = _validate(data_dict, schema.authority_decide(), context)
+    actor = _actor(context)
+    if data["decision"] == "reject":
+        errors = {}
+        if not data.get("reason_code"):
+            errors["reason_code"] = [_("A rejection needs a reason code")]
+        if not data.get("reason"):
+            errors["reason"] = [_("A rejection needs a reason")]
+        if errors:
+            raise tk.ValidationError(errors)
+    req = _locked(data)
+    event = "authority_approve" if data["decision"] == "approve" else "authority_reject"
+    states.check(event, req.state)
+    now = cal.utcnow()
+    on_time = req.deadline is None or now <= req.deadline
+    if event == "authority_approve":
+        req.authority_decided_by, req.authority_decided_at = actor.id, now
+        notify = [authz.org_name(req.consumer_org_id), authz.org_name(req.provider_org_id), lz_config.operator_org()]
+    else:
+        req.reason_code, req.reason = data["reason_code"], data["reason"]
+        notify = [authz.org_name(req.consumer_org_id), authz.org_name(req.provider_org_id)]
+    workflow.transition(req, event, actor, "authority", actor_org_id=authz.org_id(_authority_name()), now=now,
+                        detail={"reason_code": data.get("reason_code") if event == "authority_reject" else None,
+                                "reason": data.get("reason"), "on_time": on_time, "data_grade": req.data_grade},
+                        notify=notify)
     _commit(context)
     return _show(req)
 
@@ -428,6 +504,10 @@ def share_request_coordination_close(context, data_dict) -> dict:
              .filter_by(share_request_id=req.id, state="open").with_for_update().one())
     outcome = data["outcome"]
     to_state = states.COORDINATION_OUTCOMES[outcome] or coord.previous_state
+    pkg = model.Package.get(req.package_id)
+    if (to_state == states.APPROVED and coord.arbiter != "authority" and req.authority_decided_at is None
+            and grades.needs_authority(pkg.extras.get("data_grade") if pkg else None)):
+        to_state = states.AUTHORITY_REVIEW   # graded data: the Authority still approves
     meeting = data["meeting_date"]
     meeting = meeting.date() if isinstance(meeting, dt.datetime) else meeting
     if meeting > _today():
@@ -638,6 +718,7 @@ def get_actions() -> dict[str, Any]:
         "quality_issue_resolve": quality_issue_resolve,
         "share_request_coordination_close": share_request_coordination_close,
         "share_request_coordination_open": share_request_coordination_open,
+        "share_request_authority_decide": share_request_authority_decide,
         "share_request_create": share_request_create,
         "share_request_decide": share_request_decide,
         "share_request_deliver": share_request_deliver,

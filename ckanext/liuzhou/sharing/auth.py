@@ -124,6 +124,15 @@ def share_request_decide(context, data_dict) -> dict:
 
 
 @tk.auth_disallow_anonymous_access
+def share_request_authority_decide(context, data_dict) -> dict:
+    """The Authority approves sharing an entry graded 重要 or 核心 (《政务数据共享条例》)."""
+    request_of(context, data_dict)
+    if authz.is_authority(_user(context)):
+        return _ok()
+    return _no(tk._("Only the Authority can approve sharing important or core data"))
+
+
+@tk.auth_disallow_anonymous_access
 def share_request_withdraw(context, data_dict) -> dict:
     """The requester, or an admin of the requesting department."""
     req = request_of(context, data_dict)
@@ -214,6 +223,7 @@ def get_auth_functions() -> dict[str, Any]:
         "quality_issue_resolve": quality_issue_resolve,
         "share_request_coordination_close": share_request_coordination_close,
         "share_request_coordination_open": share_request_coordination_open,
+        "share_request_authority_decide": share_request_authority_decide,
         "share_request_create": share_request_create,
         "share_request_decide": share_request_decide,
         "share_request_deliver": share_request_deliver,

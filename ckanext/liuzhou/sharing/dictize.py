@@ -21,7 +21,7 @@ def names_for(reqs: list[ShareRequest], extra_users: Iterable[str] = ()) -> Name
     users: set[str] = set(extra_users)
     orgs: set[str] = set()
     for r in reqs:
-        users.update({r.requester_id, r.decided_by, r.state_changed_by})
+        users.update({r.requester_id, r.decided_by, r.state_changed_by, r.authority_decided_by})
         users.update(s.user_id for s in r.scope)
         orgs.update({r.provider_org_id, r.consumer_org_id})
     return Names(users, orgs)
@@ -62,6 +62,10 @@ def request(req: ShareRequest, names: Names, packages: dict[str, tuple[str, str]
         "decision_on_time": req.decision_on_time,
         "reason_code": req.reason_code,
         "reason": req.reason,
+        "data_grade": req.data_grade or "general",
+        "personal_items": list(req.personal_items or []),
+        "authority_decided_by": names.user(req.authority_decided_by),
+        "authority_decided_at": iso(req.authority_decided_at),
         "state_changed_at": iso(req.state_changed_at),
         "state_changed_by": names.user(req.state_changed_by),
         "created": iso(req.created),

@@ -37,6 +37,7 @@ STATE_LABELS = {
     states.SUSPENDED: N_("Suspended"),
     states.TERMINATED: N_("Terminated"),
     states.EXPIRED: N_("Expired"),
+    states.AUTHORITY_REVIEW: N_("Awaiting the Authority's approval"),
 }
 
 EVENT_LABELS = {
@@ -53,6 +54,8 @@ EVENT_LABELS = {
     "resume": N_("Service resumed"),
     "terminate": N_("Service terminated"),
     "expire": N_("Validity ended"),
+    "authority_approve": N_("Approved by the Authority"),
+    "authority_reject": N_("Refused by the Authority"),
     "expiry_notice": N_("Validity ending soon"),
     "overdue_notice": N_("Overdue notice"),
     "deadline_recount": N_("Deadline counted again"),

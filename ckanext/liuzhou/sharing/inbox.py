@@ -82,7 +82,7 @@ def compose(ev: ShareRequestEvent, department: str,
     if detail.get("notice_ends") and ev.event == "resource_offline_notice":
         lines.append(_("Public notice until {when} (Beijing time)").format(
             when=labels.liuzhou_local_time(detail["notice_ends"])))
-    if ev.deadline is not None and req.state in ("submitted", "quality_issue"):
+    if ev.deadline is not None and req.state in ("submitted", "quality_issue", "authority_review"):
         lines.append(_("Deadline: {when} (Beijing time)").format(when=labels.liuzhou_local_time(ev.deadline)))
         if cal.provisional(ev.deadline):
             lines.append(_("Provisional: the holiday arrangement of that year is not entered yet; the deadline is "

@@ -51,6 +51,12 @@ class ShareRequest(tk.BaseModel):
     reason_code = Column(UnicodeText)
     reason = Column(UnicodeText)
     expiry_notice_at = Column(DateTime)
+    # migration 0018: the entry's grade when the request was made; the Authority's approval of
+    # a graded entry; the personal items the provider approved the purpose for (unmasked)
+    data_grade = Column(UnicodeText)
+    personal_items = Column(JSONB, nullable=False, default=list)
+    authority_decided_by = Column(UnicodeText)
+    authority_decided_at = Column(DateTime)
 
     created = Column(DateTime, nullable=False, default=_utcnow)
     modified = Column(DateTime, nullable=False, default=_utcnow)

@@ -32,7 +32,8 @@ class OverdueItem:
 
     def line(self) -> str:
         late = "?" if self.workdays_late is None else str(self.workdays_late)
-        what = {"submitted": "decision", "quality_issue": "quality fix"}.get(self.state, self.state)
+        what = {"submitted": "decision", "quality_issue": "quality fix",
+                "authority_review": "approval"}.get(self.state, self.state)
         return (f"{self.request_id}  {what:<11} due {formats.local_iso(self.deadline)}  "
                 f"{late} WD late  responsible: {self.responsible}  consumer: {self.consumer}  "
                 f"entry: {self.package_title}")
@@ -109,6 +110,8 @@ def run_deadlines(context: dict) -> list[str]:
         responsible = [authz.org_name(req.provider_org_id)]
         if req.state == states.QUALITY_ISSUE:
             responsible.append(lz_config.operator_org())
+        if req.state == states.AUTHORITY_REVIEW:   # graded data: the Authority approves
+            responsible = [lz_config.authority_org()]
         _notice(req, "overdue_notice", actor, responsible, {"state": req.state})
         model.repo.commit()
         report.append(f"overdue notice {req.id} ({req.state}) to {', '.join(responsible)}")

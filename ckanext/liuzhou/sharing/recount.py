@@ -34,9 +34,9 @@ def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str,
         changes.setdefault(req_id, []).append({"what": what, "before": before, "after": after})
 
     for req in (model.Session.query(ShareRequest)
-                .filter(ShareRequest.state == states.SUBMITTED, ShareRequest.deadline >= since)):
+                .filter(ShareRequest.state.in_(states.DECISIONS), ShareRequest.deadline >= since)):
         note(req.id, "decision", req.deadline,
-             cal.deadline(req.state_changed_at, states.DEADLINE_WORKDAYS[states.SUBMITTED], calendar))
+             cal.deadline(req.state_changed_at, states.DEADLINE_WORKDAYS[req.state], calendar))
     for issue in (model.Session.query(QualityIssue)
                   .filter(QualityIssue.state == "open", QualityIssue.deadline >= since)):
         after = cal.deadline(issue.raised_at, states.DEADLINE_WORKDAYS[states.QUALITY_ISSUE], calendar)
@@ -56,7 +56,7 @@ def recount(year: int, calendar: Calendar, actor: model.User, actor_org_id: str,
         req = workflow.load(req_id, lock=True)
         decision = next((i for i in items if i["what"] == "decision"), None)
         issue = next((i for i in items if i["what"] == "quality_issue"), None)
-        if decision and req.state == states.SUBMITTED:
+        if decision and req.state in states.DECISIONS:
             req.deadline = decision["after"]
         elif issue and req.state == states.QUALITY_ISSUE and req.deadline == issue["before"]:
             req.deadline = issue["after"]

@@ -50,6 +50,16 @@ def decide() -> dict:
         "decision": [not_empty, one_of(["approve", "reject"])],
         "reason_code": [ignore_missing, one_of(list(states.REJECTION_REASONS))],
         "reason": [ignore_missing, unicode_safe],
+        "personal_items": [ignore_missing, string_list],
+    }
+
+
+def authority_decide() -> dict:
+    return {
+        "id": _id(),
+        "decision": [not_empty, one_of(["approve", "reject"])],
+        "reason_code": [ignore_missing, one_of(list(states.REJECTION_REASONS))],
+        "reason": [ignore_missing, unicode_safe],
     }
 
 

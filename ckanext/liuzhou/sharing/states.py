@@ -5,13 +5,18 @@
     submitted ──approve──▶ approved ──deliver──▶ delivered ──quality_issue──▶ quality_issue
         │  └──reject───▶ rejected                   ▲                              │
         └──withdraw──▶ withdrawn                    └──────deliver────── fixed ◀──resolve
+    submitted ──approve (entry graded 重要 / 核心)──▶ authority_review
+        authority_review ──authority_approve──▶ approved
+        authority_review ──authority_reject───▶ rejected ;  ──withdraw──▶ withdrawn
     any open state ──coordination_open──▶ coordinating ──coordination_close──▶ (outcome)
     approved/delivered/quality_issue/fixed ──suspend──▶ suspended ──resume──▶ (previous)
     … ──terminate──▶ terminated ;  validity ends ──expire──▶ expired
 
 Deadlines (working days, day 0 = the day the state is entered): a submitted request is the
-provider's to decide within 3 WD; an open quality issue is the responsible party's to fix
-within 2 WD. Other states set no deadline.
+provider's to decide within 3 WD; a request for an entry graded 重要 or 核心 that the provider
+approved is the Authority's to approve within 3 WD (《政务数据共享条例》, security chapter:
+graded data); an open quality issue is the responsible party's to fix within 2 WD. Other
+states set no deadline.
 """
 from __future__ import annotations
 
@@ -22,15 +27,18 @@ import ckan.plugins.toolkit as tk
 SUBMITTED, APPROVED, REJECTED, WITHDRAWN = "submitted", "approved", "rejected", "withdrawn"
 COORDINATING, DELIVERED, QUALITY_ISSUE, FIXED = "coordinating", "delivered", "quality_issue", "fixed"
 SUSPENDED, TERMINATED, EXPIRED = "suspended", "terminated", "expired"
+AUTHORITY_REVIEW = "authority_review"
 
 STATES = (SUBMITTED, APPROVED, REJECTED, WITHDRAWN, COORDINATING, DELIVERED, QUALITY_ISSUE,
-          FIXED, SUSPENDED, TERMINATED, EXPIRED)
+          FIXED, SUSPENDED, TERMINATED, EXPIRED, AUTHORITY_REVIEW)
 FINAL = frozenset({WITHDRAWN, TERMINATED, EXPIRED})
 OPEN = frozenset(STATES) - FINAL
 # The consumer's scoped users may read in these states (and while coordinating from one of them).
 ACCESS = frozenset({DELIVERED, QUALITY_ISSUE, FIXED})
 # working days the responsible party has in a state
-DEADLINE_WORKDAYS = {SUBMITTED: 3, QUALITY_ISSUE: 2}
+DEADLINE_WORKDAYS = {SUBMITTED: 3, QUALITY_ISSUE: 2, AUTHORITY_REVIEW: 3}
+# states whose deadline is a decision (the provider's, or the Authority's on graded data)
+DECISIONS = (SUBMITTED, AUTHORITY_REVIEW)
 QUALITY_WINDOW_WORKDAYS = 2
 
 KINDS = ("share", "negotiation")  # conditional entries / not-shared entries (Art 26)
@@ -39,7 +47,9 @@ KINDS = ("share", "negotiation")  # conditional entries / not-shared entries (Ar
 TRANSITIONS: dict[str, tuple[frozenset[str], Optional[str]]] = {
     "approve": (frozenset({SUBMITTED}), APPROVED),
     "reject": (frozenset({SUBMITTED}), REJECTED),
-    "withdraw": (frozenset({SUBMITTED}), WITHDRAWN),
+    "withdraw": (frozenset({SUBMITTED, AUTHORITY_REVIEW}), WITHDRAWN),
+    "authority_approve": (frozenset({AUTHORITY_REVIEW}), APPROVED),
+    "authority_reject": (frozenset({AUTHORITY_REVIEW}), REJECTED),
     "coordination_open": (OPEN - {COORDINATING}, COORDINATING),
     "coordination_close": (frozenset({COORDINATING}), None),
     "deliver": (frozenset({APPROVED, FIXED}), DELIVERED),

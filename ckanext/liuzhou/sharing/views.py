@@ -281,7 +281,9 @@ def suspensions():
 
 # step → (action, events of the state machine it performs, fields of its form)
 STEPS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "decide": ("share_request_decide", ("approve", "reject"), ("decision", "reason_code", "reason")),
+    "decide": ("share_request_decide", ("approve", "reject"), ("decision", "reason_code", "reason", "personal_items")),
+    "authority_decide": ("share_request_authority_decide", ("authority_approve", "authority_reject"),
+                         ("decision", "reason_code", "reason")),
     "withdraw": ("share_request_withdraw", ("withdraw",), ("reason",)),
     "coordination_open": ("share_request_coordination_open", ("coordination_open",), ("reason",)),
     "coordination_close": ("share_request_coordination_close", ("coordination_close",),
@@ -293,10 +295,11 @@ STEPS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "resume": ("share_request_resume", ("resume",), ("reason",)),
     "terminate": ("share_request_terminate", ("terminate",), ("reason",)),
 }
-LIST_FIELDS = {"resource_ids", "information_items"}
+LIST_FIELDS = {"resource_ids", "information_items", "personal_items"}
 
 DONE = {
     "decide": N_("Your decision has been recorded."),
+    "authority_decide": N_("The Authority's decision has been recorded."),
     "withdraw": N_("The request has been withdrawn."),
     "coordination_open": N_("Coordination has been requested."),
     "coordination_close": N_("The coordination's outcome has been recorded."),

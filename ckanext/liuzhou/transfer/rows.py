@@ -35,7 +35,8 @@ LABELS = {NEW: "新建", UPDATED: "更新", SAME: "无变化", REFUSED: "拒绝"
 #: fields the template fills and an import compares (resource_code and owner_org are keys)
 FIELDS = [c.field for c in template.COLUMNS if c.field not in (None, "resource_code", "owner_org")]
 CODED = {"classification", "subclass", "format_category", "sharing_type", "sharing_method",
-         "sharing_method_type", "open_attribute", "update_cycle"}
+         "sharing_method_type", "open_attribute", "update_cycle", "data_grade"}
+ITEM_KEYS = ("name", "identifier", "data_type", "length", "description", "personal_information")
 _LIST_SPLIT = re.compile(r"[;；,，、\s]+")
 
 
@@ -122,8 +123,11 @@ def comparable(fields: dict) -> dict:
     for f in FIELDS:
         v = fields.get(f)
         if f == "information_items":
-            out[f] = [{k: str(i[k]).strip() for k in ("name", "identifier", "data_type", "length", "description")
-                       if i.get(k) not in (None, "")} for i in _json_list(v) if isinstance(i, dict)]
+            out[f] = [{k: str(i[k]).strip() for k in ITEM_KEYS
+                       if i.get(k) not in (None, "", "none" if k == "personal_information" else None)}
+                      for i in _json_list(v) if isinstance(i, dict)]
+        elif f == "data_grade":   # blank is general, as the form stores it
+            out[f] = str(v).strip() if v not in (None, "") and str(v).strip() else "general"
         elif f == "related_resource_codes":
             out[f] = [str(c).strip() for c in _json_list(v) if str(c).strip()]
         elif f == "tag_string":
@@ -269,6 +273,14 @@ def _sheet_items(workbook) -> tuple[dict, dict, list[dict]]:
         return by_code, by_title, problems
     for number, values in workbook.items.rows:
         item = {k: values.get(k) for k in ("name", "identifier", "length", "description") if values.get(k)}
+        raw_mark = values.get("personal_information")
+        if raw_mark:
+            mark = words.to_code("personal_information", raw_mark)
+            if mark is None:
+                problems.append({"row": number, "heading": "个人信息",
+                                 "message": f"“{raw_mark}”不是可用的写法。可用：{'、'.join(words.accepted('personal_information'))}"})
+            else:
+                item["personal_information"] = mark
         raw_type = values.get("data_type")
         if raw_type:
             code = words.to_code("data_type", raw_type)

@@ -55,6 +55,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("法律依据", "legal_basis", False, ("共享依据", "依据"), 30),
     Column("牵头部门", "lead_department", False, (), 18),
     Column("关键词", "tag_string", False, ("关键字", "标签"), 20),
+    Column("数据分级", "data_grade", False, ("分级", "数据级别", "分级分类"), 10),
 )
 
 ITEM_COLUMNS: tuple[Column, ...] = (
@@ -65,6 +66,7 @@ ITEM_COLUMNS: tuple[Column, ...] = (
     Column("数据类型", "data_type", True, ("类型", "字段类型"), 10),
     Column("数据长度", "length", False, ("长度", "字段长度"), 10),
     Column("说明", "description", False, ("描述", "备注", "信息项描述"), 30),
+    Column("个人信息", "personal_information", False, ("是否个人信息", "个人信息标识"), 12),
 )
 
 #: field → heading (what a report names a field by)

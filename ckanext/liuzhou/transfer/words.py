@@ -88,6 +88,9 @@ VARIANTS: dict[str, dict[str, str]] = {
         "json": "self_describing", "xml": "self_describing", "rdf": "self_describing",
         "接口": "api", "api": "api", "webservice": "api",
     },
+    "data_grade": {"一般数据": "general", "重要数据": "important", "核心数据": "core"},
+    "personal_information": {"否": "none", "不是": "none", "非个人信息": "none", "是": "personal",
+                             "个人": "personal", "敏感": "sensitive", "敏感信息": "sensitive"},
     "data_type": {
         "字符": "C", "字符型": "C", "字符串": "C", "文本": "C", "varchar": "C", "varchar2": "C",
         "char": "C", "string": "C", "nvarchar": "C", "text": "C",
@@ -131,6 +134,9 @@ def choices(field: str) -> list[tuple[str, str]]:
     if field == "subclass":
         from ..catalog import vocab
         return [(code, label) for rows in vocab.SUBCLASSES.values() for code, label, _ in rows]
+    if field == "data_grade":   # the Operator's list (grades.py), not the schema's
+        from ..grading import grades
+        return [(g["value"], g["label_zh"]) for g in grades.grades()]
     spec = _schema_fields().get(field) or {}
     return [(c["value"], c["label"]["zh_Hans_CN"]) for c in spec.get("choices") or []]
 

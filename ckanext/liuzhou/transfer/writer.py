@@ -123,6 +123,8 @@ def _main_values(fields: dict, code: Optional[str], provider: str, credit: Optio
 
 def _item_values(code: Optional[str], title: str, item: dict) -> list:
     values = {"resource_code": code, "title": title, **item}
+    if item.get("personal_information"):
+        values["personal_information"] = words.label("personal_information", item["personal_information"])
     return [values.get(c.field) if values.get(c.field) not in ("",) else None for c in template.ITEM_COLUMNS]
 
 
