@@ -31,12 +31,13 @@ def _xlsx(response):
 def test_ranking_as_csv_and_xlsx(app, fx, headers):
     q = {**PERIOD, "sort": "requests_received desc"}
     rows = _csv(app.get("/evaluation/", query_string={**q, "format": "csv"}, headers=headers))
-    assert rows[0][0] == "部门" and len(rows[0]) == 31  # the indicators, the Art 34 score, the time of the figures
+    assert rows[0][0] == "部门" and len(rows[0]) == 34  # the indicators, the Art 34 score, the time of the figures
     top = rows[1]
     assert top[0] == "评估测试提供部门" and top[1:4] == ["4", "75.0", "50.0"]
-    assert rows[0][-9:-7] == ["账户申请按期办理率 (%)", "资源下线按期审批率 (%)"] and top[-9:-7] == ["50.0", "40.0"]
-    assert rows[0][-7:-4] == ["收到需求", "需求按时答复率 (%)", "满足需求"] and top[-7:-4] == ["0", "", "0"]
-    assert rows[0][-4:-2] == ["收到纠错数", "纠错按期更正率 (%)"] and top[-4:-2] == ["0", ""]
+    assert rows[0][-12:-10] == ["账户申请按期办理率 (%)", "资源下线按期审批率 (%)"] and top[-12:-10] == ["50.0", "40.0"]
+    assert rows[0][-10:-7] == ["收到需求", "需求按时答复率 (%)", "满足需求"] and top[-10:-7] == ["0", "", "0"]
+    assert rows[0][-7:-5] == ["收到纠错数", "纠错按期更正率 (%)"] and top[-7:-5] == ["0", ""]
+    assert rows[0][-5:-2] == ["一般数据目录数", "重要数据目录数", "核心数据目录数"] and top[-5:-2] == ["4", "0", "0"]
     assert rows[0][-2:] == ["第三十四条评分", "数据截至"] and 0 <= float(top[-2]) <= 100 and top[-1][:2] == "20"
     wb = _xlsx(app.get("/evaluation/", query_string={**q, "format": "xlsx"}, headers=headers))
     ws = wb.worksheets[0]
@@ -77,7 +78,7 @@ def test_report_command_writes_xlsx_csv_and_a_summary(cli, fx, tmp_path, ckan_co
     assert "评估测试提供部门" in (tmp_path / "week.txt").read_text("utf-8")
     assert "账户申请按期办理率: " in result.output and "资源下线按期审批率: " in result.output
     header = next(wb.worksheets[0].iter_rows(max_row=1, values_only=True))
-    assert header[-9:-2] == ("账户申请按期办理率 (%)", "资源下线按期审批率 (%)", "收到需求", "需求按时答复率 (%)", "满足需求",
+    assert header[-12:-5] == ("账户申请按期办理率 (%)", "资源下线按期审批率 (%)", "收到需求", "需求按时答复率 (%)", "满足需求",
                             "收到纠错数", "纠错按期更正率 (%)")
     out_csv = tmp_path / "week.csv"
     result = cli.invoke(ckan, ["liuzhou", "evaluation", "report", "--week", "--out", str(out_csv)])
