@@ -224,10 +224,9 @@ def test_without_a_refresh_every_figure_is_live(fx):
 
 
 def test_the_score_by_month_is_kept_by_the_refresh(fx, refreshed):
-    from ckanext.liuzhou.evaluation import score
-    months = [p.start.strftime("%Y-%m") for p in score.months_back(NOW.date(), 24)]
-    stored = score.stored_monthly(fx.p["id"], months, NOW)
-    live_scores = score.monthly(NOW.date(), 24, live())
+    months = [p.start.strftime("%Y-%m") for p in queries.months_back(NOW.date(), 24)]
+    stored = queries.stored_monthly_scores(fx.p["id"], months, NOW)
+    live_scores = queries.monthly_scores(NOW.date(), 24, live())
     assert stored == {m: live_scores[m][fx.p["id"]] for m in months}
     assert stored["2025-10"] is not None
     # weights changed after the refresh: the stored history is not used
@@ -235,7 +234,7 @@ def test_the_score_by_month_is_kept_by_the_refresh(fx, refreshed):
         "INSERT INTO liuzhou_eval_weight (indicator, weight, modified) VALUES ('entries', 1, :t)"),
         {"t": NOW + dt.timedelta(minutes=1)})
     try:
-        assert score.stored_monthly(fx.p["id"], months, NOW) is None
+        assert queries.stored_monthly_scores(fx.p["id"], months, NOW) is None
     finally:
         model.Session.execute(sa.text("DELETE FROM liuzhou_eval_weight"))
         model.Session.commit()

@@ -183,13 +183,13 @@ def evaluation_score_history(context, data_dict) -> dict[str, Any]:
     group = _department(data["id"])
     end = _date(data.get("to")) or queries.today()
     src = queries.source()
-    periods = sc.months_back(end, int(data["months"]))
+    periods = queries.months_back(end, int(data["months"]))
     months = [p.start.strftime("%Y-%m") for p in periods]
     stored = None
     if src.agg and src.agg_as_of and end <= cal.local_date(src.agg_as_of):
-        stored = sc.stored_monthly(group.id, months, src.agg_as_of)  # kept by the refresh
+        stored = queries.stored_monthly_scores(group.id, months, src.agg_as_of)  # kept by the refresh
     if stored is None:
-        stored = {m: scores.get(group.id) for m, scores in sc.monthly(end, len(months), src).items()}
+        stored = {m: scores.get(group.id) for m, scores in queries.monthly_scores(end, len(months), src).items()}
     history = [{"month": m, "period": p.as_dict(), "score": stored.get(m)} for m, p in zip(months, periods)]
     return {"department": {"id": group.id, "name": group.name, "title": group.title},
             "as_of": local_iso(src.oldest()), "months": history}

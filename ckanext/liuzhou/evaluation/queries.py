@@ -15,7 +15,7 @@ from ..calendar import store as cal
 from ..formats import TZ
 from . import aggregate
 from . import definitions as d
-from . import sql
+from . import score, sql
 
 MAX_DAYS = 3 * 366  # longest period (the calendar is passed day by day)
 
@@ -209,8 +209,7 @@ def refresh(now: Optional[dt.datetime] = None) -> dict:
     for statement in aggregate.refresh_sql():
         s.execute(sa.text(statement), values)
     # the score by month, from the new rows (this transaction sees them)
-    from . import score
-    score.store_monthly(Source(aggregate.aggregated_keys(), now, now), today)
+    store_monthly_scores(Source(aggregate.aggregated_keys(), now, now), today)
     count = s.execute(sa.text(f"SELECT count(*) FROM {aggregate.TABLE}")).scalar()
     took = int((time.perf_counter() - started) * 1000)
     s.execute(sa.text(
@@ -227,3 +226,56 @@ def drill(period: Period, indicator: str, key: str, by: str = "department",
     """The requests, entries, reads or departments behind one number."""
     values = {**params(period, scope, now), "key": key}
     return [_plain(r) for r in _rows(sql.drill_sql(by, indicator, limit), values)]
+
+
+# ---------------------------------------------------------------- the Art 34 score by month
+def months_back(end: dt.date, n: int):
+    """The ``n`` calendar months ending with the month of ``end`` (the last one up to ``end``)."""
+    out = []
+    year, month = end.year, end.month
+    for _i in range(n):
+        first = dt.date(year, month, 1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        out.append(Period(first, min(last, end)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(out))
+
+
+def monthly_scores(end: dt.date, n: int, src) -> dict[str, dict[str, Optional[float]]]:
+    """Month (YYYY-MM) → department id → score, each month compared with every department."""
+    w = score.current_weights()
+    out = {}
+    for p in months_back(end, n):
+        rows = ranking(p, by="department", scope=None, src=src)
+        score.add_scores(rows, w)
+        out[p.start.strftime("%Y-%m")] = {r["key"]: r["score"] for r in rows}
+    return out
+
+
+STORED_MONTHS = 24
+
+
+def store_monthly_scores(src, end: dt.date) -> None:
+    """Keep the score of the last 24 months beside the aggregates (rows ``score``), computed at
+    the refresh with the weights of that moment; the caller commits."""
+    model.Session.execute(sa.text("DELETE FROM liuzhou_eval_agg WHERE rows = 'score'"))
+    for month, scores in monthly_scores(end, STORED_MONTHS, src).items():
+        for org_id, value in scores.items():
+            model.Session.execute(sa.text(
+                "INSERT INTO liuzhou_eval_agg (rows, org_id, grain, key, day, vals) "
+                "VALUES ('score', :org, 'm', '', :day, :vals)"),
+                {"org": org_id, "day": dt.date.fromisoformat(month + "-01"),
+                 "vals": None if value is None else [value]})
+
+
+def stored_monthly_scores(org_id: str, months: list[str], as_of: dt.datetime) -> Optional[dict[str, Optional[float]]]:
+    """The stored scores of ``months`` (None when some month is not stored or the weights changed
+    after the refresh: the caller computes them)."""
+    changed = model.Session.execute(sa.text("SELECT max(modified) FROM liuzhou_eval_weight")).scalar()
+    if changed is not None and changed > as_of:
+        return None
+    rows = {r.day.strftime("%Y-%m"): (r.vals[0] if r.vals else None) for r in model.Session.execute(sa.text(
+        "SELECT day, vals FROM liuzhou_eval_agg WHERE rows = 'score' AND grain = 'm' AND org_id = :org "
+        "AND day = ANY(CAST(:days AS date[]))"),
+        {"org": org_id, "days": [dt.date.fromisoformat(m + "-01") for m in months]})}
+    return rows if len(rows) == len(months) else None

@@ -144,59 +144,5 @@ def current_weights() -> dict[str, float]:
     return {k: v["weight"] for k, v in weights().items()}
 
 
-def months_back(end: dt.date, n: int):
-    """The ``n`` calendar months ending with the month of ``end`` (the last one up to ``end``)."""
-    from .queries import Period
-    out = []
-    year, month = end.year, end.month
-    for _i in range(n):
-        first = dt.date(year, month, 1)
-        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        out.append(Period(first, min(last, end)))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return list(reversed(out))
-
-
-def monthly(end: dt.date, n: int, src) -> dict[str, dict[str, Optional[float]]]:
-    """Month (YYYY-MM) → department id → score, each month compared with every department."""
-    from . import queries
-    w = current_weights()
-    out = {}
-    for p in months_back(end, n):
-        rows = queries.ranking(p, by="department", scope=None, src=src)
-        add_scores(rows, w)
-        out[p.start.strftime("%Y-%m")] = {r["key"]: r["score"] for r in rows}
-    return out
-
-
-STORED_MONTHS = 24
-
-
-def store_monthly(src, end: dt.date) -> None:
-    """Keep the score of the last 24 months beside the aggregates (rows ``score``), computed at
-    the refresh with the weights of that moment; the caller commits."""
-    model.Session.execute(sa.text("DELETE FROM liuzhou_eval_agg WHERE rows = 'score'"))
-    for month, scores in monthly(end, STORED_MONTHS, src).items():
-        for org_id, value in scores.items():
-            model.Session.execute(sa.text(
-                "INSERT INTO liuzhou_eval_agg (rows, org_id, grain, key, day, vals) "
-                "VALUES ('score', :org, 'm', '', :day, :vals)"),
-                {"org": org_id, "day": dt.date.fromisoformat(month + "-01"),
-                 "vals": None if value is None else [value]})
-
-
-def stored_monthly(org_id: str, months: list[str], as_of: dt.datetime) -> Optional[dict[str, Optional[float]]]:
-    """The stored scores of ``months`` (None when some month is not stored or the weights changed
-    after the refresh: the caller computes them)."""
-    changed = model.Session.execute(sa.text("SELECT max(modified) FROM liuzhou_eval_weight")).scalar()
-    if changed is not None and changed > as_of:
-        return None
-    rows = {r.day.strftime("%Y-%m"): (r.vals[0] if r.vals else None) for r in model.Session.execute(sa.text(
-        "SELECT day, vals FROM liuzhou_eval_agg WHERE rows = 'score' AND grain = 'm' AND org_id = :org "
-        "AND day = ANY(CAST(:days AS date[]))"),
-        {"org": org_id, "days": [dt.date.fromisoformat(m + "-01") for m in months]})}
-    return rows if len(rows) == len(months) else None
-
-
 def in_scope(rows: Iterable[dict], allowed: Optional[set[str]]) -> list[dict]:
     return [r for r in rows if allowed is None or r["key"] in allowed]
