@@ -68,6 +68,7 @@ def test_file_route_answer_with_an_entry_and_a_share_request_exists(browser_page
     page = browser_page()
     sign_in(page, accounts["operator"])
     page.goto("/demand/review")
+    screenshot(page, "demand-02b-to-route")
     page.click("tr[data-demand] a.liuzhou-demand-link:has-text('户籍人口死亡注销信息')")
     page.wait_for_selector("#step-route")
     suggested = page.inner_text(f"tr[data-candidate={PROVIDER}]")

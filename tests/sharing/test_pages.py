@@ -482,12 +482,15 @@ def test_header_links_and_unread_badge(app, world, auth, drive):
 
     tabs = {a["data-tab"] for a in page(app.get("/sharing/mine", headers=auth(world.consumer_member))).select(
         ".liuzhou-sharing-tabs a")}
-    assert tabs == {"mine", "review", "notifications", "scenarios", "my_reads"}  # my_reads: every signed-in user's own reads
+    # my_reads: every signed-in user's own reads; scenarios, demand, corrections: the application scenarios,
+    # the demand list and the error reports, every signed-in user
+    assert tabs == {"mine", "review", "notifications", "scenarios", "demand", "corrections", "my_reads"}
     tabs = {a["data-tab"] for a in page(app.get("/sharing/mine", headers=auth(world.authority))).select(
         ".liuzhou-sharing-tabs a")}
     # reads: the Authority's page of every department's reads (谁读了我的数据)
-    # all: every request, the list the dashboard's charts link to; scenarios: the application scenarios
-    assert tabs == {"mine", "review", "notifications", "scenarios", "all", "overdue", "suspensions", "reads", "my_reads"}
+    # all: every request, the list the dashboard's charts link to
+    assert tabs == {"mine", "review", "notifications", "scenarios", "demand", "corrections", "all", "overdue",
+                    "suspensions", "reads", "my_reads"}
     tabs = {a["data-tab"] for a in page(app.get("/sharing/mine", headers=auth(world.operator))).select(
         ".liuzhou-sharing-tabs a")}
     assert {"calendar", "overdue", "suspensions"} <= tabs
