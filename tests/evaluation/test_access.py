@@ -84,6 +84,7 @@ def test_ranking_page_for_the_authority(app, fx, auth):
     assert len(headings) == 32 and all("sort=" in a["href"] for a in headings)  # 31 indicators and the score
     # the deadlines of Art 12 and 21, under "service received", sortable like any other
     service = {a["data-sort"]: a.get_text(strip=True) for a in headings[-10:-8]}  # then the demand list's 3, the corrections' 2, the grades' 3
+    assert [a["data-sort"] for a in headings[-3:]] == ["entries_general", "entries_important", "entries_core"]
     assert service == {"ontime_account": "账户申请按期办理率", "ontime_resource_offline": "资源下线按期审批率"}
     assert "所获服务时效" in [th.get_text(strip=True) for th in soup.select("th.liuzhou-eval-group")]
     assert first.select_one("td[data-indicator=ontime_account]").get_text(strip=True) == "50.0%"

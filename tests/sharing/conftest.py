@@ -180,12 +180,20 @@ def drive(world, call_as, request_data):
         "quality_issue": ["approve", "deliver", "quality_issue"],
         "fixed": ["approve", "deliver", "quality_issue", "resolve"],
         "suspended": ["approve", "deliver", "suspend"], "terminated": ["approve", "deliver", "terminate"],
-        "expired": ["approve", "deliver", "expire"],
+        "expired": ["approve", "deliver", "expire"], "authority_review": ["approve"],
     }
+
+    graded: dict = {}
 
     def make(state: str, **over) -> dict:
         if state == "expired":
             over.setdefault("valid_until", "2026-03-31")
+        if state == "authority_review":   # graded data: the provider's approval leads to the Authority
+            if not graded:
+                site = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"], "ignore_auth": True}
+                graded.update(tk.get_action("package_create")(site, entry(
+                    PROVIDER, "状态机核心数据目录", "conditional", data_grade="core")))
+            over.setdefault("package_id", graded["name"])
         req = call_as(world.consumer_member, "share_request_create", **request_data(**over))
         for event in paths[state]:
             req = step(req, event)

@@ -35,6 +35,9 @@ def attempts(world):
         "resume": (world.provider_admin, "share_request_resume", {"reason": "恢复"}),
         "terminate": (world.provider_admin, "share_request_terminate", {"reason": "终止"}),
         "expire": (world.operator, "share_request_expire", {}),
+        "authority_approve": (world.authority, "share_request_authority_decide", {"decision": "approve"}),
+        "authority_reject": (world.authority, "share_request_authority_decide",
+                             {"decision": "reject", "reason_code": "security", "reason": "核心数据"}),
     }
 
 
@@ -63,7 +66,9 @@ def test_illegal_transitions_are_refused_naming_the_state(state, world, call_as,
 
 
 def test_the_machine_covers_every_state_and_ends_in_final_states():
-    reachable = {t for _f, t in states.TRANSITIONS.values() if t} | {states.SUBMITTED, states.FIXED}
+    # authority_review: where the provider's approval of graded data leads (decided by the action)
+    reachable = {t for _f, t in states.TRANSITIONS.values() if t} | {states.SUBMITTED, states.FIXED,
+                                                                     states.AUTHORITY_REVIEW}
     assert reachable == set(states.STATES)
     for event, (sources, _t) in states.TRANSITIONS.items():
         assert not sources & states.FINAL, f"{event} leaves a final state"
