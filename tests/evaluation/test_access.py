@@ -81,9 +81,9 @@ def test_ranking_page_for_the_authority(app, fx, auth):
     assert f"/evaluation/department/{fx.p['id']}/requests_received" in link
     # every indicator heading sorts on the server, with its definition as a tooltip
     headings = soup.select("table.liuzhou-ranking th.sortable a[data-sort]")
-    assert len(headings) == 21 and all("sort=" in a["href"] for a in headings)
+    assert len(headings) == 23 and all("sort=" in a["href"] for a in headings)
     # the deadlines of Art 12 and 21, under "service received", sortable like any other
-    service = {a["data-sort"]: a.get_text(strip=True) for a in headings[-2:]}
+    service = {a["data-sort"]: a.get_text(strip=True) for a in headings[-4:-2]}  # then 校核纠错's two
     assert service == {"ontime_account": "账户申请按期办理率", "ontime_resource_offline": "资源下线按期审批率"}
     assert "所获服务时效" in [th.get_text(strip=True) for th in soup.select("th.liuzhou-eval-group")]
     assert first.select_one("td[data-indicator=ontime_account]").get_text(strip=True) == "50.0%"
@@ -105,7 +105,7 @@ def test_department_page_with_charts_and_drill_down(app, fx, auth):
     soup = page(app.get(f"/evaluation/department/{fx.p['name']}", query_string=PERIOD,
                         headers=auth(fx.users["p_member"])))
     cards = {c["data-indicator"]: c for c in soup.select(".liuzhou-eval-card")}
-    assert len(cards) == 21
+    assert len(cards) == 23
     assert cards["ontime_decision"].select_one(".value").get_text(strip=True) == "33.3%"
     assert cards["ontime_decision"].select_one(".definition").get_text(strip=True)
     svgs = soup.select("svg.liuzhou-chart")

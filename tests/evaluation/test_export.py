@@ -31,10 +31,11 @@ def _xlsx(response):
 def test_ranking_as_csv_and_xlsx(app, fx, headers):
     q = {**PERIOD, "sort": "requests_received desc"}
     rows = _csv(app.get("/evaluation/", query_string={**q, "format": "csv"}, headers=headers))
-    assert rows[0][0] == "部门" and len(rows[0]) == 22
+    assert rows[0][0] == "部门" and len(rows[0]) == 24
     top = rows[1]
     assert top[0] == "评估测试提供部门" and top[1:4] == ["4", "75.0", "50.0"]
-    assert rows[0][-2:] == ["账户申请按期办理率 (%)", "资源下线按期审批率 (%)"] and top[-2:] == ["50.0", "40.0"]
+    assert rows[0][-4:-2] == ["账户申请按期办理率 (%)", "资源下线按期审批率 (%)"] and top[-4:-2] == ["50.0", "40.0"]
+    assert rows[0][-2:] == ["收到纠错数", "纠错按期更正率 (%)"]
     wb = _xlsx(app.get("/evaluation/", query_string={**q, "format": "xlsx"}, headers=headers))
     ws = wb.worksheets[0]
     values = list(ws.iter_rows(values_only=True))
@@ -74,7 +75,7 @@ def test_report_command_writes_xlsx_csv_and_a_summary(cli, fx, tmp_path, ckan_co
     assert "评估测试提供部门" in (tmp_path / "week.txt").read_text("utf-8")
     assert "账户申请按期办理率: " in result.output and "资源下线按期审批率: " in result.output
     header = next(wb.worksheets[0].iter_rows(max_row=1, values_only=True))
-    assert header[-2:] == ("账户申请按期办理率 (%)", "资源下线按期审批率 (%)")
+    assert header[-4:-2] == ("账户申请按期办理率 (%)", "资源下线按期审批率 (%)")
     out_csv = tmp_path / "week.csv"
     result = cli.invoke(ckan, ["liuzhou", "evaluation", "report", "--week", "--out", str(out_csv)])
     assert result.exit_code == 0, result.output

@@ -482,11 +482,11 @@ def test_header_links_and_unread_badge(app, world, auth, drive):
 
     tabs = {a["data-tab"] for a in page(app.get("/sharing/mine", headers=auth(world.consumer_member))).select(
         ".liuzhou-sharing-tabs a")}
-    assert tabs == {"mine", "review", "notifications", "my_reads"}  # my_reads: every signed-in user's own reads
+    assert tabs == {"mine", "review", "notifications", "corrections", "my_reads"}  # my_reads: every signed-in user's own reads
     tabs = {a["data-tab"] for a in page(app.get("/sharing/mine", headers=auth(world.authority))).select(
         ".liuzhou-sharing-tabs a")}
     # reads: the Authority's page of every department's reads (谁读了我的数据)
-    assert tabs == {"mine", "review", "notifications", "overdue", "suspensions", "reads", "my_reads"}
+    assert tabs == {"mine", "review", "notifications", "corrections", "overdue", "suspensions", "reads", "my_reads"}
     tabs = {a["data-tab"] for a in page(app.get("/sharing/mine", headers=auth(world.operator))).select(
         ".liuzhou-sharing-tabs a")}
     assert {"calendar", "overdue", "suspensions"} <= tabs
