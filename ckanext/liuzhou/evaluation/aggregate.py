@@ -315,7 +315,7 @@ def ranking_sql(by: str, sort: str, descending: bool, agg: frozenset[str], curre
 
 def trend_sql(agg: frozenset[str]) -> str:
     """:func:`.sql.trend_sql` with the indicators ``agg`` read from the aggregates."""
-    skip = ("entries", "upkeep", "overdue")
+    skip = sql.STOCKS
     flows = [k for rows, aggs in sql.AGGREGATES.items() if rows not in skip for k in aggs]
     month = "to_char(x.day, 'YYYY-MM')"
     parts = _live_ctes(agg, sql.MONTH, skip) + _agg_ctes([k for k in flows if k in agg], month, 0, month_keys=True)

@@ -39,6 +39,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "requests_made": 0, "handling_median_wd": 1, "handling_p90_wd": 1, "ontime_decision": 2,
     "overdue_now": 1, "quality_issues": 0, "quality_fixed_ontime": 2, "consumers_served": 1,
     "data_reads": 0, "entries_used": 1, "ontime_account": 0, "ontime_resource_offline": 0,
+    # application support (应用支撑) beside the reads; the national regulation's demand route and
+    # correction (Art 26) answered in time; the grades are a breakdown, not a performance
+    "scenarios_supported": 1, "scenario_departments": 0, "demands_received": 0, "demands_ontime": 1,
+    "demands_met": 0, "corrections_received": 0, "corrections_fixed_ontime": 1, "entries_general": 0,
+    "entries_important": 0, "entries_core": 0,
 }
 
 

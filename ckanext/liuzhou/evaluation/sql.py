@@ -401,11 +401,15 @@ def ranking_sql(by: str, sort: str, descending: bool) -> str:
             f"\nORDER BY {order} {direction} NULLS LAST, g.label ASC")
 
 
+# row sets counted as they stand (stocks), not month by month: no trend
+STOCKS = ("entries", "upkeep", "overdue", "scenarios")
+
+
 def trend_sql() -> str:
     """One row per month of the period for the departments in scope (flows only make sense)."""
     ctes, joins, cols = [], [], []
     for i, (rows, aggs) in enumerate(AGGREGATES.items()):
-        if rows in ("entries", "upkeep", "overdue", "scenarios"):  # stocks, not flows
+        if rows in STOCKS:
             continue
         exprs = ", ".join(f"{sql} AS {key}" for key, sql in aggs.items())
         ctes.append(f"a{i} AS MATERIALIZED (SELECT {MONTH} AS k, {exprs} FROM {rows} x GROUP BY 1)")
