@@ -12,6 +12,8 @@ those are at least ``duplicate_threshold`` per cent of the checked entry's remai
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections import Counter
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -239,20 +241,23 @@ def check_new_packages(entries: list[tuple[model.Package, Any]], actor: Optional
         matches: list[dict] = []
         if own:
             total = len(own)
-            shared: dict[str, list] = {}
-            for key in own:
-                for owner_org, package_ids in carriers.get(key, {}).items():
-                    if pkg.owner_org and owner_org == pkg.owner_org:
-                        continue
-                    for package_id in package_ids:
-                        shared.setdefault(package_id, []).append(key)
+            lists = {key: [ids for org, ids in carriers.get(key, {}).items()
+                           if not (pkg.owner_org and org == pkg.owner_org)] for key in own}
+            # count the shared names of every other entry at once (Counter counts in C), then
+            # name them only for the entries that pass the thresholds
+            counted = Counter(itertools.chain.from_iterable(
+                itertools.chain.from_iterable(lists.values())))
+            least_shared = max(min_items, 1)
             rows = []
-            for package_id, keys in shared.items():
-                name, title, owner_org = about[package_id]
-                if package_id == pkg.id:
+            sets: Optional[dict] = None
+            for package_id, count in counted.items():
+                if package_id == pkg.id or count < least_shared or count * 100 < threshold * total:
                     continue
-                if len(keys) >= max(min_items, 1) and len(keys) * 100 >= threshold * total:
-                    rows.append((package_id, name, title, owner_org, keys))
+                if sets is None:
+                    sets = {key: set(itertools.chain.from_iterable(id_lists)) for key, id_lists in lists.items()}
+                keys = [key for key, ids in sets.items() if package_id in ids]
+                name, title, owner_org = about[package_id]
+                rows.append((package_id, name, title, owner_org, keys))
             # find()'s order: most shared names first, then the title (the database's C collation)
             rows.sort(key=lambda r: (-len(r[4]), r[2] or ""))
             for package_id, name, title, owner_org, keys in rows[:50]:
