@@ -86,7 +86,8 @@ def test_form_has_information_item_rows_that_can_be_added(app, ui_data):
     rows = fieldset.select(".scheming-repeating-subfields-group .scheming-subfield-group")
     assert len(rows) == 1
     names = {el["name"] for el in rows[0].select("input, select")}
-    assert names == {f"information_items-0-{f}" for f in ("name", "identifier", "data_type", "length", "description")}
+    assert names == {f"information_items-0-{f}"
+                     for f in ("name", "identifier", "data_type", "length", "description", "personal_information")}
     # the data type is a select of the national codes, labelled in Chinese
     options = {o["value"]: o.get_text() for o in rows[0].select("select option")}
     assert options["C"] == "C 字符型" and options["I"] == "I 整型"
@@ -169,7 +170,7 @@ def test_entry_page_shows_labels_not_codes(app, ui_data):
     # information items as a table with the type labels
     table = page.select_one("table.liuzhou-items-table")
     headers = [th.get_text(strip=True) for th in table.select("thead th")]
-    assert headers[1:] == ["信息项名称", "标识符", "数据类型", "数据长度", "说明"]
+    assert headers[1:] == ["信息项名称", "标识符", "数据类型", "数据长度", "说明", "个人信息"]
     first = [td.get_text(strip=True) for td in table.select("tbody tr")[0].select("td")]
     assert first[1:5] == ["公民身份号码", "gmsfhm", "C 字符型", "18"]
     # provider with its level, lead department by title
