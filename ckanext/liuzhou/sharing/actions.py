@@ -339,6 +339,20 @@ def share_request_suspension_list(context, data_dict) -> dict:
 
 # ---------------------------------------------------------------- transitions
 
+def _reason_for_rejection(data: dict) -> None:
+    """A rejection (the provider's, Art 26.2, or the Authority's of graded data) states a reason
+    code and a reason; nothing is saved without them."""
+    if data["decision"] != "reject":
+        return
+    errors = {}
+    if not data.get("reason_code"):
+        errors["reason_code"] = [_("A rejection needs a reason code")]
+    if not data.get("reason"):
+        errors["reason"] = [_("A rejection needs a reason")]
+    if errors:
+        raise tk.ValidationError(errors)
+
+
 def share_request_decide(context, data_dict) -> dict:
     """Art 26.2: the provider's admin approves or rejects within 3 working days.
 
@@ -356,14 +370,7 @@ def share_request_decide(context, data_dict) -> dict:
     tk.check_access("share_request_decide", context, data_dict)
     data = _validate(data_dict, schema.decide(), context)
     actor = _actor(context)
-    if data["decision"] == "reject":
-        errors = {}
-        if not data.get("reason_code"):
-            errors["reason_code"] = [_("A rejection needs a reason code")]
-        if not data.get("reason"):
-            errors["reason"] = [_("A rejection needs a reason")]
-        if errors:
-            raise tk.ValidationError(errors)
+    _reason_for_rejection(data)
     req = _locked(data)
     event = "approve" if data["decision"] == "approve" else "reject"
     states.check(event, req.state)
@@ -420,14 +427,7 @@ def share_request_authority_decide(context, data_dict) -> dict:
     tk.check_access("share_request_authority_decide", context, data_dict)
     data = _validate(data_dict, schema.authority_decide(), context)
     actor = _actor(context)
-    if data["decision"] == "reject":
-        errors = {}
-        if not data.get("reason_code"):
-            errors["reason_code"] = [_("A rejection needs a reason code")]
-        if not data.get("reason"):
-            errors["reason"] = [_("A rejection needs a reason")]
-        if errors:
-            raise tk.ValidationError(errors)
+    _reason_for_rejection(data)
     req = _locked(data)
     event = "authority_approve" if data["decision"] == "approve" else "authority_reject"
     states.check(event, req.state)
