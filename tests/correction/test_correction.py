@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from click.testing import CliRunner
 from freezegun import freeze_time
 
 import ckan.model as model
@@ -15,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.liuzhou.audit.model import AuditLog
 from ckanext.liuzhou.correction.model import CorrectionEvent
 from ckanext.liuzhou.ops import reminders
+from ckanext.liuzhou.sharing import cli as sharing_cli
 
 from tests.conftest import make_user
 
@@ -246,6 +248,9 @@ def test_overdue_reports_are_listed_reminded_and_notified_once(world, call_as, r
         assert r["id"] in {x["id"] for x in overdue} and all(x["overdue"] for x in overdue)
         assert ids <= {x["id"] for x in call_as(world.provider_editor, "correction_list", overdue=True)["results"]}
         assert r["id"] not in {x["id"] for x in call_as(world.other_admin, "correction_list", overdue=True)["results"]}
+        result = CliRunner().invoke(sharing_cli.overdue, [])   # the command line lists it with the provider
+        line = next(l for l in result.output.splitlines() if l.startswith(r["id"]))
+        assert "correction" in line and r["provider_org"] in line and result.exit_code == 0
 
 
 def test_the_evaluation_counts_reports_and_corrections_on_time(world, call_as, report):

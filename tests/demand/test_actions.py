@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from freezegun import freeze_time
 
 import ckan.model as model
@@ -14,6 +15,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.liuzhou.audit.model import AuditLog
 from ckanext.liuzhou.demand.model import DemandEvent
+from ckanext.liuzhou.sharing import cli as sharing_cli
 
 from .conftest import CONSUMER, MONDAY, OTHER, PROVIDER
 
@@ -200,6 +202,10 @@ def test_a_late_answer_is_recorded_late(world, call_as, need_data):
     with freeze_time("2026-03-17 02:00:00"):  # day 11
         listed = call_as(world.operator, "demand_list", overdue=True)
         assert d["id"] in [r["id"] for r in listed["results"]]
+        # the command line lists it too, with the department that owes the answer
+        result = CliRunner().invoke(sharing_cli.overdue, ["--fail"])
+        line = next(l for l in result.output.splitlines() if l.startswith(d["id"]))
+        assert "answer" in line and PROVIDER in line and result.exit_code == 1
         d = call_as(world.provider_admin, "demand_answer", id=d["id"], answer="refuse",
                     reason_code="not_collected", reason="未采集")
     assert d["answered_on_time"] is False
