@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, UnicodeText
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, UnicodeText
 from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.model.types as _types
 import ckan.plugins.toolkit as tk
+
+from ..timeline import TimelineEvent
 
 
 def _utcnow() -> dt.datetime:
@@ -57,20 +59,10 @@ class CorrectionReport(tk.BaseModel):
     modified = Column(DateTime, nullable=False, default=_utcnow)
 
 
-class CorrectionEvent(tk.BaseModel):
-    """One entry of a report's history: a state change or a notice."""
+class CorrectionEvent(TimelineEvent, tk.BaseModel):
+    """One entry of a report's history: a state change or a notice (actor roles: reporter,
+    provider, authority, system)."""
     __tablename__ = "liuzhou_correction_event"
 
-    id = Column(Integer, primary_key=True, autoincrement=True)
     correction_id = Column(UnicodeText, ForeignKey("liuzhou_correction.id", ondelete="CASCADE"),
                            nullable=False, index=True)
-    event = Column(UnicodeText, nullable=False)
-    from_state = Column(UnicodeText)
-    to_state = Column(UnicodeText)
-    actor_id = Column(UnicodeText)
-    actor_role = Column(UnicodeText)                        # reporter, provider, authority, system
-    actor_org_id = Column(UnicodeText)
-    created = Column(DateTime, nullable=False, default=_utcnow)
-    deadline = Column(DateTime)
-    detail = Column(JSONB, nullable=False, default=dict)
-    notify = Column(JSONB, nullable=False, default=list)    # names of the departments notified

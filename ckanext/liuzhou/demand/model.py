@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, UnicodeText
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, UnicodeText
 from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.model.types as _types
 import ckan.plugins.toolkit as tk
+
+from ..timeline import TimelineEvent
 
 
 def _utcnow() -> dt.datetime:
@@ -56,20 +58,10 @@ class Demand(tk.BaseModel):
     modified = Column(DateTime, nullable=False, default=_utcnow)
 
 
-class DemandEvent(tk.BaseModel):
-    """One entry of a need's timeline: a state change or a notice."""
+class DemandEvent(TimelineEvent, tk.BaseModel):
+    """One entry of a need's timeline: a state change or a notice (actor roles: consumer,
+    provider, operator, authority, system)."""
     __tablename__ = "liuzhou_demand_event"
 
-    id = Column(Integer, primary_key=True, autoincrement=True)
     demand_id = Column(UnicodeText, ForeignKey("liuzhou_demand.id", ondelete="CASCADE"),
                        nullable=False, index=True)
-    event = Column(UnicodeText, nullable=False)
-    from_state = Column(UnicodeText)
-    to_state = Column(UnicodeText)
-    actor_id = Column(UnicodeText)
-    actor_role = Column(UnicodeText)                        # consumer, provider, operator, authority, system
-    actor_org_id = Column(UnicodeText)
-    created = Column(DateTime, nullable=False, default=_utcnow)
-    deadline = Column(DateTime)
-    detail = Column(JSONB, nullable=False, default=dict)
-    notify = Column(JSONB, nullable=False, default=list)    # names of the departments notified

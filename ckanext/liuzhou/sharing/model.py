@@ -15,6 +15,8 @@ from sqlalchemy.orm import relationship
 import ckan.model.types as _types
 import ckan.plugins.toolkit as tk
 
+from ..timeline import TimelineEvent
+
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.utcnow()
@@ -73,23 +75,13 @@ class ShareScope(tk.BaseModel):
     user_id = Column(UnicodeText, primary_key=True, index=True)
 
 
-class ShareRequestEvent(tk.BaseModel):
-    """One entry of a request's timeline: a state change or a notice."""
+class ShareRequestEvent(TimelineEvent, tk.BaseModel):
+    """One entry of a request's timeline: a state change or a notice (actor roles: consumer,
+    provider, operator, authority, system)."""
     __tablename__ = "liuzhou_share_request_event"
 
-    id = Column(Integer, primary_key=True, autoincrement=True)
     share_request_id = Column(UnicodeText, ForeignKey("liuzhou_share_request.id", ondelete="CASCADE"),
                               nullable=False, index=True)
-    event = Column(UnicodeText, nullable=False)
-    from_state = Column(UnicodeText)
-    to_state = Column(UnicodeText)
-    actor_id = Column(UnicodeText)
-    actor_role = Column(UnicodeText)                        # consumer, provider, operator, authority, system
-    actor_org_id = Column(UnicodeText)
-    created = Column(DateTime, nullable=False, default=_utcnow)
-    deadline = Column(DateTime)
-    detail = Column(JSONB, nullable=False, default=dict)
-    notify = Column(JSONB, nullable=False, default=list)    # names of the departments notified
 
 
 class Coordination(tk.BaseModel):
