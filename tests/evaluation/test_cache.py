@@ -8,8 +8,10 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from bs4 import BeautifulSoup
 
 import ckan.model as model
+from ckan.tests import factories
 
 from ckanext.liuzhou.calendar import store as cal
 from ckanext.liuzhou.evaluation import cache, definitions, queries, scope
@@ -162,3 +164,33 @@ def test_a_county_authority_never_gets_the_citys_kept_rows(fx, refreshed, call_a
     assert keys == [r["key"] or "-" for r in expected]
     assert [{k: r[k] for k in definitions.KEYS} for r in county["rows"]] == \
         [{k: r[k] for k in definitions.KEYS} for r in expected]
+
+
+def _table(app, headers, path="/evaluation/", **args):
+    soup = BeautifulSoup(app.get(path, query_string={**PERIOD, **args}, headers=headers).body, "html.parser")
+    return soup.select_one("table.liuzhou-ranking")
+
+
+def test_the_ranking_table_is_rendered_again_when_its_input_changes(app, fx, refreshed, call_as):
+    """The table as rendered is kept per language and input: the same figures give the same
+    table, another weight (the score), sort, language or scope another one."""
+    authority = {"Authorization": factories.APIToken(user=fx.users["authority"])["token"]}
+    county = {"Authorization": factories.APIToken(user=fx.users["county_authority"])["token"]}
+    first = _table(app, authority)
+    assert str(first) == str(_table(app, authority)) and cache.tables.stats["hits"] >= 1
+    row = first.select_one(f'tr[data-key="{fx.p["id"]}"]')
+    score = row.select_one('td[data-indicator="score"]').get_text(strip=True)
+    before = call_as(fx.users["authority"], "evaluation_weights_show")["weights"]
+    call_as(fx.users["authority"], "evaluation_weights_update", weights={"requests_received": 50})
+    try:
+        changed = _table(app, authority).select_one(f'tr[data-key="{fx.p["id"]}"]')
+        assert changed.select_one('td[data-indicator="score"]').get_text(strip=True) != score
+    finally:
+        call_as(fx.users["authority"], "evaluation_weights_update",
+                weights={w["key"]: w["weight"] for w in before})
+    english = _table(app, authority, path="/en/evaluation/")
+    assert english.select_one("thead th a").get_text(strip=True) == "Department"
+    assert first.select_one("thead th a").get_text(strip=True) == "部门"
+    assert fx.p["id"] not in str(_table(app, county)) and fx.t["id"] in str(_table(app, county))
+    names = [tr["data-key"] for tr in _table(app, authority, sort="name desc").select("tbody tr")]
+    assert names == [tr["data-key"] for tr in first.select("tbody tr")][::-1]
