@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, request
-from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
 
@@ -79,7 +78,7 @@ def ranking():
         "labels": {i.key: _(i.label) for i in d.INDICATORS}})
 
 
-def _ranking_table(result: dict, by_labels: dict) -> Markup:
+def _ranking_table(result: dict, by_labels: dict) -> str:
     """The ranking's table (snippets/ranking_table.html, 36 rows × 30 figures: most of the page's
     CPU), rendered once per process for the same input. The snippet gets exactly what the key
     digests — the rows with their figures, scores and labels, the indicators' labels and
@@ -94,7 +93,7 @@ def _ranking_table(result: dict, by_labels: dict) -> Markup:
     key = (tk.h.lang(), request.script_root, digest)
     html = cache.tables.get(key)
     if html is None:
-        html = Markup(tk.render_snippet("liuzhou/evaluation/snippets/ranking_table.html", args))
+        html = tk.render_snippet("liuzhou/evaluation/snippets/ranking_table.html", args)  # markup already
         cache.tables.put(key, html)
     return html
 
