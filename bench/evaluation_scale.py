@@ -20,6 +20,11 @@ then serves the same database with gunicorn (2 workers × 4 threads, as ``make s
 ``--port`` and measures the ranking page and ``evaluation_show`` through HTTP with that many
 closed-loop clients each (``bench.runner``: p50/p95/p99). ``--out`` writes every figure and the
 load average as JSON (e.g. under bench/results/).
+
+``--cpu N`` then makes N more calls of each operation and prints what one call costs whatever
+the machine's load: this process's CPU (``time.process_time``), PostgreSQL's (the CPU time of
+every process of the worktree's PostgreSQL server, from ``/proc``: nothing else may use that
+server meanwhile) and the number of SQL statements.
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 REPO = Path(__file__).resolve().parents[1]
 DB = "ckan_eval_scale"
@@ -201,7 +207,67 @@ def timed(fn, runs: int) -> tuple[float, float, float]:
     return statistics.median(times), min(times), max(times)
 
 
-def measure(app, runs: int):
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat from 0 (3: the parent; 13–16: the CPU times in clock
+    ticks: user, system, and the reaped children's user and system)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return [text[:text.index(" ")], text[text.index("(") + 1:text.rindex(")")]] + text[text.rindex(")") + 2:].split()
+
+
+class Cost:
+    """SQL statements of this process and CPU time of this process and of PostgreSQL's backends
+    of the database, between ``start()`` and ``stop()``."""
+
+    def __init__(self):
+        import sqlalchemy as sa
+
+        import ckan.model as model
+        self.statements = 0
+        self._admin = None
+        sa.event.listen(model.meta.engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_a, **_k):
+        self.statements += 1
+
+    def _pg_ns(self) -> int:
+        """CPU time of the whole PostgreSQL server (ns): every process of the postmaster (its
+        backends, their parallel workers, background processes) and the children it has reaped."""
+        import psycopg2
+        if self._admin is None:
+            self._admin = psycopg2.connect(ENV["CKAN_SQLALCHEMY_URL"])
+            self._admin.autocommit = True
+            with self._admin.cursor() as cur:
+                cur.execute("SELECT pg_backend_pid()")
+                self._postmaster = int(_stat(cur.fetchone()[0])[3])
+        tick = 1e9 / os.sysconf("SC_CLK_TCK")
+        total = 0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                f = _stat(int(entry.name))
+            except (OSError, IndexError):
+                continue
+            if int(entry.name) == self._postmaster:
+                total += sum(int(x) for x in f[13:17])  # its own and its reaped children's
+            elif int(f[3]) == self._postmaster:
+                total += int(f[13]) + int(f[14])
+        return int(total * tick)
+
+    def measure(self, fn, n: int) -> dict:
+        """Per call, over ``n`` calls: ``cpu_ms``, ``pg_cpu_ms``, ``statements``, ``wall_ms``."""
+        fn()
+        statements, pg = self.statements, self._pg_ns()
+        t, c = time.perf_counter(), time.process_time()
+        for _ in range(n):
+            fn()
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        pg = self._pg_ns() - pg
+        return {"calls": n, "cpu_ms": round(cpu * 1000 / n, 1), "pg_cpu_ms": round(pg / 1e6 / n, 1),
+                "statements": round((self.statements - statements) / n, 1), "wall_ms": round(wall * 1000 / n, 1)}
+
+
+def measure(app, runs: int, cost: Optional[int] = None):
     """``app``: CKAN's whole WSGI stack (its middleware sets the request's language)."""
     from werkzeug.test import Client
 
@@ -232,7 +298,14 @@ def measure(app, runs: int):
         ("action evaluation_show id=lzsgaj",
          lambda: tk.get_action("evaluation_show")(context(), {"id": "lzsgaj"})),
         ("action evaluation_ranking (default)", lambda: tk.get_action("evaluation_ranking")(context(), {})),
+        ("GET /api/3/action/evaluation_show?id=lzsgaj", get("/api/3/action/evaluation_show?id=lzsgaj")),
+        ("GET /evaluation/weights (a page of the portal: its header)", get("/evaluation/weights")),
     ]
+    if cost:
+        meter = Cost()
+        for label, fn in rows:
+            yield label, meter.measure(fn, cost)
+        return
     for label, fn in rows:  # one line as each is measured
         yield label, timed(fn, runs)
 
@@ -308,6 +381,8 @@ def main(argv=None) -> int:
     ap.add_argument("--duration", type=float, default=15)
     ap.add_argument("--warmup", type=float, default=3)
     ap.add_argument("--port", type=int, default=5129)
+    ap.add_argument("--cpu", type=int, default=0, metavar="N",
+                    help="also the CPU (this process and PostgreSQL) and statements of one call, over N calls")
     ap.add_argument("--out", help="write the figures as JSON")
     args = ap.parse_args(argv)
     result: dict = {"args": vars(args), "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
@@ -365,6 +440,13 @@ def main(argv=None) -> int:
                 result["inprocess"].append({"operation": label, "median_ms": round(med, 1), "min_ms": round(lo, 1),
                                             "max_ms": round(hi, 1), "cpu_median_ms": round(cpu, 1)})
                 print(f"  {label:<66} {med:8.0f} {lo:8.0f} {hi:8.0f}  cpu {cpu:6.0f}", flush=True)
+            if args.cpu:
+                print(f"\nper call over {args.cpu} calls: this process's CPU, PostgreSQL's CPU, SQL statements, wall:")
+                result["cpu"] = []
+                for label, c in measure(app, args.runs, cost=args.cpu):
+                    result["cpu"].append({"operation": label, **c})
+                    print(f"  {label:<66} cpu {c['cpu_ms']:7.1f} ms  pg {c['pg_cpu_ms']:7.1f} ms  "
+                          f"{c['statements']:5.1f} statements  wall {c['wall_ms']:7.1f} ms", flush=True)
             if args.http_clients:
                 import ckan.plugins.toolkit as tk
                 token = tk.get_action("api_token_create")({"ignore_auth": True, "user": "authority"},

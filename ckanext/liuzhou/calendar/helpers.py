@@ -30,7 +30,8 @@ def liuzhou_calendar_can_edit() -> bool:
     if not user or not getattr(user, "is_authenticated", False):
         return False
     try:
-        tk.check_access("holiday_override_set", {"user": user.name}, {})
+        obj = getattr(user, "_get_current_object", lambda: user)()
+        tk.check_access("holiday_override_set", {"user": obj.name, "auth_user_obj": obj}, {})
         return True
     except tk.NotAuthorized:
         return False

@@ -74,10 +74,10 @@ def _weights() -> dict[str, float]:
 
 
 def _scored_departments(period: queries.Period, src: queries.Source, sort: str = "name",
-                        descending: bool = False) -> list[dict]:
+                        descending: bool = False, weights: Optional[dict[str, float]] = None) -> list[dict]:
     """Every department of the city with its score (compared with all of them)."""
     rows = queries.ranking(period, by="department", scope=None, sort=sort, descending=descending, src=src)
-    sc.add_scores(rows, _weights())
+    sc.add_scores(rows, _weights() if weights is None else weights)
     return rows
 
 
@@ -108,7 +108,7 @@ def evaluation_ranking(context, data_dict) -> dict[str, Any]:
     sql_sort = "name" if sort == "score" else sort
     weights = _weights()
     if by == "department":
-        rows = sc.in_scope(_scored_departments(period, src, sql_sort, order == "desc"), allowed)
+        rows = sc.in_scope(_scored_departments(period, src, sql_sort, order == "desc", weights), allowed)
     else:
         rows = queries.ranking(period, by=by, scope=allowed, sort=sql_sort, descending=order == "desc", src=src)
         sc.add_scores(rows, weights)

@@ -44,7 +44,10 @@ ROWSETS: dict[str, RowSet] = {
                 ("cycle", "x.cycle_days IS NOT NULL"), ("unconditional", "x.unconditional"),
                 ("flag_known", "x.flagged IS NOT NULL"), ("not_flagged", "x.flagged IS NOT NULL AND NOT x.flagged"),
                 # fresh at the time of the refresh: a period that ends today reads this counter
-                ("fresh", "x.fresh AND x.cycle_days IS NOT NULL")),
+                ("fresh", "x.fresh AND x.cycle_days IS NOT NULL"),
+                # the grades (appended: the counters above keep their places in rows already kept)
+                ("general", "x.data_grade = 'general'"), ("important", "x.data_grade = 'important'"),
+                ("core", "x.data_grade = 'core'")),
         # freshness depends on the period's end: keep when each entry stops being fresh
         vals="extract(epoch FROM x.modified + make_interval(days => x.cycle_days))",
         vals_when="x.cycle_days IS NOT NULL"),
@@ -115,6 +118,8 @@ READ: dict[str, Read] = {
     "entries_used": Read("used", "period", "keys", "count(DISTINCT x.key)"),
     "ontime_account": Read("accounts", "period", "counts", _pct_of("accounts", "ontime", "due")),
     "ontime_resource_offline": Read("res_offline", "period", "counts", _pct_of("res_offline", "ontime", "due")),
+    **{f"entries_{g}": Read("entries", "until", "counts", f"sum({_c('entries', g)})")
+       for g in ("general", "important", "core")},
 }
 for _key, _read in READ.items():
     if _read.rows != sql.DRILL[_key][0] or _read.rows not in ROWSETS:
@@ -292,42 +297,72 @@ def _live_ctes(agg: frozenset[str], key_expr: str, skip=()) -> list[tuple[str, l
     return out
 
 
-def ranking_sql(by: str, sort: str, descending: bool, agg: frozenset[str], current: bool = False) -> str:
-    """:func:`.sql.ranking_sql` with the indicators ``agg`` read from the aggregates (``current``:
-    the period ends on the day of the refresh or later)."""
-    if by not in d.BY or sort not in (*d.KEYS, "name"):
-        raise ValueError(f"ranking_sql: unknown grouping {by!r} or sort {sort!r}")
-    parts = _live_ctes(agg, "x.grp") + _agg_ctes([k for k in d.KEYS if k in agg], "dp.grp", 0, current=current,
-                                                  distinct=by != "department")
+def live_rowsets(agg: frozenset[str], skip=()) -> list[str]:
+    """The row sets an indicator outside ``agg`` is counted from (computed live)."""
+    return [rows for rows, aggs in sql.AGGREGATES.items() if rows not in skip and any(k not in agg for k in aggs)]
+
+
+# Beside the figures, the statements of the parts (``part="agg"`` / ``"live"``) return the time
+# and the version (the refresh's transaction) of the aggregates they read and a fingerprint of the departments (names, titles, levels,
+# parents), the key of what is kept between requests (:mod:`.cache`).
+AS_OF = ("(SELECT as_of FROM liuzhou_eval_refresh WHERE id = 1) AS agg_as_of, "
+         "(SELECT CAST(xmin AS text) FROM liuzhou_eval_refresh WHERE id = 1) AS agg_version")
+ORG_FP = ("(SELECT md5(string_agg(concat_ws('|', id, name, title, level, parent), ',' ORDER BY id)) FROM org) "
+          "AS org_fp")
+PARTS = ("all", "agg", "live")
+
+
+def _statement(head: str, parts: list[tuple[str, list[str]]], rows_cte: str, key: str, first_cols: str,
+               keys: list[str], tail: str, part: str) -> str:
     ctes, joins, cols = [], [], {}
     for cte, ks in parts:
         alias = cte.rsplit(",\n", 1)[-1].split(" ", 1)[0]  # the last CTE of the part
         ctes.append(cte)
-        joins.append(f"LEFT JOIN {alias} ON {alias}.k = g.grp")
+        joins.append(f"LEFT JOIN {alias} ON {alias}.k = {key}")
         cols.update({k: sql._column(alias, k) for k in ks})
+    select = [first_cols, *(cols[k] for k in keys if k in cols)]
+    if part == "agg":
+        select.append(AS_OF)
+    if part != "all":
+        select.append(ORG_FP)
+    return (f"WITH RECURSIVE {head}" + "".join(f",\n{c}" for c in ctes) + f",\n{rows_cte}\n"
+            f"SELECT {', '.join(select)}\nFROM {rows_cte.split(' ', 1)[0]}\n" + "\n".join(joins) + f"\n{tail}")
+
+
+def ranking_sql(by: str, sort: str, descending: bool, agg: frozenset[str], current: bool = False,
+                part: str = "all") -> str:
+    """:func:`.sql.ranking_sql` with the indicators ``agg`` read from the aggregates (``current``:
+    the period ends on the day of the refresh or later). ``part="agg"``: the aggregated
+    indicators alone, with each group's place in the order of the labels (``label_rank``), for
+    the cache; ``part="live"``: the others alone (the caller merges and sorts, :mod:`.cache`)."""
+    if by not in d.BY or sort not in (*d.KEYS, "name") or part not in PARTS:
+        raise ValueError(f"ranking_sql: unknown grouping {by!r}, sort {sort!r} or part {part!r}")
+    live = [] if part == "agg" else _live_ctes(agg, "x.grp")
+    aggregated = [] if part == "live" else _agg_ctes([k for k in d.KEYS if k in agg], "dp.grp", 0, current=current,
+                                                      distinct=by != "department")
+    rowsets = False if part == "agg" else live_rowsets(agg)
     order = "g.label" if sort == "name" else sort
     direction = "DESC" if descending else "ASC"
-    keys = sql.group_keys(by)
-    return (f"WITH RECURSIVE {sql.base_ctes(by, rowsets=len(agg) < len(d.KEYS))},\n" + ",\n".join(ctes) + f",\ng AS ({keys})\n"
-            f"SELECT g.grp AS key, g.label, g.level, {', '.join(cols[k] for k in d.KEYS)}\nFROM g\n"
-            + "\n".join(joins) + f"\nORDER BY {order} {direction} NULLS LAST, g.label ASC")
+    first = "g.grp AS key" + (", g.label, g.level" if part != "live" else "")
+    if part == "agg":
+        first += ", CAST(row_number() OVER (ORDER BY g.label ASC) AS int) AS label_rank"
+    tail = f"ORDER BY {order} {direction} NULLS LAST, g.label ASC" if part == "all" else "ORDER BY g.label ASC"
+    return _statement(sql.base_ctes(by, rowsets=rowsets), live + aggregated, f"g AS ({sql.group_keys(by)})",
+                      "g.grp", first, list(d.KEYS), tail, part)
 
 
-def trend_sql(agg: frozenset[str]) -> str:
-    """:func:`.sql.trend_sql` with the indicators ``agg`` read from the aggregates."""
+def trend_sql(agg: frozenset[str], part: str = "all") -> str:
+    """:func:`.sql.trend_sql` with the indicators ``agg`` read from the aggregates (``part``: as
+    :func:`ranking_sql`)."""
+    if part not in PARTS:
+        raise ValueError(f"trend_sql: unknown part {part!r}")
     skip = sql.STOCKS
     flows = [k for rows, aggs in sql.AGGREGATES.items() if rows not in skip for k in aggs]
     month = "to_char(x.day, 'YYYY-MM')"
-    parts = _live_ctes(agg, sql.MONTH, skip) + _agg_ctes([k for k in flows if k in agg], month, 0, month_keys=True)
-    ctes, joins, cols = [], [], {}
-    for cte, ks in parts:
-        alias = cte.rsplit(",\n", 1)[-1].split(" ", 1)[0]  # the last CTE of the part
-        ctes.append(cte)
-        joins.append(f"LEFT JOIN {alias} ON {alias}.k = m.month")
-        cols.update({k: sql._column(alias, k) for k in ks})
+    live = [] if part == "agg" else _live_ctes(agg, sql.MONTH, skip)
+    aggregated = [] if part == "live" else _agg_ctes([k for k in flows if k in agg], month, 0, month_keys=True)
     months = ("SELECT to_char(gs, 'YYYY-MM') AS month FROM generate_series("
               "date_trunc('month', CAST(:d_from AS date)), CAST(:d_to AS date), interval '1 month') gs")
-    live = any(k not in agg for k in flows)
-    return (f"WITH RECURSIVE {sql.base_ctes('department', rowsets=live)},\n" + ",\n".join(ctes) + f",\nm AS ({months})\n"
-            f"SELECT m.month, {', '.join(cols[k] for k in flows)}\nFROM m\n" + "\n".join(joins)
-            + "\nORDER BY m.month")
+    rowsets = False if part == "agg" else live_rowsets(agg, skip)
+    return _statement(sql.base_ctes("department", rowsets=rowsets), live + aggregated, f"m AS ({months})",
+                      "m.month", "m.month", flows, "ORDER BY m.month", part)

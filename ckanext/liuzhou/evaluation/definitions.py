@@ -155,13 +155,13 @@ INDICATORS: tuple[Indicator, ...] = (
     # saved before grading existed counts as general.
     Indicator("entries_general", "grade", "count", N_("Entries graded general"), N_(
         "Active catalog entries of the department graded general (一般), entries without a grade included."),
-        "entries"),
+        "entries", aggregated=True),
     Indicator("entries_important", "grade", "count", N_("Entries graded important"), N_(
         "Active catalog entries of the department graded important (重要): sharing them needs the "
-        "Authority's approval."), "entries"),
+        "Authority's approval."), "entries", aggregated=True),
     Indicator("entries_core", "grade", "count", N_("Entries graded core"), N_(
         "Active catalog entries of the department graded core (核心): sharing them needs the Authority's "
-        "approval."), "entries"),
+        "approval."), "entries", aggregated=True),
 )
 
 BY_KEY = {i.key: i for i in INDICATORS}

@@ -13,7 +13,7 @@ import ckan.model as model
 from .. import config as lz_config
 from ..calendar import store as cal
 from ..formats import TZ
-from . import aggregate
+from . import aggregate, cache
 from . import definitions as d
 from . import score, sql
 
@@ -128,6 +128,9 @@ class Source:
     agg: frozenset
     agg_as_of: Optional[dt.datetime]
     now: dt.datetime
+    # which refresh wrote the aggregates (the transaction of ``liuzhou_eval_refresh``'s row):
+    # part of the key of what is kept (:mod:`.cache`); None: nothing is kept
+    agg_version: Optional[str] = None
 
     def as_of(self, key: str) -> dt.datetime:
         """The time of the data the figure ``key`` is computed from (naive UTC)."""
@@ -140,7 +143,7 @@ class Source:
 def refreshed() -> Optional[dict]:
     """The last refresh of the aggregates: ``as_of``, ``took_ms``, ``row_count`` (None: never)."""
     row = model.Session.execute(sa.text(
-        "SELECT as_of, took_ms, row_count FROM liuzhou_eval_refresh WHERE id = 1")).first()
+        "SELECT as_of, took_ms, row_count, CAST(xmin AS text) AS version FROM liuzhou_eval_refresh WHERE id = 1")).first()
     return dict(row._mapping) if row else None
 
 
@@ -152,7 +155,7 @@ def source(now: Optional[dt.datetime] = None, live: bool = False) -> Source:
     last = refreshed()
     if last is None:
         return Source(frozenset(), None, now)
-    return Source(aggregate.aggregated_keys(), last["as_of"], now)
+    return Source(aggregate.aggregated_keys(), last["as_of"], now, last["version"])
 
 
 def _with_aggregates(period: Period, values: dict, src: Source) -> dict:
@@ -162,27 +165,95 @@ def _with_aggregates(period: Period, values: dict, src: Source) -> dict:
     return {**values, **aggregate.read_params(period.start, period.end, epoch)}
 
 
+def _calendar_needed(agg: frozenset, skip=()) -> bool:
+    """Whether a row set computed live counts working days (the calendar is passed day by day)."""
+    return any(rows in sql.CALENDAR_ROWSETS for rows in aggregate.live_rowsets(agg, skip))
+
+
+def _scope_key(scope: Optional[Iterable[str]]) -> Optional[tuple]:
+    return None if scope is None else tuple(sorted(scope))
+
+
+def _kept(key: tuple, statement: str, values: dict, src: Source, org_fp: Optional[str]) -> list[dict]:
+    """The aggregated part of a ranking or trend: kept (:mod:`.cache`) under ``key`` + the time of
+    the aggregates + the departments' fingerprint; computed when not kept, and kept when the
+    statement read the same aggregates and departments as the key says."""
+    full = (*key, src.agg, src.agg_as_of, src.agg_version, org_fp)
+    rows = cache.get(full) if src.agg_version else None
+    if rows is not None:
+        return list(rows)
+    raw = _rows(statement, values)
+    same = all((r["agg_as_of"], r["agg_version"], r["org_fp"]) == (src.agg_as_of, src.agg_version, org_fp)
+               for r in raw)
+    rows = [_plain({k: v for k, v in r.items() if k not in ("agg_as_of", "agg_version", "org_fp")}) for r in raw]
+    if raw and same and src.agg_version:
+        cache.put(full, rows)
+    return rows
+
+
+def _order(rows: list[dict], sort: str, descending: bool) -> list[dict]:
+    """``ORDER BY <sort> ASC|DESC NULLS LAST, label ASC`` as the statement orders, with the
+    labels' order as PostgreSQL collates them (``label_rank``)."""
+    def key(r):
+        if sort == "name":
+            rank = r["label_rank"]
+            return (r["label"] is None, -rank if descending else rank, rank)
+        v = r[sort]
+        return (v is None, 0 if v is None else (-v if descending else v), r["label_rank"])
+    return sorted(rows, key=key)
+
+
 def ranking(period: Period, by: str = "department", scope: Optional[Iterable[str]] = None,
             sort: str = "name", descending: bool = False, now: Optional[dt.datetime] = None,
-            src: Optional[Source] = None) -> list[dict]:
-    """Every indicator for each department (level, county subtree) in ``scope`` (ids; None: all)."""
+            src: Optional[Source] = None, kept: bool = True) -> list[dict]:
+    """Every indicator for each department (level, county subtree) in ``scope`` (ids; None: all).
+
+    With the aggregates, the aggregated indicators are kept between calls (:mod:`.cache`) and
+    the others computed live on every call; ``kept=False``: one statement, nothing kept (the
+    same figures)."""
     src = src or source(now)
-    values = params(period, scope, src.now, calendar=len(src.agg) < len(d.KEYS))
     if not src.agg:
+        values = params(period, scope, src.now)
         return [_plain(r) for r in _rows(sql.ranking_sql(by, sort, descending), values)]
     current = period.end >= cal.local_date(src.agg_as_of)
-    statement = aggregate.ranking_sql(by, sort, descending, src.agg, current=current)
-    return [_plain(r) for r in _rows(statement, _with_aggregates(period, values, src))]
+    values = _with_aggregates(period, params(period, scope, src.now, calendar=_calendar_needed(src.agg)), src)
+    if not kept:
+        statement = aggregate.ranking_sql(by, sort, descending, src.agg, current=current)
+        return [_plain(r) for r in _rows(statement, values)]
+    live = {r["key"]: r for r in _rows(aggregate.ranking_sql(by, sort, descending, src.agg, current, "live"),
+                                       values)}
+    org_fp = next(iter(live.values()))["org_fp"] if live else None
+    stored = _kept(("ranking", by, period, current, _scope_key(scope)),
+                   aggregate.ranking_sql(by, sort, descending, src.agg, current, "agg"), values, src, org_fp)
+    merged = []
+    for r in stored:
+        other = live.get(r["key"], {})
+        merged.append({"key": r["key"], "label": r["label"], "level": r["level"], "label_rank": r["label_rank"],
+                       **{k: (r[k] if k in src.agg else _plain({k: other.get(k)})[k]) for k in d.KEYS}})
+    out = _order(merged, sort, descending)
+    for r in out:
+        del r["label_rank"]
+    return out
 
 
 def trend(period: Period, scope: Iterable[str], now: Optional[dt.datetime] = None,
-          src: Optional[Source] = None) -> list[dict]:
-    """The flow indicators month by month for the departments in ``scope``."""
+          src: Optional[Source] = None, kept: bool = True) -> list[dict]:
+    """The flow indicators month by month for the departments in ``scope`` (``kept``: as
+    :func:`ranking`)."""
     src = src or source(now)
-    values = params(period, scope, src.now, calendar=len(src.agg) < len(d.KEYS))
     if not src.agg:
+        values = params(period, scope, src.now)
         return [_plain(r) for r in _rows(sql.trend_sql(), values)]
-    return [_plain(r) for r in _rows(aggregate.trend_sql(src.agg), _with_aggregates(period, values, src))]
+    values = _with_aggregates(period, params(period, scope, src.now,
+                                             calendar=_calendar_needed(src.agg, sql.STOCKS)), src)
+    if not kept:
+        return [_plain(r) for r in _rows(aggregate.trend_sql(src.agg), values)]
+    live = {r["month"]: r for r in _rows(aggregate.trend_sql(src.agg, "live"), values)}
+    org_fp = next(iter(live.values()))["org_fp"] if live else None
+    stored = _kept(("trend", period, _scope_key(scope)), aggregate.trend_sql(src.agg, "agg"), values, src, org_fp)
+    flows = [k for rows, aggs in sql.AGGREGATES.items() if rows not in sql.STOCKS for k in aggs]
+    return [{"month": r["month"], **{k: (r[k] if k in src.agg else _plain({k: live.get(r["month"], {}).get(k)})[k])
+                                     for k in flows}} for r in stored]
 
 
 _EARLIEST = """SELECT least(
@@ -246,7 +317,7 @@ def monthly_scores(end: dt.date, n: int, src) -> dict[str, dict[str, Optional[fl
     w = score.current_weights()
     out = {}
     for p in months_back(end, n):
-        rows = ranking(p, by="department", scope=None, src=src)
+        rows = ranking(p, by="department", scope=None, src=src, kept=False)
         score.add_scores(rows, w)
         out[p.start.strftime("%Y-%m")] = {r["key"]: r["score"] for r in rows}
     return out

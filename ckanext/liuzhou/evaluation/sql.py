@@ -31,6 +31,9 @@ on the benchmark's 13,000 entries and 36 departments (docs/evaluation.md).
 """
 from __future__ import annotations
 
+import re
+from typing import Iterable
+
 from . import definitions as d
 
 MARK = "【自治区目录未提供】"  # cascade.mapping.MARK: a field the regional platform did not give
@@ -59,11 +62,28 @@ CYCLE_DAYS = {"realtime": 1, "daily": 1, "weekly": 7, "monthly": 31, "quarterly"
               "half_yearly": 183, "yearly": 366}
 
 
-def base_ctes(by: str, rowsets: bool = True) -> str:
+# the CTEs a row set reads besides the departments and the calendar
+_NEEDS = {"entries": ("ext", "nl"), "consumers": ("deliveries", "reads"), "used": ("deliveries", "reads")}
+_CTE_START = re.compile(r"\n(?=\w+(?:\([^)]*\))? AS \()")  # a CTE's first line: at column 0
+
+
+def base_ctes(by: str, rowsets: bool | Iterable[str] = True) -> str:
     """Calendar, departments with their group, and every row set (parameters: see :func:`params`);
-    ``rowsets=False``: the departments only (a statement that reads the aggregates alone)."""
+    ``rowsets=False``: the departments only (a statement that reads the aggregates alone); a
+    collection of row set names: those (and what they read) only, so that PostgreSQL does not
+    parse the others."""
     text = _base_ctes(by)
-    return text if rowsets else text[:text.index("\next AS (")].rstrip().rstrip(",")
+    if rowsets is True:
+        return text
+    head = text[:text.index("\next AS (")].rstrip().rstrip(",")
+    if rowsets is False:
+        return head
+    wanted = set(rowsets)
+    for name in list(wanted):
+        wanted.update(_NEEDS.get(name, ()))
+    blocks = _CTE_START.split(text[text.index("\next AS (") + 1:])
+    kept = [b.rstrip().rstrip(",") for b in blocks if b.split(" ", 1)[0] in wanted]
+    return ",\n".join([head, *kept])
 
 
 def _base_ctes(by: str) -> str:
@@ -400,6 +420,9 @@ def ranking_sql(by: str, sort: str, descending: bool) -> str:
             f"SELECT g.grp AS key, g.label, g.level, {', '.join(cols)}\nFROM g\n" + "\n".join(joins) +
             f"\nORDER BY {order} {direction} NULLS LAST, g.label ASC")
 
+
+# row sets whose CTE counts working days (reads the calendar arrays)
+CALENDAR_ROWSETS = frozenset({"received", "overdue", "issues", "accounts", "res_offline"})
 
 # row sets counted as they stand (stocks), not month by month: no trend
 STOCKS = ("entries", "upkeep", "overdue", "scenarios")
