@@ -97,6 +97,21 @@ stop_pid() {
   done
 }
 
+# spawn PIDFILE LOG DIR CMD...: run CMD in the background in its own session (the terminal's
+# Ctrl-C and hangup do not reach it), output appended to LOG; PIDFILE gets CMD's own pid,
+# written by the process itself before it execs CMD (setsid forks when the caller leads its
+# process group, so $! would name a process that is gone). Waits for PIDFILE; prints the pid.
+spawn() {
+  local pidfile=$1 log=$2 dir=$3; shift 3
+  rm -f "$pidfile"
+  (cd "$dir" && exec setsid bash -c 'echo $$ >"$0.tmp" && mv -f "$0.tmp" "$0" && exec "$@"' "$pidfile" "$@" \
+      </dev/null >>"$log" 2>&1) &
+  local i
+  for i in $(seq 1 100); do [[ -s $pidfile ]] && break; sleep 0.05; done
+  [[ -s $pidfile ]] || die "could not start $1 (no pid file $pidfile)"
+  cat "$pidfile"
+}
+
 # ---------------------------------------------------------------- tools
 java_bin() {
   local j
@@ -158,13 +173,11 @@ autopurge.snapRetainCount=3
 autopurge.purgeInterval=1
 EOF
   printf '\n===== %s start =====\n' "$(date -u +%FT%TZ)" >>"$ZK_DIR/logs/console.log"
-  (cd "$ZK_DIR" && exec setsid "$(java_bin)" "-Xmx$CLUSTER_ZK_HEAP" -XX:+UseSerialGC \
+  pid=$(spawn "$ZK_DIR/zk.pid" "$ZK_DIR/logs/console.log" "$ZK_DIR" \
+      "$(java_bin)" "-Xmx$CLUSTER_ZK_HEAP" -XX:+UseSerialGC \
       -Djava.net.preferIPv4Stack=true -Dzookeeper.admin.enableServer=false \
       "-Dlog4j2.configurationFile=$SOLR_SRC/log4j2.xml" "-Dsolr.log.dir=$ZK_DIR/logs" \
-      -cp "$CP" org.apache.zookeeper.server.ZooKeeperServerMain "$ZK_DIR/zoo.cfg" \
-      </dev/null >>"$ZK_DIR/logs/console.log" 2>&1) &
-  pid=$!
-  echo "$pid" >"$ZK_DIR/zk.pid"
+      -cp "$CP" org.apache.zookeeper.server.ZooKeeperServerMain "$ZK_DIR/zoo.cfg")
   local deadline=$((SECONDS + 60))
   until zk_ok; do
     kill -0 "$pid" 2>/dev/null || { tail -20 "$ZK_DIR/logs/console.log" >&2; die "ZooKeeper exited during start (log: $ZK_DIR/logs)"; }
@@ -198,9 +211,9 @@ node_start() {
   )
   printf '\n===== %s start: node %s, port %s, heap %s =====\n' \
     "$(date -u +%FT%TZ)" "$n" "$port" "$CLUSTER_SOLR_HEAP" >>"$dir/logs/console.log"
-  (cd "$dir" && exec setsid "$(java_bin)" "${opts[@]}" -cp "$CP" Launcher "$dir/home" "$port" \
-      </dev/null >>"$dir/logs/console.log" 2>&1) &
-  echo "$!" >"$dir/solr.pid"
+  # SOLR_PORT (the single Solr's, in .wt-env) would only mislead the start banner
+  spawn "$dir/solr.pid" "$dir/logs/console.log" "$dir" \
+    env -u SOLR_PORT "$(java_bin)" "${opts[@]}" -cp "$CP" Launcher "$dir/home" "$port" >/dev/null
 }
 
 # wait until node N is live in ZooKeeper (its cores may still be recovering)
@@ -390,9 +403,7 @@ EOF
   [[ -n $pid ]] && stop_pid "$pid" HAProxy
   mv -f "$new" "$cfg"
   port_busy "$CLUSTER_SOLR_LB_PORT" && die "port $CLUSTER_SOLR_LB_PORT is in use by another process; set CLUSTER_SOLR_LB_PORT"
-  (exec setsid haproxy -db -f "$cfg" </dev/null >>"$LB_DIR/haproxy.log" 2>&1) &
-  pid=$!
-  echo "$pid" >"$LB_DIR/haproxy.pid"
+  pid=$(spawn "$LB_DIR/haproxy.pid" "$LB_DIR/haproxy.log" "$LB_DIR" haproxy -db -f "$cfg")
   local deadline=$((SECONDS + 30))
   until http_get "$LB_URL/admin/info/health?wt=json" 3 >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { tail -20 "$LB_DIR/haproxy.log" >&2; die "HAProxy exited during start"; }
