@@ -390,8 +390,11 @@ frontend solr
 
 backend solr_nodes
     balance leastconn
-    # a node is in service while it is live in ZooKeeper and all its cores are active
-    option httpchk GET /solr/admin/info/health?requireHealthyCores=true
+    # a node is in service while it answers and is live in ZooKeeper. Not
+    # requireHealthyCores: a node with a recovering replica still coordinates searches
+    # (they go to active replicas only), and under load replicas of every node can be
+    # recovering at once, which would leave no node in service.
+    option httpchk GET /solr/admin/info/health
     http-check expect status 200
     default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 on-marked-down shutdown-sessions
 EOF
