@@ -67,6 +67,10 @@ def search_suggest_limit() -> int:
     return _int("ckanext.liuzhou.search.suggest_limit")
 
 
+def search_index_retry_seconds() -> int:
+    return max(0, _int("ckanext.liuzhou.search.index_retry_seconds"))
+
+
 # ---------------------------------------------------------------- working-day calendar
 
 def calendar_warn_days() -> int:

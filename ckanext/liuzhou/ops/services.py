@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,21 +43,38 @@ def solr_unreachable(error: BaseException) -> bool:
 
 def install_index_guard() -> None:
     """Let writes commit while Solr is unreachable: CKAN's synchronous indexer raises
-    SearchIndexError inside the commit, which would lose the write; log it instead."""
+    SearchIndexError inside the commit, which would lose the write; log it instead.
+
+    With ``ckanext.liuzhou.search.index_retry_seconds`` > 0 the update is first tried again
+    for that long (SolrCloud: a shard whose leader died answers again once ZooKeeper has
+    elected the other replica, docs/cluster-solr.md)."""
     from ckan.lib.search import SynchronousSearchPlugin
+
+    from .. import config as lz_config
 
     if getattr(SynchronousSearchPlugin.notify, "_liuzhou_guard", False):
         return
     original = SynchronousSearchPlugin.notify
 
     def notify(self, entity: Any, operation: str) -> None:
-        try:
-            original(self, entity, operation)
-        except SearchIndexError as e:
-            if not solr_unreachable(e):
-                raise
-            log.warning("Solr is unreachable: %s %s saved, not indexed; run `ckan liuzhou reindex` "
-                        "when Solr is back (%s)", getattr(entity, "name", entity), operation, e)
+        deadline = time.monotonic() + lz_config.search_index_retry_seconds()
+        pause = 0.25
+        while True:
+            try:
+                original(self, entity, operation)
+                return
+            except SearchIndexError as e:
+                if not solr_unreachable(e):
+                    raise
+                if time.monotonic() + pause >= deadline:
+                    log.warning("Solr is unreachable: %s %s saved, not indexed; run `ckan liuzhou "
+                                "reindex` when Solr is back (%s)", getattr(entity, "name", entity),
+                                operation, e)
+                    return
+                log.info("Solr unreachable, index update of %s tried again in %.2f s (%s)",
+                         getattr(entity, "name", entity), pause, e)
+                time.sleep(pause)
+                pause = min(2.0, pause * 2)
     notify._liuzhou_guard = True
     SynchronousSearchPlugin.notify = notify
 
