@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import uuid
 
@@ -182,6 +183,51 @@ def test_a_failed_write_leaves_nothing(people, refuse_title):
             _rich(title="事务甲"), _rich(title="事务乙"), entry(title="坏标题")])
     after = counts()
     assert (after.packages, after.codes_issued) == (before.packages, before.codes_issued)
+    assert tk.get_action("audit_log_verify")({"user": people.sysadmin}, {})["ok"]
+
+
+@pytest.fixture
+def refuse_at_commit():
+    """A database that refuses, at COMMIT, a transaction saving an entry titled 提交时拒绝 (a
+    deferred constraint trigger): the failure comes after every Solr document of the call was
+    built and sent, as a failure of the commit itself would."""
+    ddl = [
+        "CREATE FUNCTION liuzhou_test_refuse_commit() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN IF NEW.title = '提交时拒绝' THEN RAISE EXCEPTION 'refused at commit by the test'; END IF; "
+        "RETURN NEW; END $$",
+        "CREATE CONSTRAINT TRIGGER liuzhou_test_refuse_commit AFTER INSERT ON package DEFERRABLE INITIALLY "
+        "DEFERRED FOR EACH ROW EXECUTE FUNCTION liuzhou_test_refuse_commit()",
+    ]
+    with model.meta.engine.begin() as conn:
+        for statement in ddl:
+            conn.execute(sa.text(statement))
+    yield
+    with model.meta.engine.begin() as conn:
+        conn.execute(sa.text("DROP TRIGGER liuzhou_test_refuse_commit ON package"))
+        conn.execute(sa.text("DROP FUNCTION liuzhou_test_refuse_commit()"))
+
+
+def test_a_failed_commit_leaves_the_index_as_the_database(people, refuse_at_commit, caplog):
+    """The documents are sent to Solr while the transaction runs; when the transaction is
+    rolled back, the documents sent are removed: database and index agree (neither holds any
+    entry of the call)."""
+    before = counts()
+    titles = [f"提交前已发送{i}" for i in range(bulk.INDEX_BATCH + 5)] + ["提交时拒绝"]  # two batches of documents
+    logger = logging.getLogger(bulk.__name__)  # test.ini's logging leaves it disabled, not propagating
+    disabled, logger.disabled = logger.disabled, False
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level("WARNING", logger=bulk.__name__), pytest.raises(sa.exc.DBAPIError):
+            bulk.save_many(_ctx(people.police_editor), [entry(title=t) for t in titles])
+    finally:
+        logger.removeHandler(caplog.handler)
+        logger.disabled = disabled
+    model.Session.remove()
+    assert counts().packages == before.packages
+    assert f"{len(titles)} Solr documents sent before the rollback removed" in caplog.text  # they were sent
+    conn = search.make_connection()
+    found = conn.search(q="*:*", fq=['title:("提交时拒绝" OR "提交前已发送0" OR "提交前已发送260")'], fl="id")
+    assert found.hits == 0
     assert tk.get_action("audit_log_verify")({"user": people.sysadmin}, {})["ok"]
 
 

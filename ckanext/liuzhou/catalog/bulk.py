@@ -324,6 +324,75 @@ def build_documents(package_ids: list[str]) -> list[dict]:
     return collector.docs
 
 
+class _Sender:
+    """Sends the documents of a call to Solr from a thread of its own while the call goes on
+    (the next documents built, the activities written, the commit): Solr analyses them on the
+    other core meanwhile. The documents are added without a Solr commit; :meth:`finish` waits
+    for the thread and commits once the database has; :meth:`withdraw` removes every document
+    sent when the transaction is rolled back instead, so the index never keeps an entry the
+    database does not hold (Solr's soft commit may show one for up to a second before)."""
+
+    def __init__(self, batch: int = INDEX_BATCH):
+        import queue
+        _install()
+        self.batch = batch
+        self.conn = search_index.make_connection.original()
+        self.sent: list[str] = []
+        self.error: Optional[Exception] = None
+        self._queue: "queue.Queue[Optional[list[dict]]]" = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="liuzhou-bulk-solr", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            docs = self._queue.get()
+            if docs is None:
+                return
+            if self.error is not None:
+                continue  # Solr failed: the rest waits for `ckan liuzhou reindex`, as single creates do
+            for start in range(0, len(docs), self.batch):
+                chunk = docs[start:start + self.batch]
+                try:
+                    self.conn.add(docs=chunk, commit=False)
+                except Exception as e:  # pysolr's errors, the network's
+                    self.error = search.SearchIndexError(f"Solr refused or missed {len(chunk)} documents: {e}")
+                    break
+                self.sent.extend(d["id"] for d in chunk)
+
+    def put(self, docs: list[dict]) -> None:
+        if docs:
+            self._queue.put(docs)
+
+    def join(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def finish(self) -> None:
+        """After the database commit: wait for the sends, then commit Solr (when
+        ``ckan.search.solr_commit``, as CKAN's indexer does). Raises what Solr raised."""
+        self.join()
+        if self.error is not None:
+            raise self.error
+        if self.sent and tk.config.get("ckan.search.solr_commit"):
+            try:
+                self.conn.commit()
+            except Exception as e:
+                raise search.SearchIndexError(f"Solr did not commit: {e}")
+
+    def withdraw(self) -> None:
+        """After a rollback: remove the documents already sent, and commit Solr."""
+        self.join()
+        if not self.sent:
+            return
+        site = tk.config.get("ckan.site_id")
+        for start in range(0, len(self.sent), self.batch):
+            ids = " OR ".join(f'"{i}"' for i in self.sent[start:start + self.batch])
+            self.conn.delete(q=f'+site_id:"{site}" +entity_type:package +id:({ids})', commit=False)
+        self.conn.commit()
+        log.warning("rolled back: %d Solr documents sent before the rollback removed", len(self.sent))
+
+
 def send_documents(docs: list[dict], deleted: list[str] = (), batch: int = INDEX_BATCH) -> None:
     """Send documents to Solr ``batch`` a request, remove the deleted packages', commit once
     (when ``ckan.search.solr_commit``, as CKAN's indexer does)."""
@@ -680,9 +749,12 @@ def _update(context: dict, plan: _Plan) -> dict:
     return tk.get_action("package_update")(ctx, dict(plan.entry, type="catalog"))
 
 
-def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[], None]) -> tuple[dict, list]:
-    """Save every plan in one transaction. Returns the saved packages (id → operation) and
-    the Solr documents of the new ones, built in the transaction, sent after it.
+def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[], None],
+           sender: _Sender) -> dict:
+    """Save every plan in one transaction. Returns the saved packages (id → operation). The
+    Solr documents of the new ones are built in the transaction, ``INDEX_BATCH`` at a time,
+    each batch handed to ``sender`` as soon as it is built (Solr analyses it on the other core
+    while the next is built); the caller commits Solr after the transaction, or withdraws them.
 
     The updates are saved first, one ``package_update`` each in input order; then the creates
     that :func:`_fast` admits, as one batch (:func:`_create_many`); then any other create,
@@ -719,12 +791,14 @@ def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[],
             context[BEFORE_COMMIT](outcomes)
         session.flush()
         try:
-            docs = build_documents(created)
+            for start in range(0, len(created), INDEX_BATCH):
+                docs = build_documents(created[start:start + INDEX_BATCH])
+                sender.put(docs)
+                _new_package_activities(ctx, docs, user_obj)
         finally:
             _local.loaded = None
-        _new_package_activities(ctx, docs, user_obj)
         session.commit()  # CKAN's before_commit hands the packages to ``deferred``
-        return dict(deferred), docs
+        return dict(deferred)
 
 
 def save_many(context: dict, entries: list[dict], *, dry_run: bool = False,
@@ -748,14 +822,23 @@ def save_many(context: dict, entries: list[dict], *, dry_run: bool = False,
     with _memo():
         plans = _check(context, entries, outcomes, dry_run, step)
         if plans:
+            sender = _Sender()
             try:
-                indexed, docs = _write(context, plans, outcomes, step)
+                indexed = _write(context, plans, outcomes, step, sender)
             except Exception:
                 model.Session.rollback()
+                try:
+                    sender.withdraw()
+                except Exception as e:  # Solr unreachable: what it holds is reconciled by a reindex
+                    log.error("rolled back, but the documents sent could not be removed (%s): "
+                              "run `ckan liuzhou reindex`", e)
                 raise
     if plans:
         try:
-            index_many(indexed, docs)
+            sender.join()
+            sent = set(sender.sent)
+            index_many({i: op for i, op in indexed.items() if i not in sent})  # updates, removals
+            sender.finish()
         except search.SearchIndexError as e:
             log.error("%d entries saved but not indexed (%s): `ckan liuzhou reindex` indexes them", len(indexed), e)
     if progress is not None and total:
