@@ -231,6 +231,45 @@ def test_a_failed_commit_leaves_the_index_as_the_database(people, refuse_at_comm
     assert tk.get_action("audit_log_verify")({"user": people.sysadmin}, {})["ok"]
 
 
+def _judgement(outcomes):
+    return [(o.action, o.name, sorted(o.errors)) for o in outcomes]
+
+
+def test_a_helper_process_judges_the_later_half_as_this_process_would(people, monkeypatch):
+    """A large call has the later half of its new entries validated by a second process: every
+    entry gets the judgement one process gives in input order (the same generated names, the
+    same refusals: the schema's, the auth function's, a name given twice), and is then saved."""
+    titles = ["并行同名", "并行乙", "并行同名", "并行丙", "并行同名", "并行丁", "并行同名", "并行戊"]
+    entries = [entry(title=t) for t in titles]
+    entries[5] = entry(title="")                                         # the schema refuses it
+    entries[6] = department_entry("lzsrlzyhshbzj", title="并行同名")     # not the editor's department
+    entries[7] = entry(title="并行戊", name="bulk-parallel-name")
+    entries.append(entry(title="并行己", name="bulk-parallel-name"))      # a name given twice
+    helpers = []
+
+    class Spy(bulk._Helper):
+        def __init__(self, *args):
+            super().__init__(*args)
+            helpers.append(self.indexes)
+
+    monkeypatch.setattr(bulk, "_Helper", Spy)
+    one = bulk.save_many(_ctx(people.police_editor), entries, dry_run=True)
+    assert helpers == []
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
+    two = bulk.save_many(_ctx(people.police_editor), entries, dry_run=True)
+    assert helpers == [[4, 5, 6, 7, 8]]
+    assert _judgement(two) == _judgement(one)
+    assert [o.action for o in two] == [bulk.CREATE] * 5 + [bulk.REFUSED] * 2 + [bulk.CREATE, bulk.REFUSED]
+    assert "owner_org" in two[6].errors and "title" in two[5].errors and "name" in two[8].errors
+    assert len({two[i].name for i in (0, 2, 4)}) == 3
+    saved = bulk.save_many(_ctx(people.police_editor), entries)
+    assert len(helpers) == 2
+    assert _judgement(saved) == _judgement(two)
+    model.Session.remove()
+    assert [model.Package.get(o.id).title for o in saved if o.action == bulk.CREATE] == \
+        [titles[i] for i in (0, 1, 2, 3, 4, 7)]
+
+
 def test_one_entry_twice_in_a_call_is_refused_the_second_time(people):
     same_id = str(uuid.uuid4())
     out = bulk.save_many(_ctx(people.sysadmin), [entry(title="同号甲", id=same_id), entry(title="同号乙", id=same_id)])
