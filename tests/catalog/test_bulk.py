@@ -252,18 +252,23 @@ def test_a_helper_process_judges_the_later_half_as_this_process_would(people, mo
             super().__init__(*args)
             helpers.append(self.indexes)
 
+        def results(self):
+            judged = super().results()
+            helpers.append(sorted(judged))  # what it judged (nothing if it failed)
+            return judged
+
     monkeypatch.setattr(bulk, "_Helper", Spy)
     one = bulk.save_many(_ctx(people.police_editor), entries, dry_run=True)
     assert helpers == []
     monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
     two = bulk.save_many(_ctx(people.police_editor), entries, dry_run=True)
-    assert helpers == [[4, 5, 6, 7, 8]]
+    assert helpers == [[4, 5, 6, 7, 8]] * 2
     assert _judgement(two) == _judgement(one)
     assert [o.action for o in two] == [bulk.CREATE] * 5 + [bulk.REFUSED] * 2 + [bulk.CREATE, bulk.REFUSED]
     assert "owner_org" in two[6].errors and "title" in two[5].errors and "name" in two[8].errors
     assert len({two[i].name for i in (0, 2, 4)}) == 3
     saved = bulk.save_many(_ctx(people.police_editor), entries)
-    assert len(helpers) == 2
+    assert len(helpers) == 4
     assert _judgement(saved) == _judgement(two)
     model.Session.remove()
     assert [model.Package.get(o.id).title for o in saved if o.action == bulk.CREATE] == \
