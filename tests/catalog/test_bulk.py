@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import uuid
 
@@ -183,6 +184,114 @@ def test_a_failed_write_leaves_nothing(people, refuse_title):
     after = counts()
     assert (after.packages, after.codes_issued) == (before.packages, before.codes_issued)
     assert tk.get_action("audit_log_verify")({"user": people.sysadmin}, {})["ok"]
+
+
+@pytest.fixture
+def refuse_at_commit():
+    """A database that refuses, at COMMIT, a transaction saving an entry titled 提交时拒绝 (a
+    deferred constraint trigger): the failure comes after every Solr document of the call was
+    built and sent, as a failure of the commit itself would."""
+    ddl = [
+        "CREATE FUNCTION liuzhou_test_refuse_commit() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN IF NEW.title = '提交时拒绝' THEN RAISE EXCEPTION 'refused at commit by the test'; END IF; "
+        "RETURN NEW; END $$",
+        "CREATE CONSTRAINT TRIGGER liuzhou_test_refuse_commit AFTER INSERT ON package DEFERRABLE INITIALLY "
+        "DEFERRED FOR EACH ROW EXECUTE FUNCTION liuzhou_test_refuse_commit()",
+    ]
+    with model.meta.engine.begin() as conn:
+        for statement in ddl:
+            conn.execute(sa.text(statement))
+    yield
+    with model.meta.engine.begin() as conn:
+        conn.execute(sa.text("DROP TRIGGER liuzhou_test_refuse_commit ON package"))
+        conn.execute(sa.text("DROP FUNCTION liuzhou_test_refuse_commit()"))
+
+
+def test_a_failed_commit_leaves_the_index_as_the_database(people, refuse_at_commit, caplog):
+    """The documents are sent to Solr while the transaction runs; when the transaction is
+    rolled back, the documents sent are removed: database and index agree (neither holds any
+    entry of the call)."""
+    before = counts()
+    titles = [f"提交前已发送{i}" for i in range(bulk.INDEX_BATCH + 5)] + ["提交时拒绝"]  # two batches of documents
+    logger = logging.getLogger(bulk.__name__)  # test.ini's logging leaves it disabled, not propagating
+    disabled, logger.disabled = logger.disabled, False
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level("WARNING", logger=bulk.__name__), pytest.raises(sa.exc.DBAPIError):
+            bulk.save_many(_ctx(people.police_editor), [entry(title=t) for t in titles])
+    finally:
+        logger.removeHandler(caplog.handler)
+        logger.disabled = disabled
+    model.Session.remove()
+    assert counts().packages == before.packages
+    assert f"{len(titles)} Solr documents sent before the rollback removed" in caplog.text  # they were sent
+    conn = search.make_connection()
+    found = conn.search(q="*:*", fq=['title:("提交时拒绝" OR "提交前已发送0" OR "提交前已发送260")'], fl="id")
+    assert found.hits == 0
+    assert tk.get_action("audit_log_verify")({"user": people.sysadmin}, {})["ok"]
+
+
+def _judgement(outcomes):
+    return [(o.action, o.name, sorted(o.errors)) for o in outcomes]
+
+
+def test_a_threaded_process_such_as_a_web_worker_forks_no_helper(people, monkeypatch):
+    """A browser import runs in a web server's threaded worker: a fork there could inherit a lock
+    another thread holds, so the call judges every entry itself."""
+    import threading
+    forked = []
+    monkeypatch.setattr(bulk, "_Helper", lambda *args: forked.append(args))
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        outcomes = bulk.save_many(_ctx(people.police_editor), [entry(title=f"线程中导入{i}") for i in range(4)],
+                                  dry_run=True)
+    finally:
+        release.set()
+        other.join()
+    assert forked == [] and [o.action for o in outcomes] == [bulk.CREATE] * 4
+
+
+def test_a_helper_process_judges_the_later_half_as_this_process_would(people, monkeypatch):
+    """A large call has the later half of its new entries validated by a second process: every
+    entry gets the judgement one process gives in input order (the same generated names, the
+    same refusals: the schema's, the auth function's, a name given twice), and is then saved."""
+    titles = ["并行同名", "并行乙", "并行同名", "并行丙", "并行同名", "并行丁", "并行同名", "并行戊"]
+    entries = [entry(title=t) for t in titles]
+    entries[5] = entry(title="")                                         # the schema refuses it
+    entries[6] = department_entry("lzsrlzyhshbzj", title="并行同名")     # not the editor's department
+    entries[7] = entry(title="并行戊", name="bulk-parallel-name")
+    entries.append(entry(title="并行己", name="bulk-parallel-name"))      # a name given twice
+    helpers = []
+
+    class Spy(bulk._Helper):
+        def __init__(self, *args):
+            super().__init__(*args)
+            helpers.append(self.indexes)
+
+        def results(self):
+            judged = super().results()
+            helpers.append(sorted(judged))  # what it judged (nothing if it failed)
+            return judged
+
+    monkeypatch.setattr(bulk, "_Helper", Spy)
+    one = bulk.save_many(_ctx(people.police_editor), entries, dry_run=True)
+    assert helpers == []
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
+    two = bulk.save_many(_ctx(people.police_editor), entries, dry_run=True)
+    assert helpers == [[4, 5, 6, 7, 8]] * 2
+    assert _judgement(two) == _judgement(one)
+    assert [o.action for o in two] == [bulk.CREATE] * 5 + [bulk.REFUSED] * 2 + [bulk.CREATE, bulk.REFUSED]
+    assert "owner_org" in two[6].errors and "title" in two[5].errors and "name" in two[8].errors
+    assert len({two[i].name for i in (0, 2, 4)}) == 3
+    saved = bulk.save_many(_ctx(people.police_editor), entries)
+    assert len(helpers) == 4
+    assert _judgement(saved) == _judgement(two)
+    model.Session.remove()
+    assert [model.Package.get(o.id).title for o in saved if o.action == bulk.CREATE] == \
+        [titles[i] for i in (0, 1, 2, 3, 4, 7)]
 
 
 def test_one_entry_twice_in_a_call_is_refused_the_second_time(people):

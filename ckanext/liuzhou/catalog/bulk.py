@@ -79,7 +79,7 @@ from .. import tree
 from ..lifecycle import hooks as lifecycle_hooks
 from ..lifecycle import visibility
 from ..security import validators as security_validators
-from . import resource_code, validators
+from . import resource_code, slug, validators
 
 log = logging.getLogger(__name__)
 
@@ -322,6 +322,75 @@ def build_documents(package_ids: list[str]) -> list[dict]:
         _local.collector = None
         _local.dictized = None
     return collector.docs
+
+
+class _Sender:
+    """Sends the documents of a call to Solr from a thread of its own while the call goes on
+    (the next documents built, the activities written, the commit): Solr analyses them on the
+    other core meanwhile. The documents are added without a Solr commit; :meth:`finish` waits
+    for the thread and commits once the database has; :meth:`withdraw` removes every document
+    sent when the transaction is rolled back instead, so the index never keeps an entry the
+    database does not hold (Solr's soft commit may show one for up to a second before)."""
+
+    def __init__(self, batch: int = INDEX_BATCH):
+        import queue
+        _install()
+        self.batch = batch
+        self.conn = search_index.make_connection.original()
+        self.sent: list[str] = []
+        self.error: Optional[Exception] = None
+        self._queue: "queue.Queue[Optional[list[dict]]]" = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="liuzhou-bulk-solr", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            docs = self._queue.get()
+            if docs is None:
+                return
+            if self.error is not None:
+                continue  # Solr failed: the rest waits for `ckan liuzhou reindex`, as single creates do
+            for start in range(0, len(docs), self.batch):
+                chunk = docs[start:start + self.batch]
+                try:
+                    self.conn.add(docs=chunk, commit=False)
+                except Exception as e:  # pysolr's errors, the network's
+                    self.error = search.SearchIndexError(f"Solr refused or missed {len(chunk)} documents: {e}")
+                    break
+                self.sent.extend(d["id"] for d in chunk)
+
+    def put(self, docs: list[dict]) -> None:
+        if docs:
+            self._queue.put(docs)
+
+    def join(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def finish(self) -> None:
+        """After the database commit: wait for the sends, then commit Solr (when
+        ``ckan.search.solr_commit``, as CKAN's indexer does). Raises what Solr raised."""
+        self.join()
+        if self.error is not None:
+            raise self.error
+        if self.sent and tk.config.get("ckan.search.solr_commit"):
+            try:
+                self.conn.commit()
+            except Exception as e:
+                raise search.SearchIndexError(f"Solr did not commit: {e}")
+
+    def withdraw(self) -> None:
+        """After a rollback: remove the documents already sent, and commit Solr."""
+        self.join()
+        if not self.sent:
+            return
+        site = tk.config.get("ckan.site_id")
+        for start in range(0, len(self.sent), self.batch):
+            ids = " OR ".join(f'"{i}"' for i in self.sent[start:start + self.batch])
+            self.conn.delete(q=f'+site_id:"{site}" +entity_type:package +id:({ids})', commit=False)
+        self.conn.commit()
+        log.warning("rolled back: %d Solr documents sent before the rollback removed", len(self.sent))
 
 
 def send_documents(docs: list[dict], deleted: list[str] = (), batch: int = INDEX_BATCH) -> None:
@@ -680,9 +749,12 @@ def _update(context: dict, plan: _Plan) -> dict:
     return tk.get_action("package_update")(ctx, dict(plan.entry, type="catalog"))
 
 
-def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[], None]) -> tuple[dict, list]:
-    """Save every plan in one transaction. Returns the saved packages (id → operation) and
-    the Solr documents of the new ones, built in the transaction, sent after it.
+def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[], None],
+           sender: _Sender) -> dict:
+    """Save every plan in one transaction. Returns the saved packages (id → operation). The
+    Solr documents of the new ones are built in the transaction, ``INDEX_BATCH`` at a time,
+    each batch handed to ``sender`` as soon as it is built (Solr analyses it on the other core
+    while the next is built); the caller commits Solr after the transaction, or withdraws them.
 
     The updates are saved first, one ``package_update`` each in input order; then the creates
     that :func:`_fast` admits, as one batch (:func:`_create_many`); then any other create,
@@ -719,12 +791,14 @@ def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[],
             context[BEFORE_COMMIT](outcomes)
         session.flush()
         try:
-            docs = build_documents(created)
+            for start in range(0, len(created), INDEX_BATCH):
+                docs = build_documents(created[start:start + INDEX_BATCH])
+                sender.put(docs)
+                _new_package_activities(ctx, docs, user_obj)
         finally:
             _local.loaded = None
-        _new_package_activities(ctx, docs, user_obj)
         session.commit()  # CKAN's before_commit hands the packages to ``deferred``
-        return dict(deferred), docs
+        return dict(deferred)
 
 
 def save_many(context: dict, entries: list[dict], *, dry_run: bool = False,
@@ -748,14 +822,23 @@ def save_many(context: dict, entries: list[dict], *, dry_run: bool = False,
     with _memo():
         plans = _check(context, entries, outcomes, dry_run, step)
         if plans:
+            sender = _Sender()
             try:
-                indexed, docs = _write(context, plans, outcomes, step)
+                indexed = _write(context, plans, outcomes, step, sender)
             except Exception:
                 model.Session.rollback()
+                try:
+                    sender.withdraw()
+                except Exception as e:  # Solr unreachable: what it holds is reconciled by a reindex
+                    log.error("rolled back, but the documents sent could not be removed (%s): "
+                              "run `ckan liuzhou reindex`", e)
                 raise
     if plans:
         try:
-            index_many(indexed, docs)
+            sender.join()
+            sent = set(sender.sent)
+            index_many({i: op for i, op in indexed.items() if i not in sent})  # updates, removals
+            sender.finish()
         except search.SearchIndexError as e:
             log.error("%d entries saved but not indexed (%s): `ckan liuzhou reindex` indexes them", len(indexed), e)
     if progress is not None and total:
@@ -763,41 +846,186 @@ def save_many(context: dict, entries: list[dict], *, dry_run: bool = False,
     return outcomes  # type: ignore[return-value]
 
 
+def _judge(context: dict, entry: dict, pkg: Optional[model.Package], names: set) -> tuple[dict, dict]:
+    """The auth function of the entry's action, then the form's schema: (data, errors)."""
+    action = "package_update" if pkg is not None else "package_create"
+    try:
+        tk.check_access(action, _context(context), dict(entry, type="catalog"))
+        return validate(context, entry, names)
+    except tk.NotAuthorized as e:
+        return {}, {"owner_org": [str(e) or tk._("Not authorized")]}
+    except tk.ValidationError as e:
+        return {}, e.error_dict
+
+
+#: a call with at least this many new entries has the later half of them validated by a
+#: second process (the other core) while this one validates the first half
+PARALLEL_MIN = 200
+
+
+def _may_fork() -> bool:
+    """Only a single-threaded process forks the helper: the command line, a job worker's job, the
+    harvest. A web server's threaded worker does not (a browser import of up to
+    ``import.job_rows`` rows runs in the request): a lock another thread held at the fork (the
+    logging module's, a connection pool's) would stay held in the helper forever."""
+    import threading
+    return threading.active_count() == 1
+
+
+class _Helper:
+    """A forked process judging (:func:`_judge`) the given new entries while the parent judges
+    the others: the form's schema and rules are CPU work in Python, so a second process uses
+    the second core. It reads the database through a connection of its own (what is committed:
+    nothing is written before the call's judgement ends) and takes no advisory lock on the
+    names it gives (the parent takes them when it adopts its results, :func:`_check`: a lock
+    taken by the helper could wait for one the parent holds, and neither would end). It returns
+    (index, data, errors) of each entry through a pipe; if it fails, the parent judges those
+    entries itself."""
+
+    def __init__(self, context: dict, entries: list[dict], indexes: list[int]):
+        import os
+        self.indexes = indexes
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the helper
+            os.close(read)
+            self._serve(context, entries, indexes, write)
+        os.close(write)
+        self.read = read
+
+    @staticmethod
+    def _serve(context: dict, entries: list[dict], indexes: list[int], fd: int) -> None:
+        import os
+        import pickle
+        import traceback
+        code = 1
+        try:
+            # the parent's session and connection are the parent's: kept (never closed here,
+            # which would end the parent's transaction), and replaced by a pool of our own
+            inherited = [model.Session()]
+            model.Session.registry.clear()
+            model.meta.engine.dispose(close=False)
+            _local.memo = {}  # users and departments of the parent's session
+            validators._lock_name = lambda session, name: None
+            names: set = set()
+            results = []
+            for index in indexes:
+                data, errors = _judge(context, entries[index], None, names)
+                if not errors:
+                    names.add(data.get("name"))
+                results.append((index, data, errors))
+            payload = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "wb") as out:
+                out.write(payload)
+            code = 0 if inherited else 1
+        except BaseException:  # noqa: B036 - reported, and the parent judges these entries itself
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+
+    def results(self) -> dict[int, tuple[dict, dict]]:
+        """index → (data, errors); empty if the helper failed."""
+        import os
+        import pickle
+        with os.fdopen(self.read, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0 or not payload:
+            log.error("the validating helper process failed (status %s): its entries judged here", status)
+            return {}
+        return {index: (data, errors) for index, data, errors in pickle.loads(payload)}
+
+    def stop(self) -> None:
+        import os
+        import signal
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        try:
+            os.close(self.read)
+        except OSError:
+            pass
+
+
+def _adopt(session, judged: dict[int, tuple[dict, dict]], entries: list[dict]) -> set[int]:
+    """The advisory locks on the names the helper gave (the validator's, ``_lock_name``: the
+    title's base name and the name given), taken in the call's transaction; then the names a
+    concurrent create saved meanwhile. Returns the indexes whose name must be judged again."""
+    import sqlalchemy as sa
+    keys = set()
+    for index, (data, errors) in judged.items():
+        if errors or not data.get("name"):
+            continue
+        keys.add(data["name"])
+        if not entries[index].get("name") and data.get("title"):
+            keys.add(slug.slugify(data["title"]))
+    if not keys:
+        return set()
+    session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('liuzhou-name:' || k)) FROM unnest(:keys) AS k"),
+                    {"keys": sorted(keys)})
+    given = {data["name"]: index for index, (data, errors) in judged.items() if not errors and data.get("name")}
+    taken = {row[0] for row in session.execute(select(model.package_table.c.name)
+                                               .where(model.package_table.c.name.in_(list(given))))}
+    return {given[name] for name in taken}
+
+
 def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
            step: Callable[[], None]) -> list[_Plan]:
     """Check and validate every entry; fill the outcomes of those not to be written; the
-    plans of the others (none in a dry run)."""
+    plans of the others (none in a dry run).
+
+    With ``PARALLEL_MIN`` new entries or more, the later half of the new entries is judged by
+    a :class:`_Helper` process meanwhile. Its judgement is adopted as this process would have
+    made it in input order: an entry whose generated name an earlier entry of the call took
+    (the helper did not know the names this process gave), or a concurrent create saved since,
+    is judged again here; the helper's names are locked here as the validator locks them."""
     names: set[str] = set()
     ids: set[str] = set()
     plans: list[_Plan] = []
-    for index, entry in enumerate(entries):
-        pkg = _existing(entry)
-        action = "package_update" if pkg is not None else "package_create"
-        try:
-            tk.check_access(action, _context(context), dict(entry, type="catalog"))
-            data, errors = validate(context, entry, names)
-        except tk.NotAuthorized as e:
-            data, errors = {}, {"owner_org": [str(e) or tk._("Not authorized")]}
-        except tk.ValidationError as e:
-            data, errors = {}, e.error_dict
-        if not errors and pkg is None and data.get("name") in names:
-            errors = {"name": [tk._("That URL is already in use.")]}  # a name given twice in the call
-        if not errors and entry.get("id") and entry["id"] in ids:
-            errors = {"id": [tk._("Dataset id already exists")]}  # an entry given twice in the call
-        if errors:
-            outcomes[index] = Outcome(index, REFUSED, id=pkg.id if pkg else None, errors=errors)
-        elif pkg is not None and _unchanged(context, pkg, data):
-            outcomes[index] = Outcome(index, UNCHANGED, id=pkg.id, name=pkg.name,
-                                      resource_code=resource_code.stored_code(pkg))
-        else:
-            names.add(data.get("name"))
-            if entry.get("id"):
-                ids.add(entry["id"])
-            if dry_run:
-                outcomes[index] = Outcome(index, UPDATE if pkg else CREATE, id=pkg.id if pkg else None,
-                                          name=data.get("name"), resource_code=data.get("resource_code"))
+    existing = [_existing(entry) for entry in entries]
+    new = [i for i, pkg in enumerate(existing) if pkg is None]
+    helper = _Helper(context, entries, new[len(new) // 2:]) if len(new) >= PARALLEL_MIN and _may_fork() else None
+    judged: dict[int, tuple[dict, dict]] = {}
+    again: set[int] = set()
+    try:
+        for index, entry in enumerate(entries):
+            pkg = existing[index]
+            if helper is not None and index == helper.indexes[0]:
+                judged = helper.results()
+                helper = None
+                again = _adopt(model.Session, judged, entries)
+            adopted = index in judged and index not in again
+            if adopted:
+                data, errors = judged[index]
+                if not errors and not entry.get("name") and data.get("name") in names:
+                    data, errors = _judge(context, entry, pkg, names)  # a name this process gave
             else:
-                plans.append(_Plan(index, entry, data, pkg))
-                continue
-        step()
+                data, errors = _judge(context, entry, pkg, names)
+            if not errors and pkg is None and data.get("name") in names:
+                errors = {"name": [tk._("That URL is already in use.")]}  # a name given twice in the call
+            if not errors and entry.get("id") and entry["id"] in ids:
+                errors = {"id": [tk._("Dataset id already exists")]}  # an entry given twice in the call
+                if adopted:  # the helper counted its name as given: judge the rest here
+                    again.update(judged)
+            if errors:
+                outcomes[index] = Outcome(index, REFUSED, id=pkg.id if pkg else None, errors=errors)
+            elif pkg is not None and _unchanged(context, pkg, data):
+                outcomes[index] = Outcome(index, UNCHANGED, id=pkg.id, name=pkg.name,
+                                          resource_code=resource_code.stored_code(pkg))
+            else:
+                names.add(data.get("name"))
+                if entry.get("id"):
+                    ids.add(entry["id"])
+                if dry_run:
+                    outcomes[index] = Outcome(index, UPDATE if pkg else CREATE, id=pkg.id if pkg else None,
+                                              name=data.get("name"), resource_code=data.get("resource_code"))
+                else:
+                    plans.append(_Plan(index, entry, data, pkg))
+                    continue
+            step()
+    finally:
+        if helper is not None:
+            helper.stop()
     return plans
