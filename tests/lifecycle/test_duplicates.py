@@ -156,3 +156,24 @@ def test_a_name_is_an_identifier_from_the_configured_number_of_providers_of_publ
     assert common() == []           # a private entry is not published
     new_entry(org="lzsscjdglj", title="市场监管局编号乙", information_items=items(name, "丁项"))
     assert common() == [name]       # the third provider
+
+
+def test_names_go_with_an_entry_deleted_by_plain_sql_and_the_same_entry_comes_back(call_as, world, new_entry):
+    """ckanext-harvest's ``harvest_source_clear`` deletes a source's packages with plain SQL: the
+    entry's item names (Art 17) go with it, so the same entry, harvested again with its id, stores
+    them again."""
+    import sqlalchemy as sa
+    import ckan.model as model
+    from ckanext.liuzhou.lifecycle.model import ItemName
+
+    made = new_entry(title="清除后再采集的目录", information_items=items(*HOUSING))
+    assert model.Session.query(ItemName).filter(ItemName.package_id == made["id"]).count() == len(HOUSING)
+    for table, key in (("package_extra", "package_id"), ("resource", "package_id"),
+                       ("member", "table_id"), ("package", "id")):
+        model.Session.execute(sa.text(f"DELETE FROM {table} WHERE {key} = :id"), {"id": made["id"]})
+    model.Session.commit()
+    model.Session.remove()  # as the harvest's next job: a new session, nothing of the deleted entry cached
+    assert model.Session.query(ItemName).filter(ItemName.package_id == made["id"]).count() == 0
+    again = new_entry(id=made["id"], name=made["name"], title="清除后再采集的目录", information_items=items(*HOUSING))
+    assert again["id"] == made["id"]
+    assert model.Session.query(ItemName).filter(ItemName.package_id == made["id"]).count() == len(HOUSING)

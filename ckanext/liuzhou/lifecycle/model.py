@@ -183,7 +183,8 @@ class ItemName(tk.BaseModel):
     """An entry's information-item names, normalised (Art 17): what the duplicate check compares."""
     __tablename__ = "liuzhou_item_name"
 
-    package_id = Column(UnicodeText, primary_key=True)
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE", deferrable=True, initially="DEFERRED"),
+                        primary_key=True)
     name_norm = Column(UnicodeText, primary_key=True, index=True)
     name = Column(UnicodeText, nullable=False)
     org_id = Column(UnicodeText, nullable=False)
