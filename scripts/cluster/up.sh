@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# make cluster: the portal on several processes of one machine, everything on 127.0.0.1 and
+# its state under $STACK_DIR/cluster (docs/cluster.md):
+#   PostgreSQL primary + a streaming-replication hot standby (replication slot),
+#   Redis, SolrCloud (scripts/cluster/solrcloud.sh; a single Solr core while it is missing),
+#   two CKAN web nodes (gunicorn) sharing one ckan.ini and one storage path,
+#   nginx balancing them on $CLUSTER_LB_PORT, two job workers, the harvest consumers and one
+#   scheduler loop. Demo data loaded once. Idempotent: what already runs is left running.
+# Ports: CLUSTER_* variables (scripts/cluster/env.sh). `scripts/cluster/down.sh` (or make stop) ends it.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+S="$REPO/scripts"
+clean_ckan_env
+[ "${CLUSTER_SKIP_INSTALL:-0}" = 1 ] || bash "$S/install.sh"
+if ! command -v nginx >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] || die "nginx is missing — run: sudo apt-get install nginx-light"
+  say "installing Debian's nginx-light (the cluster's load balancer)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; } \
+    || die "could not install nginx-light"
+fi
+NGINX=$(command -v nginx)
+
+# ------------------------------------------------------------------ PostgreSQL primary + standby
+PG_PROMOTED=0; [ -s "$CLUSTER_DIR/pg.port" ] && PG_PROMOTED=1
+if [ "$PG_PROMOTED" = 0 ]; then
+  c_pg start
+  PGD="$(readlink -f "$CLUSTER_DIR/pg")"
+  # streaming replication from loopback only (the standby connects as postgres, trust as the rest)
+  if ! grep -q '^host  *replication' "$PGD/data/pg_hba.conf"; then
+    echo "host  replication all 127.0.0.1/32 trust" | as_pg tee -a "$PGD/data/pg_hba.conf" >/dev/null
+    as_pg "$PGBIN/pg_ctl" -D "$PGD/data" reload >/dev/null
+  fi
+  SB="$PGD/standby"
+  if [ ! -f "$SB/PG_VERSION" ]; then
+    say "PostgreSQL standby: base backup of the primary (pg_basebackup -R, slot liuzhou_standby)"
+    c_pg psql -c "SELECT pg_drop_replication_slot('liuzhou_standby') FROM pg_replication_slots WHERE slot_name='liuzhou_standby'" >/dev/null
+    as_pg mkdir -p "$SB" && as_pg chmod 700 "$SB"
+    as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$CLUSTER_PG_PORT" -U postgres -D "$SB" -R -X stream \
+      -C -S liuzhou_standby >"$CLOG/pg_basebackup.log" 2>&1 || { tail "$CLOG/pg_basebackup.log"; die "pg_basebackup failed"; }
+    printf "\n# the standby (scripts/cluster/up.sh)\nport = %s\nunix_socket_directories = '%s'\nhot_standby = on\n" \
+      "$CLUSTER_PG_STANDBY_PORT" "$SB" | as_pg tee -a "$SB/postgresql.conf" >/dev/null
+  fi
+  if ! as_pg "$PGBIN/pg_ctl" -D "$SB" status >/dev/null 2>&1; then
+    port_open "$CLUSTER_PG_STANDBY_PORT" && die "port $CLUSTER_PG_STANDBY_PORT is taken — set CLUSTER_PG_STANDBY_PORT"
+    as_pg "$PGBIN/pg_ctl" -D "$SB" -l "$PGD/standby.log" -w -t 60 start >/dev/null \
+      || { tail -20 "$PGD/standby.log"; die "the PostgreSQL standby did not start"; }
+    say "PostgreSQL standby streaming on 127.0.0.1:$CLUSTER_PG_STANDBY_PORT"
+  fi
+  c_pg createdb ckan
+  c_pg datastore datastore </dev/null
+else
+  # promote.sh made the standby the primary; the old primary is out of the cluster until
+  # `down.sh --purge` (a new cluster) — see docs/cluster.md, "After a promotion".
+  SB="$(readlink -f "$CLUSTER_DIR/pg")/standby"
+  as_pg "$PGBIN/pg_ctl" -D "$SB" status >/dev/null 2>&1 || as_pg "$PGBIN/pg_ctl" -D "$SB" -l "$SB/../standby.log" -w -t 60 start >/dev/null
+  say "PostgreSQL: the promoted standby on 127.0.0.1:$(c_pg_port) is the primary (no standby left)"
+fi
+
+# ------------------------------------------------------------------ Redis, Solr
+c_redis start
+if [ -x "$REPO/scripts/cluster/solrcloud.sh" ] || [ -f "$REPO/scripts/cluster/solrcloud.sh" ]; then
+  SOLR_URL=$(PYTHON="$PYTHON" bash "$REPO/scripts/cluster/solrcloud.sh" up | tee "$CLOG/solrcloud-up.log" | tail -1)
+  [[ $SOLR_URL == solr_url=* ]] || die "solrcloud.sh up did not end with solr_url=… (log: $CLOG/solrcloud-up.log)"
+  SOLR_URL=${SOLR_URL#solr_url=}
+else
+  # Until SolrCloud exists: one Solr core behind the same port CKAN would use for the collection.
+  STACK_DIR="$CLUSTER_DIR" SOLR_PORT="$CLUSTER_SOLR_LB_PORT" PYTHON="$PYTHON" bash "$S/solr.sh" start >"$CLOG/solr-start.log" 2>&1 \
+    || { tail -20 "$CLOG/solr-start.log"; die "Solr did not start"; }
+  SOLR_URL="http://127.0.0.1:$CLUSTER_SOLR_LB_PORT/solr/ckan"
+fi
+
+# ------------------------------------------------------------------ the shared ckan.ini
+# One file for every node: the same SECRET_KEY (sessions are signed cookies, the CSRF token is
+# derived from it), the same storage path, database, Redis and collection.
+[ -s "$CLUSTER_DIR/secret_key" ] || "$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(32))' >"$CLUSTER_DIR/secret_key"
+mkdir -p "$CLUSTER_DIR/storage"
+write_ini() {
+  local pg; pg=$(c_pg_port)
+  {
+    printf '[DEFAULT]\n\n[app:main]\nuse = config:%s\nSECRET_KEY = %s\n' "$REPO/portal.ini" "$(cat "$CLUSTER_DIR/secret_key")"
+    printf 'ckan.site_url = http://127.0.0.1:%s\n' "$CLUSTER_LB_PORT"
+    printf 'sqlalchemy.url = postgresql://%s:%s@127.0.0.1:%s/ckan\n' "$PG_USER" "$PG_PASSWORD" "$pg"
+    printf 'ckan.datastore.write_url = postgresql://%s:%s@127.0.0.1:%s/datastore\n' "$PG_USER" "$PG_PASSWORD" "$pg"
+    printf 'ckan.datastore.read_url = postgresql://%s:%s@127.0.0.1:%s/datastore\n' "$DATASTORE_RO_USER" "$DATASTORE_RO_PASSWORD" "$pg"
+    printf 'solr_url = %s\n' "$SOLR_URL"
+    printf 'ckan.redis.url = redis://127.0.0.1:%s/0\n' "$CLUSTER_REDIS_PORT"
+    printf 'ckan.storage_path = %s\n\n' "$CLUSTER_DIR/storage"
+    sed -n '/^\[loggers\]/,$p' "$REPO/portal.ini"
+  } >"$CINI.new"
+  mv -f "$CINI.new" "$CINI"
+  chmod 600 "$CINI" "$CLUSTER_DIR/secret_key"
+}
+write_ini
+
+# ------------------------------------------------------------------ schema, demo data, index
+say "migrating the cluster's database"
+"$CKAN" -c "$CINI" db upgrade >"$CLOG/db-upgrade.log" 2>&1 || { tail -30 "$CLOG/db-upgrade.log"; die "database migration failed"; }
+if [ "$PG_PROMOTED" = 0 ]; then
+  "$CKAN" -c "$CINI" datastore set-permissions 2>>"$CLOG/db-upgrade.log" | c_pg datastore datastore \
+    || die "DataStore permissions could not be set"
+fi
+DEMO_HASH=$(cat "$REPO"/ckanext/liuzhou/demo/*.json "$REPO"/ckanext/liuzhou/demo/*.csv "$REPO"/ckanext/liuzhou/demo/*.py "$REPO"/bench/workflow_history.py 2>/dev/null | sha1sum | cut -c1-12)
+if [ "$(cat "$CLUSTER_DIR/demo.loaded" 2>/dev/null)" != "$DEMO_HASH" ]; then
+  say "loading demo data into the cluster"
+  "$CKAN" -c "$CINI" liuzhou demo 2>"$CLOG/demo.log" >"$CLUSTER_DIR/demo.out" || { tail -30 "$CLOG/demo.log"; die "demo data failed to load"; }
+  if [ "${CLUSTER_DEMO_HISTORY:-1}" = 1 ]; then
+    (cd "$REPO" && "$PYTHON" -m bench.workflow_history -c "$CINI") >>"$CLUSTER_DIR/demo.out" 2>>"$CLOG/demo.log" \
+      || { tail -30 "$CLOG/demo.log"; die "demo history failed to load"; }
+  fi
+  echo "$DEMO_HASH" >"$CLUSTER_DIR/demo.loaded"
+fi
+"$CKAN" -c "$CINI" liuzhou index-check >>"$CLOG/index.log" 2>&1 || {
+  say "rebuilding the search index"
+  "$CKAN" -c "$CINI" search-index rebuild >>"$CLOG/index.log" 2>&1 || { tail -20 "$CLOG/index.log"; die "the index could not be rebuilt"; }
+}
+"$CKAN" -c "$CINI" translation js >>"$CLOG/web1.log" 2>&1 || say "could not build the JavaScript translations"
+
+# ------------------------------------------------------------------ processes
+for i in $(seq "$CLUSTER_WORKERS"); do c_running "worker$i" || start_worker "$i"; done
+c_running harvest-gather || c_start harvest-gather "$CKAN" -c "$CINI" harvester gather-consumer
+c_running harvest-fetch || c_start harvest-fetch "$CKAN" -c "$CINI" harvester fetch-consumer
+c_running scheduler || start_scheduler
+for i in $(seq "$(web_count)"); do c_running "web$i" || start_web "$i"; done
+
+# nginx: the same server block as docker-compose's (deploy/nginx-cluster.conf.template)
+NG="$CLUSTER_DIR/nginx"; mkdir -p "$NG/tmp"
+servers=""
+for p in $CLUSTER_WEB_PORTS; do servers+="server 127.0.0.1:$p max_fails=1 fail_timeout=10s; "; done
+sed -e "s|\${NGINX_UPSTREAM_SERVERS}|$servers|" -e "s|\${NGINX_LISTEN}|127.0.0.1:$CLUSTER_LB_PORT|" \
+  "$REPO/deploy/nginx-cluster.conf.template" >"$NG/site.conf"
+{
+  [ "$(id -u)" = 0 ] && echo "user root;  # loopback development only: the workers write $NG/tmp"
+  cat <<CONF
+worker_processes 1;
+daemon off;
+pid $NG/nginx.pid;
+error_log $CLOG/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+    log_format upstream '\$time_iso8601 \$status \$request_method \$request_uri -> \$upstream_addr \$upstream_status \$request_time';
+    access_log $CLOG/nginx-access.log upstream;
+    client_body_temp_path $NG/tmp/body;
+    proxy_temp_path $NG/tmp/proxy;
+    fastcgi_temp_path $NG/tmp/fastcgi;
+    uwsgi_temp_path $NG/tmp/uwsgi;
+    scgi_temp_path $NG/tmp/scgi;
+    types { text/html html; text/css css; application/javascript js; }
+    include $NG/site.conf;
+}
+CONF
+} >"$NG/nginx.conf"
+"$NGINX" -t -q -c "$NG/nginx.conf" -p "$NG" 2>"$CLOG/nginx-test.log" || { cat "$CLOG/nginx-test.log"; die "nginx rejected $NG/nginx.conf"; }
+if c_running nginx; then
+  kill -HUP "$(cat "$CRUN/nginx.pid")"   # configuration re-read
+else
+  port_open "$CLUSTER_LB_PORT" && die "port $CLUSTER_LB_PORT is taken — set CLUSTER_LB_PORT"
+  c_start nginx "$NGINX" -c "$NG/nginx.conf" -p "$NG"
+fi
+
+for i in $(seq "$(web_count)"); do
+  wait_port "$(web_port "$i")" 90 || { tail -30 "$CLOG/web$i.log"; die "web node $i did not start"; }
+done
+wait_port "$CLUSTER_LB_PORT" 15 || { tail "$CLOG/nginx-error.log"; die "nginx did not start"; }
+for _ in $(seq 60); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$CLUSTER_LB_PORT/api/3/action/status_show" && break
+  sleep 1
+done
+curl -fsS -o /dev/null "http://127.0.0.1:$CLUSTER_LB_PORT/api/3/action/status_show" || die "the portal does not answer through nginx"
+
+cat <<MSG
+
+  柳州市数据共享交换平台 (cluster) is up:  http://127.0.0.1:$CLUSTER_LB_PORT   (nginx → web nodes $CLUSTER_WEB_PORTS)
+  PostgreSQL 127.0.0.1:$(c_pg_port)$([ "$PG_PROMOTED" = 0 ] && echo ", standby 127.0.0.1:$CLUSTER_PG_STANDBY_PORT")   Redis 127.0.0.1:$CLUSTER_REDIS_PORT   Solr $SOLR_URL
+  Status: scripts/cluster/status.sh   Logs: $CLOG/   Stop: scripts/cluster/down.sh (or make stop)
+$(sed -n '/^Demo accounts/,$p' "$CLUSTER_DIR/demo.out" 2>/dev/null | sed 's/^/  /')
+MSG
