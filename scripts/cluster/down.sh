@@ -16,11 +16,7 @@ fi
 [ -d "$CLUSTER_DIR/solr" ] && STACK_DIR="$CLUSTER_DIR" SOLR_PORT="$CLUSTER_SOLR_LB_PORT" PYTHON="$PYTHON" bash "$REPO/scripts/solr.sh" stop >/dev/null 2>&1
 c_redis stop || true
 if [ -e "$CLUSTER_DIR/pg" ]; then
-  SB="$(readlink -f "$CLUSTER_DIR/pg")/standby"
-  if [ -f "$SB/postmaster.pid" ]; then
-    as_pg "$PGBIN/pg_ctl" -D "$SB" -m fast -w stop >/dev/null 2>&1 && say "PostgreSQL standby stopped"
-  fi
-  c_pg stop || true
+  for n in standby data; do pg_running "$n" && { pg_stop "$n"; say "PostgreSQL ($n) stopped"; }; done
 fi
 if [ "${1:-}" = --purge ]; then
   [ -e "$CLUSTER_DIR/pg" ] && rm -rf "$(readlink -f "$CLUSTER_DIR/pg")"

@@ -23,12 +23,49 @@ mkdir -p "$CLUSTER_DIR" "$CRUN" "$CLOG"
 # The services' own scripts, pointed at the cluster's state and ports.
 c_pg()    { STACK_DIR="$CLUSTER_DIR" PG_PORT="$(c_pg_port)" bash "$REPO/scripts/postgres.sh" "$@"; }
 c_redis() { STACK_DIR="$CLUSTER_DIR" REDIS_PORT="$CLUSTER_REDIS_PORT" bash "$REPO/scripts/redis.sh" "$@"; }
-# The port CKAN writes to: the primary's, or the standby's once promote.sh promoted it.
-c_pg_port() { cat "$CLUSTER_DIR/pg.port" 2>/dev/null || echo "$CLUSTER_PG_PORT"; }
 
 PGBIN="${PGBIN:-}"
 if [ -z "$PGBIN" ]; then for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && PGBIN="$d"; done; fi
 as_pg() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+
+# The two PostgreSQL servers: "data" on CLUSTER_PG_PORT (initialised by scripts/postgres.sh)
+# and "standby" on CLUSTER_PG_STANDBY_PORT. pg.primary names the one that is the primary now
+# ("data" until promote.sh promotes the other); the other one is its streaming standby.
+pg_root() { readlink -f "$CLUSTER_DIR/pg"; }
+pg_primary() { cat "$CLUSTER_DIR/pg.primary" 2>/dev/null || echo data; }
+pg_other() { [ "$1" = data ] && echo standby || echo data; }
+pg_port_of() { [ "$1" = data ] && echo "$CLUSTER_PG_PORT" || echo "$CLUSTER_PG_STANDBY_PORT"; }
+c_pg_port() { pg_port_of "$(pg_primary)"; }   # the port CKAN writes to
+pg_running() { [ -e "$CLUSTER_DIR/pg" ] && as_pg "$PGBIN/pg_ctl" -D "$(pg_root)/$1" status >/dev/null 2>&1; }
+pg_start() {  # NAME
+  pg_running "$1" && return 0
+  port_open "$(pg_port_of "$1")" && die "port $(pg_port_of "$1") is taken — set CLUSTER_PG_PORT / CLUSTER_PG_STANDBY_PORT"
+  as_pg "$PGBIN/pg_ctl" -D "$(pg_root)/$1" -l "$(pg_root)/$1.log" -w -t 60 start >/dev/null \
+    || { tail -20 "$(pg_root)/$1.log" >&2; die "PostgreSQL ($1) did not start"; }
+}
+pg_stop() {  # NAME [mode]
+  pg_running "$1" || return 0
+  as_pg "$PGBIN/pg_ctl" -D "$(pg_root)/$1" -m "${2:-fast}" -w stop >/dev/null
+}
+pg_sql() {  # NAME SQL: one value
+  as_pg "$PGBIN/psql" -X -tAq -h 127.0.0.1 -p "$(pg_port_of "$1")" -U postgres -d postgres -c "$2"
+}
+# Make NAME a new streaming standby of the primary: a fresh base backup (pg_basebackup -R writes
+# primary_conninfo and standby.signal), a physical replication slot so the primary keeps the WAL
+# the standby has not received yet, hot_standby for reads.
+pg_make_standby() {  # NAME
+  local name=$1 primary; primary=$(pg_primary)
+  local dir; dir="$(pg_root)/$name"
+  pg_stop "$name" immediate
+  say "PostgreSQL $name: base backup of the primary ($primary, port $(pg_port_of "$primary")), slot liuzhou_standby"
+  pg_sql "$primary" "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name='liuzhou_standby'" >/dev/null
+  as_pg rm -rf "$dir"
+  as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$(pg_port_of "$primary")" -U postgres -D "$dir" -R -X stream \
+    -C -S liuzhou_standby >"$CLOG/pg_basebackup.log" 2>&1 || { tail "$CLOG/pg_basebackup.log"; die "pg_basebackup failed"; }
+  printf "\n# the standby (scripts/cluster/env.sh pg_make_standby)\nport = %s\nunix_socket_directories = '%s'\nhot_standby = on\n" \
+    "$(pg_port_of "$name")" "$(pg_root)" | as_pg tee -a "$dir/postgresql.conf" >/dev/null
+  pg_start "$name"
+}
 
 # A process of the cluster: started in its own session, its pid in run/NAME.pid, its log in log/.
 c_start() {  # name command...

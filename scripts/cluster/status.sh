@@ -3,21 +3,15 @@
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
 row() { printf '%-16s %-9s %s\n' "$1" "$2" "$3"; }
-if [ -e "$CLUSTER_DIR/pg" ]; then
-  PGD="$(readlink -f "$CLUSTER_DIR/pg")"
-  if [ -s "$CLUSTER_DIR/pg.port" ]; then
-    row pg-primary out "the standby was promoted (scripts/cluster/promote.sh)"
-  else
-    as_pg "$PGBIN/pg_ctl" -D "$PGD/data" status >/dev/null 2>&1 \
-      && row pg-primary running "127.0.0.1:$CLUSTER_PG_PORT pid $(head -1 "$PGD/data/postmaster.pid")" || row pg-primary stopped ""
-  fi
-  if as_pg "$PGBIN/pg_ctl" -D "$PGD/standby" status >/dev/null 2>&1; then
-    role=$(as_pg "$PGBIN/psql" -X -tAq -h 127.0.0.1 -p "$CLUSTER_PG_STANDBY_PORT" -U postgres -c \
-      "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby, received ' || pg_last_wal_receive_lsn() || ', replayed ' || pg_last_wal_replay_lsn() ELSE 'PRIMARY (promoted)' END" 2>/dev/null)
-    row pg-standby running "127.0.0.1:$CLUSTER_PG_STANDBY_PORT pid $(head -1 "$PGD/standby/postmaster.pid") — $role"
-  else
-    row pg-standby stopped ""
-  fi
+if [ -e "$CLUSTER_DIR/pg/data" ]; then
+  for n in "$(pg_primary)" "$(pg_other "$(pg_primary)")"; do
+    if pg_running "$n"; then
+      role=$(pg_sql "$n" "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby, received ' || pg_last_wal_receive_lsn() || ', replayed ' || pg_last_wal_replay_lsn() ELSE 'primary, at ' || pg_current_wal_lsn() END" 2>/dev/null)
+      row "postgres-$n" running "127.0.0.1:$(pg_port_of "$n") pid $(head -1 "$(pg_root)/$n/postmaster.pid") — $role"
+    else
+      row "postgres-$n" stopped "127.0.0.1:$(pg_port_of "$n")"
+    fi
+  done
 else
   row postgres stopped "(no cluster yet: scripts/cluster/up.sh)"
 fi

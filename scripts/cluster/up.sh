@@ -22,40 +22,24 @@ fi
 NGINX=$(command -v nginx)
 
 # ------------------------------------------------------------------ PostgreSQL primary + standby
-PG_PROMOTED=0; [ -s "$CLUSTER_DIR/pg.port" ] && PG_PROMOTED=1
-if [ "$PG_PROMOTED" = 0 ]; then
-  c_pg start
-  PGD="$(readlink -f "$CLUSTER_DIR/pg")"
-  # streaming replication from loopback only (the standby connects as postgres, trust as the rest)
-  if ! grep -q '^host  *replication' "$PGD/data/pg_hba.conf"; then
-    echo "host  replication all 127.0.0.1/32 trust" | as_pg tee -a "$PGD/data/pg_hba.conf" >/dev/null
-    as_pg "$PGBIN/pg_ctl" -D "$PGD/data" reload >/dev/null
-  fi
-  SB="$PGD/standby"
-  if [ ! -f "$SB/PG_VERSION" ]; then
-    say "PostgreSQL standby: base backup of the primary (pg_basebackup -R, slot liuzhou_standby)"
-    c_pg psql -c "SELECT pg_drop_replication_slot('liuzhou_standby') FROM pg_replication_slots WHERE slot_name='liuzhou_standby'" >/dev/null
-    as_pg mkdir -p "$SB" && as_pg chmod 700 "$SB"
-    as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$CLUSTER_PG_PORT" -U postgres -D "$SB" -R -X stream \
-      -C -S liuzhou_standby >"$CLOG/pg_basebackup.log" 2>&1 || { tail "$CLOG/pg_basebackup.log"; die "pg_basebackup failed"; }
-    printf "\n# the standby (scripts/cluster/up.sh)\nport = %s\nunix_socket_directories = '%s'\nhot_standby = on\n" \
-      "$CLUSTER_PG_STANDBY_PORT" "$SB" | as_pg tee -a "$SB/postgresql.conf" >/dev/null
-  fi
-  if ! as_pg "$PGBIN/pg_ctl" -D "$SB" status >/dev/null 2>&1; then
-    port_open "$CLUSTER_PG_STANDBY_PORT" && die "port $CLUSTER_PG_STANDBY_PORT is taken — set CLUSTER_PG_STANDBY_PORT"
-    as_pg "$PGBIN/pg_ctl" -D "$SB" -l "$PGD/standby.log" -w -t 60 start >/dev/null \
-      || { tail -20 "$PGD/standby.log"; die "the PostgreSQL standby did not start"; }
-    say "PostgreSQL standby streaming on 127.0.0.1:$CLUSTER_PG_STANDBY_PORT"
-  fi
-  c_pg createdb ckan
-  c_pg datastore datastore </dev/null
-else
-  # promote.sh made the standby the primary; the old primary is out of the cluster until
-  # `down.sh --purge` (a new cluster) — see docs/cluster.md, "After a promotion".
-  SB="$(readlink -f "$CLUSTER_DIR/pg")/standby"
-  as_pg "$PGBIN/pg_ctl" -D "$SB" status >/dev/null 2>&1 || as_pg "$PGBIN/pg_ctl" -D "$SB" -l "$SB/../standby.log" -w -t 60 start >/dev/null
-  say "PostgreSQL: the promoted standby on 127.0.0.1:$(c_pg_port) is the primary (no standby left)"
+if [ "$(pg_primary)" = data ] && [ ! -e "$CLUSTER_DIR/pg/data/PG_VERSION" ]; then
+  c_pg start   # a new cluster: scripts/postgres.sh initialises it as the primary
 fi
+PRIMARY=$(pg_primary) STANDBY=$(pg_other "$(pg_primary)")
+pg_start "$PRIMARY"
+# streaming replication from loopback only (the standby connects as postgres, trust as the rest)
+if ! grep -q '^host  *replication' "$(pg_root)/$PRIMARY/pg_hba.conf"; then
+  echo "host  replication all 127.0.0.1/32 trust" | as_pg tee -a "$(pg_root)/$PRIMARY/pg_hba.conf" >/dev/null
+  as_pg "$PGBIN/pg_ctl" -D "$(pg_root)/$PRIMARY" reload >/dev/null
+fi
+c_pg createdb ckan
+c_pg datastore datastore </dev/null
+if [ -f "$(pg_root)/$STANDBY/standby.signal" ]; then
+  pg_start "$STANDBY"
+else
+  pg_make_standby "$STANDBY"
+fi
+say "PostgreSQL primary on 127.0.0.1:$(c_pg_port), standby streaming on 127.0.0.1:$(pg_port_of "$STANDBY")"
 
 # ------------------------------------------------------------------ Redis, Solr
 c_redis start
@@ -96,19 +80,21 @@ write_ini
 # ------------------------------------------------------------------ schema, demo data, index
 say "migrating the cluster's database"
 "$CKAN" -c "$CINI" db upgrade >"$CLOG/db-upgrade.log" 2>&1 || { tail -30 "$CLOG/db-upgrade.log"; die "database migration failed"; }
-if [ "$PG_PROMOTED" = 0 ]; then
-  "$CKAN" -c "$CINI" datastore set-permissions 2>>"$CLOG/db-upgrade.log" | c_pg datastore datastore \
-    || die "DataStore permissions could not be set"
-fi
+"$CKAN" -c "$CINI" datastore set-permissions 2>>"$CLOG/db-upgrade.log" | c_pg datastore datastore \
+  || die "DataStore permissions could not be set"
 DEMO_HASH=$(cat "$REPO"/ckanext/liuzhou/demo/*.json "$REPO"/ckanext/liuzhou/demo/*.csv "$REPO"/ckanext/liuzhou/demo/*.py "$REPO"/bench/workflow_history.py 2>/dev/null | sha1sum | cut -c1-12)
-if [ "$(cat "$CLUSTER_DIR/demo.loaded" 2>/dev/null)" != "$DEMO_HASH" ]; then
+# demo.loaded: the hash, and "+history" once the workflow history is in (CLUSTER_DEMO_HISTORY=0
+# leaves it out: the tests need only the catalog)
+want="$DEMO_HASH"; [ "${CLUSTER_DEMO_HISTORY:-1}" = 1 ] && want="$DEMO_HASH+history"
+have=$(cat "$CLUSTER_DIR/demo.loaded" 2>/dev/null || true)
+if [ "$have" != "$want" ] && [ "$have" != "$DEMO_HASH+history" ]; then
   say "loading demo data into the cluster"
   "$CKAN" -c "$CINI" liuzhou demo 2>"$CLOG/demo.log" >"$CLUSTER_DIR/demo.out" || { tail -30 "$CLOG/demo.log"; die "demo data failed to load"; }
   if [ "${CLUSTER_DEMO_HISTORY:-1}" = 1 ]; then
     (cd "$REPO" && "$PYTHON" -m bench.workflow_history -c "$CINI") >>"$CLUSTER_DIR/demo.out" 2>>"$CLOG/demo.log" \
       || { tail -30 "$CLOG/demo.log"; die "demo history failed to load"; }
   fi
-  echo "$DEMO_HASH" >"$CLUSTER_DIR/demo.loaded"
+  echo "$want" >"$CLUSTER_DIR/demo.loaded"
 fi
 "$CKAN" -c "$CINI" liuzhou index-check >>"$CLOG/index.log" 2>&1 || {
   say "rebuilding the search index"
@@ -171,7 +157,7 @@ curl -fsS -o /dev/null "http://127.0.0.1:$CLUSTER_LB_PORT/api/3/action/status_sh
 cat <<MSG
 
   柳州市数据共享交换平台 (cluster) is up:  http://127.0.0.1:$CLUSTER_LB_PORT   (nginx → web nodes $CLUSTER_WEB_PORTS)
-  PostgreSQL 127.0.0.1:$(c_pg_port)$([ "$PG_PROMOTED" = 0 ] && echo ", standby 127.0.0.1:$CLUSTER_PG_STANDBY_PORT")   Redis 127.0.0.1:$CLUSTER_REDIS_PORT   Solr $SOLR_URL
+  PostgreSQL 127.0.0.1:$(c_pg_port), standby 127.0.0.1:$(pg_port_of "$STANDBY")   Redis 127.0.0.1:$CLUSTER_REDIS_PORT   Solr $SOLR_URL
   Status: scripts/cluster/status.sh   Logs: $CLOG/   Stop: scripts/cluster/down.sh (or make stop)
 $(sed -n '/^Demo accounts/,$p' "$CLUSTER_DIR/demo.out" 2>/dev/null | sed 's/^/  /')
 MSG
