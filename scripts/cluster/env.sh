@@ -60,7 +60,7 @@ pg_make_standby() {  # NAME
   say "PostgreSQL $name: base backup of the primary ($primary, port $(pg_port_of "$primary")), slot liuzhou_standby"
   pg_sql "$primary" "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name='liuzhou_standby'" >/dev/null
   as_pg rm -rf "$dir"
-  as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$(pg_port_of "$primary")" -U postgres -D "$dir" -R -X stream \
+  as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$(pg_port_of "$primary")" -U postgres -D "$dir" -R -X stream -c fast \
     -C -S liuzhou_standby >"$CLOG/pg_basebackup.log" 2>&1 || { tail "$CLOG/pg_basebackup.log"; die "pg_basebackup failed"; }
   printf "\n# the standby (scripts/cluster/env.sh pg_make_standby)\nport = %s\nunix_socket_directories = '%s'\nhot_standby = on\n" \
     "$(pg_port_of "$name")" "$(pg_root)" | as_pg tee -a "$dir/postgresql.conf" >/dev/null
