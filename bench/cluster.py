@@ -156,7 +156,7 @@ class Cluster:
 
     def verify_audit(self) -> tuple[bool, str]:
         out = self.ckan("liuzhou", "audit", "verify")
-        return out.returncode == 0, (out.stdout + out.stderr).strip().splitlines()[-1:]
+        return out.returncode == 0, (out.stdout.strip().splitlines() or [out.stderr.strip()[-300:]])[-1]
 
 
 # ---------------------------------------------------------------- the jobs of the job checks

@@ -68,6 +68,7 @@ def _pids(c: Cluster) -> dict[str, list[int]]:
 
 def measure(c: Cluster, clients: int, seconds: float) -> dict:
     stop = threading.Event()
+    reader = {"Authorization": c.tokens("consumer_member")["consumer_member"]}
     lat, errors, lock = [], [0], threading.Lock()
 
     def client(seed):
@@ -75,7 +76,8 @@ def measure(c: Cluster, clients: int, seconds: float) -> dict:
         while not stop.is_set():
             t0 = time.perf_counter()
             try:
-                r = http.post(f"{c.lb}/api/3/action/package_search", json={"q": rnd.choice(WORDS), "rows": 10}, timeout=60)
+                r = http.post(f"{c.lb}/api/3/action/package_search", json={"q": rnd.choice(WORDS), "rows": 10},
+                              headers=reader, timeout=60)
                 ok = r.status_code == 200
             except requests.RequestException:
                 ok = False
@@ -83,7 +85,8 @@ def measure(c: Cluster, clients: int, seconds: float) -> dict:
                 (lat.append(time.perf_counter() - t0) if ok else errors.__setitem__(0, errors[0] + 1))
 
     for i in range(clients * 2):  # warm-up: every gunicorn process loaded, Solr caches warm
-        requests.post(f"{c.lb}/api/3/action/package_search", json={"q": WORDS[i % len(WORDS)], "rows": 10}, timeout=60)
+        requests.post(f"{c.lb}/api/3/action/package_search", json={"q": WORDS[i % len(WORDS)], "rows": 10},
+                      headers=reader, timeout=60)
     pids = _pids(c)
     cpu0 = {k: _cpu(v) for k, v in pids.items()}
     own0, t0 = time.process_time(), time.monotonic()
