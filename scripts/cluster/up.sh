@@ -43,7 +43,10 @@ say "PostgreSQL primary on 127.0.0.1:$(c_pg_port), standby streaming on 127.0.0.
 
 # ------------------------------------------------------------------ Redis, Solr
 c_redis start
-if [ -x "$REPO/scripts/cluster/solrcloud.sh" ] || [ -f "$REPO/scripts/cluster/solrcloud.sh" ]; then
+if [ -f "$REPO/scripts/cluster/solrcloud.sh" ]; then
+  # a single core left from before SolrCloud (it held the same port): stopped, its data kept
+  [ -d "$CLUSTER_DIR/solr" ] && STACK_DIR="$CLUSTER_DIR" SOLR_PORT="$CLUSTER_SOLR_LB_PORT" PYTHON="$PYTHON" \
+    bash "$S/solr.sh" stop >/dev/null 2>&1 || true
   SOLR_URL=$(PYTHON="$PYTHON" bash "$REPO/scripts/cluster/solrcloud.sh" up | tee "$CLOG/solrcloud-up.log" | tail -1)
   [[ $SOLR_URL == solr_url=* ]] || die "solrcloud.sh up did not end with solr_url=… (log: $CLOG/solrcloud-up.log)"
   SOLR_URL=${SOLR_URL#solr_url=}
