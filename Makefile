@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Every target installs what it needs.
-.PHONY: serve test stop status install doctor bench region docs cluster cluster-status
+.PHONY: serve test stop status install doctor bench region docs cluster cluster-status test-cloud
 
 serve:   ## install, start the stack, load demo data, serve http://127.0.0.1:5000 (Ctrl-C stops all)
 	bash scripts/serve.sh
@@ -31,3 +31,7 @@ bench:   ## project vs stock CKAN at city scale (docs/benchmarks.md); options: m
 
 region:  ## a second local CKAN playing the autonomous-region platform for the cascade demo (docs/cascade.md)
 	bash scripts/region.sh
+
+CLOUD_TESTS ?= tests/search tests/access tests/catalog tests/lifecycle/test_catalog_offline.py tests/hardening/test_search_escape.py tests/grading/test_grades.py tests/sharing/test_create.py tests/dcat
+test-cloud: ## the search tests against the SolrCloud collection behind HAProxy (docs/cluster-solr.md); ARGS replaces the list
+	LIUZHOU_SOLR=cloud bash scripts/test.sh $(or $(ARGS),$(CLOUD_TESTS)) -p no:randomly

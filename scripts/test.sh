@@ -12,6 +12,14 @@ bash "$S/docs.sh" --no-install
 
 # Remember what was running, to stop only what this run started.
 started=()
+# LIUZHOU_SOLR=cloud: CKAN's index is the SolrCloud collection ckan_test behind the cluster's
+# HAProxy (scripts/cluster/solrcloud.sh, docs/cluster-solr.md) instead of the ckan_test core.
+LIUZHOU_SOLR=${LIUZHOU_SOLR:-single}
+[[ $LIUZHOU_SOLR == single || $LIUZHOU_SOLR == cloud ]] || die "LIUZHOU_SOLR is single or cloud, not '$LIUZHOU_SOLR'"
+if [[ $LIUZHOU_SOLR == cloud ]]; then
+  rc=0; PYTHON="$PYTHON" bash "$S/cluster/solrcloud.sh" status >/dev/null 2>&1 || rc=$?
+  [[ $rc != 3 ]] || started+=(solrcloud)
+fi
 bash "$S/postgres.sh" status | grep -q running || started+=(postgres)
 bash "$S/redis.sh" status | grep -q running || started+=(redis)
 PYTHON="$PYTHON" bash "$S/solr.sh" status 2>/dev/null | grep -q running || started+=(solr)
@@ -22,6 +30,7 @@ cleanup() {
       postgres) bash "$S/postgres.sh" stop ;;
       redis) bash "$S/redis.sh" stop ;;
       solr) PYTHON="$PYTHON" bash "$S/solr.sh" stop ;;
+      solrcloud) PYTHON="$PYTHON" bash "$S/cluster/solrcloud.sh" down ;;
     esac
   done
   exit $rc
@@ -36,6 +45,12 @@ cd "$REPO"
 # test.ini names the default ports; the environment carries the ports actually used.
 export CKAN_SQLALCHEMY_URL="postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/ckan_test"
 export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan_test"
+if [[ $LIUZHOU_SOLR == cloud ]]; then
+  CLUSTER_SOLR_COLLECTIONS="ckan ckan_test" PYTHON="$PYTHON" bash "$S/cluster/solrcloud.sh" up
+  export CKAN_SOLR_URL="http://127.0.0.1:${CLUSTER_SOLR_LB_PORT:-8990}/solr/ckan_test"
+  # the relevance tests compare with CKAN's stock schema: its core stays on the single Solr
+  export CKAN_STOCK_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan_stock_test"
+fi
 export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
 export CKAN_DATASTORE_WRITE_URL="postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/datastore_test"
 export CKAN_DATASTORE_READ_URL="postgresql://$DATASTORE_RO_USER:$DATASTORE_RO_PASSWORD@127.0.0.1:$PG_PORT/datastore_test"
