@@ -66,27 +66,36 @@ def _pids(c: Cluster) -> dict[str, list[int]]:
     return got
 
 
-def measure(c: Cluster, clients: int, seconds: float) -> dict:
+def measure(c: Cluster, clients: int, seconds: float, op: str = "search") -> dict:
+    """``op``: search (package_search through the API) or page (an entry's HTML page)."""
     stop = threading.Event()
     reader = {"Authorization": c.tokens("consumer_member")["consumer_member"]}
     lat, errors, lock = [], [0], threading.Lock()
+
+    entries = [p["name"] for p in requests.post(f"{c.lb}/api/3/action/package_search", json={"rows": 50},
+                                                headers=reader, timeout=60).json()["result"]["results"]]
+
+    def one(http, rnd):
+        if op == "page":
+            return http.get(f"{c.lb}/dataset/{rnd.choice(entries)}", headers=reader, timeout=60)
+        return http.post(f"{c.lb}/api/3/action/package_search", json={"q": rnd.choice(WORDS), "rows": 10},
+                         headers=reader, timeout=60)
 
     def client(seed):
         rnd, http = random.Random(seed), requests.Session()
         while not stop.is_set():
             t0 = time.perf_counter()
             try:
-                r = http.post(f"{c.lb}/api/3/action/package_search", json={"q": rnd.choice(WORDS), "rows": 10},
-                              headers=reader, timeout=60)
+                r = one(http, rnd)
                 ok = r.status_code == 200
             except requests.RequestException:
                 ok = False
             with lock:
                 (lat.append(time.perf_counter() - t0) if ok else errors.__setitem__(0, errors[0] + 1))
 
-    for i in range(clients * 2):  # warm-up: every gunicorn process loaded, Solr caches warm
-        requests.post(f"{c.lb}/api/3/action/package_search", json={"q": WORDS[i % len(WORDS)], "rows": 10},
-                      headers=reader, timeout=60)
+    warm = random.Random(0)
+    for _ in range(clients * 2):  # warm-up: every gunicorn process loaded, Solr caches warm
+        one(requests, warm)
     pids = _pids(c)
     cpu0 = {k: _cpu(v) for k, v in pids.items()}
     own0, t0 = time.process_time(), time.monotonic()
@@ -115,6 +124,7 @@ def main(argv=None) -> int:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--op", choices=("search", "page"), default="search")
     a = ap.parse_args(argv)
     c = Cluster()
     print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()}")
@@ -126,9 +136,9 @@ def main(argv=None) -> int:
                     c.node("stop", "web2")
                 else:
                     c.node("start", "web2")
-                r = measure(c, a.clients, a.seconds)
+                r = measure(c, a.clients, a.seconds, a.op)
                 rows.append((nodes, r))
-                print(f"round {rnd + 1}, {nodes} web node(s): {r['rps']} req/s, p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, "
+                print(f"{a.op}, round {rnd + 1}, {nodes} web node(s): {r['rps']} req/s, p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, "
                       f"errors {r['errors']}, CPU busy {r['cpu_busy_cores']} cores, load {r['loadavg'][0]:.1f}")
                 print("   CPU ms per request: " + ", ".join(f"{k} {v}" for k, v in r["cpu_ms_per_request"].items()))
     finally:

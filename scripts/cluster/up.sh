@@ -75,6 +75,8 @@ write_ini() {
     printf 'ckan.storage_path = %s\n\n' "$CLUSTER_DIR/storage"
     sed -n '/^\[loggers\]/,$p' "$REPO/portal.ini"
   } >"$CINI.new"
+  INI_CHANGED=0
+  [ -f "$CINI" ] && ! cmp -s "$CINI" "$CINI.new" && INI_CHANGED=1
   mv -f "$CINI.new" "$CINI"
   chmod 600 "$CINI" "$CLUSTER_DIR/secret_key"
 }
@@ -106,6 +108,16 @@ fi
 "$CKAN" -c "$CINI" translation js >>"$CLOG/web1.log" 2>&1 || say "could not build the JavaScript translations"
 
 # ------------------------------------------------------------------ processes
+# processes still running with an older ckan.ini (another Solr URL, database port …) are
+# restarted, one at a time
+if [ "$INI_CHANGED" = 1 ]; then
+  for f in "$CRUN"/*.pid; do
+    [ -f "$f" ] || continue
+    n=$(basename "$f" .pid)
+    case $n in web*|worker*|scheduler|harvest-*) c_running "$n" && { say "restarting $n (ckan.ini changed)"; c_stop "$n"; } ;; esac
+    case $n in web*) start_web "${n#web}"; wait_port "$(web_port "${n#web}")" 90 || die "$n did not restart" ;; esac
+  done
+fi
 for i in $(seq "$CLUSTER_WORKERS"); do c_running "worker$i" || start_worker "$i"; done
 c_running harvest-gather || c_start harvest-gather "$CKAN" -c "$CINI" harvester gather-consumer
 c_running harvest-fetch || c_start harvest-fetch "$CKAN" -c "$CINI" harvester fetch-consumer
