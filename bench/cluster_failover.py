@@ -120,9 +120,13 @@ def run(c: Cluster | None = None, clients: int = 8, phase: float = 30, echo=prin
                                                 headers={"Authorization": tokens["consumer_member"]}
                                                 ).json()["result"]["results"]]
     body = ("编号,名称\n" + "".join(f"{i},故障演练{i}\n" for i in range(2000))).encode()
-    r = requests.post(f"{c.lb}/api/3/action/resource_create", headers={"Authorization": tokens["provider_admin"]},
-                      data={"package_id": ENTRY, "name": "故障演练下载", "format": "CSV", "resource_type": "file"},
-                      files={"upload": ("failover.csv", body, "text/csv")}, timeout=60)
+    for _ in range(3):  # the run's setup, not measured: a busy cluster may refuse it once
+        r = requests.post(f"{c.lb}/api/3/action/resource_create", headers={"Authorization": tokens["provider_admin"]},
+                          data={"package_id": ENTRY, "name": "故障演练下载", "format": "CSV", "resource_type": "file"},
+                          files={"upload": ("failover.csv", body, "text/csv")}, timeout=60)
+        if r.ok:
+            break
+        time.sleep(5)
     r.raise_for_status()
     res = r.json()["result"]
     download = f"{c.lb}/dataset/{res['package_id']}/resource/{res['id']}/download/failover.csv"

@@ -28,16 +28,23 @@ from bench.cluster_failover import WORDS
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu(pids) -> float:
-    total = 0
+def _cpu(pids) -> dict[int, float]:
+    """CPU seconds (utime + stime) of each process that still exists."""
+    got = {}
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            got[pid] = (int(fields[11]) + int(fields[12])) / TICK
         except (OSError, IndexError, ValueError):
             pass
-    return total / TICK
+    return got
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent between two readings by the processes alive at the end (a process that
+    ended in between is left out: an undercount, never a negative figure)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
 
 
 def _group(pid: int) -> list[int]:
@@ -93,9 +100,18 @@ def measure(c: Cluster, clients: int, seconds: float, op: str = "search") -> dic
             with lock:
                 (lat.append(time.perf_counter() - t0) if ok else errors.__setitem__(0, errors[0] + 1))
 
-    warm = random.Random(0)
-    for _ in range(clients * 2):  # warm-up: every gunicorn process loaded, Solr caches warm
-        one(requests, warm)
+    # warm-up: the same clients for a third of the run, so that every gunicorn process has
+    # loaded its templates and Solr its caches (a process just started needs seconds for that)
+    warm = [threading.Thread(target=client, args=(100 + i,)) for i in range(clients)]
+    for t in warm:
+        t.start()
+    time.sleep(max(5.0, seconds / 3))
+    stop.set()
+    for t in warm:
+        t.join()
+    stop.clear()
+    lat.clear()
+    errors[0] = 0
     pids = _pids(c)
     cpu0 = {k: _cpu(v) for k, v in pids.items()}
     own0, t0 = time.process_time(), time.monotonic()
@@ -107,7 +123,8 @@ def measure(c: Cluster, clients: int, seconds: float, op: str = "search") -> dic
     for t in threads:
         t.join()
     wall, own = time.monotonic() - t0, time.process_time() - own0
-    cpu = {k: _cpu(v) - cpu0[k] for k, v in pids.items()}
+    pids_after = _pids(c)
+    cpu = {k: _spent(cpu0[k], _cpu(pids_after.get(k, []))) for k in pids}
     n = len(lat)
     web = sum(v for k, v in cpu.items() if k.startswith("web"))
     return {"requests": n, "errors": errors[0], "rps": round(n / wall, 1),
