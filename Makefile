@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Every target installs what it needs.
-.PHONY: serve test stop status install doctor bench region docs test-cloud
+.PHONY: serve test stop status install doctor bench region docs cluster cluster-status test-cloud
 
 serve:   ## install, start the stack, load demo data, serve http://127.0.0.1:5000 (Ctrl-C stops all)
 	bash scripts/serve.sh
@@ -10,8 +10,15 @@ test:    ## install, build the docs (--strict), start the stack, run the whole t
 docs:    ## build the documentation site into .stack/site (mkdocs --strict; references generated from the code)
 	bash scripts/docs.sh
 
-stop:    ## stop everything serve or test started
+stop:    ## stop everything serve, test or cluster started
 	bash scripts/stop.sh
+	bash scripts/cluster/down.sh
+
+cluster: ## the portal on two web nodes behind nginx, two workers, a PostgreSQL standby, SolrCloud (docs/cluster.md)
+	bash scripts/cluster/up.sh
+
+cluster-status: ## every process of the cluster
+	bash scripts/cluster/status.sh
 
 status:  ## what is running
 	bash scripts/stack.sh status
