@@ -41,6 +41,9 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--load-procs", type=int, default=1, help="in-process loader processes per side at once, "
                    "dealt the batches of --load-batch missing entries in turn (default 1; e.g. 3 for stock CKAN, "
                    "which has no bulk path: package_create per entry in each)")
+    p.add_argument("--defer-index", action="store_true", help="stock, in process: write the entries with "
+                   "stock's indexer unloaded in the loader processes while `ckan search-index rebuild "
+                   "--only-missing` indexes what they committed, in a loop and once more at the end")
     p.add_argument("--known-item", type=int, default=None, metavar="N", help="known-item queries from the "
                    "loaded titles, run on both sides after the measurements (default 300 with --corpus real, "
                    "else 0)")
@@ -129,7 +132,7 @@ def prepare(side: services.Side, args, catalog: corpus.Catalog) -> dict:
              "already_loaded": len(have)}
     if missing and args.load_via == "inprocess":
         stats.update(real_bench.load_inprocess(side, args.corpus, catalog.seed, missing, args.load_batch, say,
-                                                      args.load_procs))
+                                                      args.load_procs, args.defer_index and side.key == "stock"))
     elif missing:
         stats.update(_load_missing(side, catalog, missing, args.load_workers))
     if args.prune:

@@ -57,9 +57,16 @@ def catalog_of(name: str, seed: int | None, limit: int | None):
     return Catalog(seed or 2026)
 
 
-def load(side: str, catalog, indexes: list[int], batch: int) -> dict:
+def load(side: str, catalog, indexes: list[int], batch: int, defer_index: bool = False) -> dict:
     import ckan.model as model
+    import ckan.plugins as plugins
     import ckan.plugins.toolkit as tk
+
+    if defer_index:
+        # stock CKAN's own indexer is its system plugin synchronous_search: unloaded in this
+        # process only, so the entries are written without their Solr documents; stock's
+        # ``ckan search-index rebuild --only-missing`` indexes them (bench/real_bench.py)
+        plugins.unload("synchronous_search")
 
     from . import corpus
 
@@ -107,13 +114,14 @@ def load(side: str, catalog, indexes: list[int], batch: int) -> dict:
              f"{done / max(time.process_time() - c0, 1e-9):.1f}/s per CPU second of this process")
     wall, cpu = time.monotonic() - t0, time.process_time() - c0
     return {
-        "how": "in process: bulk.save_many" if side == "project" else "in process: package_create (return_id_only)",
+        "how": "in process: bulk.save_many" if side == "project" else "in process: package_create (return_id_only"
+               + (", indexing deferred)" if defer_index else ")"),
         "entries": created, "unchanged": unchanged, "refused": len(indexes) - created - unchanged,
         "refused_why": dict(refused.most_common(30)), "first_refused": first_refused,
         "seconds": round(wall, 1), "cpu_seconds": round(cpu, 1),
         "per_second": round(created / wall, 2) if wall else None,
         "per_cpu_second": round(created / cpu, 2) if cpu else None,
-        "batch": batch,
+        "batch": batch, "index_deferred": defer_index,
     }
 
 
@@ -125,6 +133,8 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int)
     p.add_argument("--indexes", required=True, help="JSON file: the entry indexes to load")
     p.add_argument("--batch", type=int, default=500)
+    p.add_argument("--defer-index", action="store_true", help="stock: write the entries without indexing "
+                   "them (synchronous_search unloaded in this process); index with `ckan search-index rebuild --only-missing`")
     p.add_argument("-c", "--config", default=os.environ.get("CKAN_INI"))
     args = p.parse_args(argv)
     with open(args.indexes, encoding="utf-8") as f:
@@ -138,7 +148,7 @@ def main(argv=None) -> int:
     for name in ("ckan", "ckanext", "ckan.lib.search", "ckan.model.modification"):
         logging.getLogger(name).setLevel(logging.ERROR)
     with app._wsgi_app.test_request_context():
-        result = load(args.side, catalog, indexes, args.batch)
+        result = load(args.side, catalog, indexes, args.batch, args.defer_index)
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
