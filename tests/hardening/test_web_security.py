@@ -70,6 +70,17 @@ def test_every_post_of_the_extension_needs_the_csrf_token(app, targets, world):
     assert _state() == before
 
 
+def test_the_sign_in_form_needs_the_csrf_token(app, world):
+    """The sign-in posted without the form's token is refused (a forged sign-in would put the
+    victim's browser in the forger's account), with the right password too, and signs no one in."""
+    user = make_user(PROVIDER, "admin", password=STRONG)["name"]
+    client = app.test_client()
+    client.get("/user/login")
+    res = client.post("/user/login", data={"login": user, "password": STRONG}, follow_redirects=False)
+    assert res.status_code == 400 and "CSRF" in res.get_data(as_text=True)
+    assert "/user/_logout" not in client.get("/dashboard/datasets").get_data(as_text=True)
+
+
 def test_no_get_of_the_extension_changes_state(app, targets, world):
     headers = {"Authorization": factories.APIToken(user=world.provider_admin)["token"]}
     before = _state()

@@ -33,10 +33,12 @@ def add_headers(response):
 
 def blueprint() -> Blueprint:
     """A blueprint without routes: it hooks the headers onto every response of the app (and
-    refuses a malformed search ``sort`` on pages, see :mod:`.search`)."""
-    from . import search
+    refuses a malformed search ``sort`` on pages, see :mod:`.search`; keeps the CSRF check of
+    anonymous visitors' forms, see :mod:`.csrf`)."""
+    from . import csrf, search
 
     bp = Blueprint("liuzhou_security", __name__)
     bp.after_app_request(add_headers)
     bp.before_app_request(search.check_page_args)
+    bp.before_app_request(csrf.keep_check_for_anonymous_forms)
     return bp
