@@ -394,14 +394,9 @@ backend solr_nodes
     # requireHealthyCores: a node with a recovering replica still coordinates searches
     # (they go to active replicas only), and under load replicas of every node can be
     # recovering at once, which would leave no node in service.
-    # A killed node refuses connections: its checks fail at once and the requests sent to it
-    # meanwhile are redispatched (retry-on conn-failure). A node slow to answer its check under
-    # load is given 5 s and three misses, and its requests in flight are let finish (no
-    # shutdown-sessions: cutting them answered 502 to updates a busy but live node was doing).
     option httpchk GET /solr/admin/info/health
     http-check expect status 200
-    timeout check 5s
-    default-server inter 1s fastinter 500ms downinter 1s fall 3 rise 2
+    default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 on-marked-down shutdown-sessions
 EOF
     for n in 1 2 3; do printf '    server solr%s 127.0.0.1:%s check\n' "$n" "$(node_port "$n")"; done
   } >"$new"
