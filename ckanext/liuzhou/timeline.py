@@ -1,5 +1,5 @@
-"""The columns every workflow's timeline row has in common (share requests, the demand list, error
-reports): what happened, from which state to which, who did it in which role for which
+"""The columns every workflow's timeline row has in common (share requests, the lifecycle's
+objects, the demand list, error reports): what happened, from which state to which, who did it in which role for which
 department, when, the deadline then in force, the details and the departments notified.
 
 A capability's event table names itself and its parent's key, then takes the rest from

@@ -30,27 +30,9 @@ from pathlib import Path
 
 
 def tree_cpu(root: int | None) -> float:
-    """CPU seconds of a process and of its descendants, living and reaped (Linux ``/proc``)."""
-    if not root:
-        return 0.0
-    stats, children = {}, {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                data = f.read()
-        except OSError:
-            continue
-        rest = data[data.rindex(")") + 2:].split()   # state, ppid, … utime (11) … cstime (14)
-        stats[int(d)] = sum(int(x) for x in rest[11:15])
-        children.setdefault(int(rest[1]), []).append(int(d))
-    total, todo = 0, [root] if root in stats else []
-    while todo:
-        pid = todo.pop()
-        total += stats[pid]
-        todo += children.get(pid, [])
-    return total / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of a process and of its descendants, living and reaped (0 for no process)."""
+    from bench.import_rate import tree_cpu as cpu
+    return cpu(root) if root else 0.0
 
 
 def stack_pids() -> dict[str, int | None]:

@@ -16,6 +16,8 @@ from sqlalchemy.orm import relationship
 import ckan.model.types as _types
 import ckan.plugins.toolkit as tk
 
+from ..timeline import TimelineEvent
+
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.utcnow()
@@ -233,20 +235,9 @@ class Violation(tk.BaseModel):
     review_notes = Column(UnicodeText)
 
 
-class LifecycleEvent(tk.BaseModel):
+class LifecycleEvent(TimelineEvent, tk.BaseModel):
     """One entry of a lifecycle object's timeline: a state change or a notice."""
     __tablename__ = "liuzhou_lifecycle_event"
 
-    id = Column(Integer, primary_key=True, autoincrement=True)
     object_type = Column(UnicodeText, nullable=False)
     object_id = Column(UnicodeText, nullable=False)
-    event = Column(UnicodeText, nullable=False)
-    from_state = Column(UnicodeText)
-    to_state = Column(UnicodeText)
-    actor_id = Column(UnicodeText)
-    actor_role = Column(UnicodeText)
-    actor_org_id = Column(UnicodeText)
-    created = Column(DateTime, nullable=False, default=_utcnow)
-    deadline = Column(DateTime)
-    detail = Column(JSONB, nullable=False, default=dict)
-    notify = Column(JSONB, nullable=False, default=list)
