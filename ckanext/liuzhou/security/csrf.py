@@ -17,8 +17,7 @@ import ckan.plugins.toolkit as tk
 
 
 def _carries_token() -> bool:
-    header = tk.config.get("apikey_header_name") or "Authorization"
-    return bool(request.headers.get(header) or request.headers.get("Authorization"))
+    return bool(request.headers.get(tk.config.get("apitoken_header_name") or "Authorization"))
 
 
 def keep_check_for_anonymous_forms() -> None:
