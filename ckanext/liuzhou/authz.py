@@ -163,10 +163,10 @@ def role_in(org: Optional[str], user: str | model.User | None) -> Optional[str]:
     u = user_obj(user)
     if u is None or not org:
         return None
-    group = _group(org)
-    if group is None:
-        return None
-    row = member_rows(u.id).get(group[0])
+    rows = member_rows(u.id)
+    row = rows.get(org)  # an id (the memberships hold each group's id and name: no query of its own)
+    if row is None:
+        row = next((r for r in rows.values() if r[2] == org), None)
     return row[0] if row else None
 
 

@@ -195,6 +195,10 @@ def evaluation_aggregates() -> bool:
     return _bool("ckanext.liuzhou.evaluation.aggregates")
 
 
+def evaluation_live_seconds() -> int:
+    return _int("ckanext.liuzhou.evaluation.live_seconds")
+
+
 # ---------------------------------------------------------------- web security
 
 def security_headers() -> bool:

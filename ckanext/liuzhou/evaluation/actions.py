@@ -126,7 +126,9 @@ def evaluation_ranking(context, data_dict) -> dict[str, Any]:
 
 
 def _department(ref: str) -> model.Group:
-    group = model.Group.get(ref) if ref else None
+    # the reference as the auth function resolved it (remembered for the transaction)
+    gid = authz.org_id(ref) if ref else None
+    group = model.Session.get(model.Group, gid) if gid else None
     if group is None or not group.is_organization or group.state != "active":
         raise tk.ObjectNotFound(_("Department not found"))
     return group
@@ -150,19 +152,19 @@ def evaluation_show(context, data_dict) -> dict[str, Any]:
     period = _period_of(data)
     src = queries.source()
     figures = next((r for r in _scored_departments(period, src) if r["key"] == group.id), {})
-    groups = _groups_as_of(src)
+    trend_period = queries.trend_period(period)
+    months = queries.trend(trend_period, {group.id}, src=src)
+    groups = _groups_as_of(src)  # after both: the time of the live figures they read
     for g in groups:
         for ind in g["indicators"]:
             ind["value"] = figures.get(ind["key"])
-    trend_period = queries.trend_period(period)
     as_of = local_iso(src.oldest())
     return {"department": {"id": group.id, "name": group.name, "title": group.title,
-                           "level": group.extras.get("level")},
+                           "level": figures["level"] if "level" in figures else group.extras.get("level")},
             "period": period.as_dict(), "as_of": as_of, "groups": groups,
             "figures": {k: figures.get(k) for k in d.KEYS},
             "score": {"value": figures.get("score"), "as_of": as_of},
-            "trend": {"period": trend_period.as_dict(), "as_of": as_of,
-                      "months": queries.trend(trend_period, {group.id}, src=src)}}
+            "trend": {"period": trend_period.as_dict(), "as_of": as_of, "months": months}}
 
 
 @tk.side_effect_free

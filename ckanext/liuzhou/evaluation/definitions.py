@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ckan.plugins.toolkit as tk
+from flask_babel import get_locale
 
 _ = tk._
 
@@ -173,6 +174,22 @@ BY_LABELS = {"department": N_("Department"), "level": N_("Level"), "county": N_(
 CITY_ITSELF = N_("City departments (no county)")
 
 
+_TRANSLATED: dict[str, tuple] = {}
+
+
+def _groups_in(locale) -> tuple:
+    """The groups with their indicators as :func:`groups` gives them, in the request's language
+    (translated once per language and process: the texts are the code's)."""
+    key = str(locale) if locale is not None else None
+    kept = _TRANSLATED.get(key) if key else None
+    if kept is None:
+        kept = tuple((g, _(label), tuple(i.as_dict() for i in INDICATORS if i.group == g)) for g, label in GROUPS)
+        if key:
+            _TRANSLATED[key] = kept
+    return kept
+
+
 def groups() -> list[dict]:
-    return [{"key": g, "label": _(label), "indicators": [i.as_dict() for i in INDICATORS if i.group == g]}
-            for g, label in GROUPS]
+    """Each group of indicators (new dicts on every call: callers fill them in)."""
+    return [{"key": g, "label": label, "indicators": [dict(i) for i in indicators]}
+            for g, label, indicators in _groups_in(get_locale())]

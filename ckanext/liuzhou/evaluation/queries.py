@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 import sqlalchemy as sa
@@ -131,10 +131,12 @@ class Source:
     # which refresh wrote the aggregates (the transaction of ``liuzhou_eval_refresh``'s row):
     # part of the key of what is kept (:mod:`.cache`); None: nothing is kept
     agg_version: Optional[str] = None
+    # when the live figures of this call were computed, if earlier than ``now`` (kept: :func:`_live`)
+    live_at: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def as_of(self, key: str) -> dt.datetime:
         """The time of the data the figure ``key`` is computed from (naive UTC)."""
-        return self.agg_as_of if key in self.agg and self.agg_as_of else self.now
+        return self.agg_as_of if key in self.agg and self.agg_as_of else self.live_at.get("at", self.now)
 
     def oldest(self) -> dt.datetime:
         return min(self.as_of(k) for k in d.KEYS)
@@ -191,6 +193,26 @@ def _kept(key: tuple, statement: str, values: dict, src: Source, org_fp: Optiona
     return rows
 
 
+def _live(key: tuple, statement: str, values: dict, src: Source) -> list[dict]:
+    """The rows of the indicators computed live: kept (:data:`.cache.live`) for at most
+    ``ckanext.liuzhou.evaluation.live_seconds`` of ``src.now``, under this process's
+    :func:`.cache.generation` (a change it committed is shown at once); ``src.live_at`` gets the
+    time they were computed."""
+    seconds = lz_config.evaluation_live_seconds()
+    if seconds <= 0 or not src.agg_version:
+        return _rows(statement, values)
+    full = (*key, src.agg, src.agg_as_of, src.agg_version, cache.generation())
+    kept = cache.live.get(full)
+    if kept is not None:
+        rows, at = kept
+        if dt.timedelta(0) <= src.now - at < dt.timedelta(seconds=seconds):
+            src.live_at["at"] = min(at, src.live_at.get("at", at))
+            return [dict(r) for r in rows]
+    rows = _rows(statement, values)
+    cache.live.put(full, (tuple(dict(r) for r in rows), src.now))
+    return rows
+
+
 def _order(rows: list[dict], sort: str, descending: bool) -> list[dict]:
     """``ORDER BY <sort> ASC|DESC NULLS LAST, label ASC`` as the statement orders, with the
     labels' order as PostgreSQL collates them (``label_rank``)."""
@@ -220,8 +242,9 @@ def ranking(period: Period, by: str = "department", scope: Optional[Iterable[str
     if not kept:
         statement = aggregate.ranking_sql(by, sort, descending, src.agg, current=current)
         return [_plain(r) for r in _rows(statement, values)]
-    live = {r["key"]: r for r in _rows(aggregate.ranking_sql(by, sort, descending, src.agg, current, "live"),
-                                       values)}
+    live = {r["key"]: r for r in _live(("ranking", by, sort, descending, period, current, _scope_key(scope)),
+                                       aggregate.ranking_sql(by, sort, descending, src.agg, current, "live"),
+                                       values, src)}
     org_fp = next(iter(live.values()))["org_fp"] if live else None
     stored = _kept(("ranking", by, period, current, _scope_key(scope)),
                    aggregate.ranking_sql(by, sort, descending, src.agg, current, "agg"), values, src, org_fp)
@@ -248,7 +271,8 @@ def trend(period: Period, scope: Iterable[str], now: Optional[dt.datetime] = Non
                                              calendar=_calendar_needed(src.agg, sql.STOCKS)), src)
     if not kept:
         return [_plain(r) for r in _rows(aggregate.trend_sql(src.agg), values)]
-    live = {r["month"]: r for r in _rows(aggregate.trend_sql(src.agg, "live"), values)}
+    live = {r["month"]: r for r in _live(("trend", period, _scope_key(scope)), aggregate.trend_sql(src.agg, "live"),
+                                         values, src)}
     org_fp = next(iter(live.values()))["org_fp"] if live else None
     stored = _kept(("trend", period, _scope_key(scope)), aggregate.trend_sql(src.agg, "agg"), values, src, org_fp)
     flows = [k for rows, aggs in sql.AGGREGATES.items() if rows not in sql.STOCKS for k in aggs]
