@@ -137,6 +137,8 @@ def run(c: Cluster | None = None, clients: int = 8, phase: float = 30, echo=prin
                for i in range(clients)]
     threads.append(threading.Thread(target=_enqueue_jobs, args=(c, jstop, job_file, jobs)))
     solr = _solrcloud()
+    if solr:  # losing one node is survivable when both copies of every shard are in sync
+        c.script("solrcloud", "wait-healthy", timeout=300)
     steps = [("steady", None),
              ("solr node 2 killed", (lambda: c.script("solrcloud", "kill-node", "2", timeout=120))) if solr
              else ("solr node 2 killed (skipped: no SolrCloud)", None),

@@ -233,7 +233,13 @@ node_wait_live() {
 
 # ---------------------------------------------------------------- configset, collections
 # The configset as the standalone cores get it: solr/configsets/liuzhou/conf plus the
-# liuzhou schema.xml that solr/make_schema.py writes from CKAN's. Zipped for the
+# liuzhou schema.xml that solr/make_schema.py writes from CKAN's, with one change: _version_
+# is a long with docValues. CKAN's schema declares it a string, which a single core never reads
+# as a number; SolrCloud does (a replica checks the version of a document already in its index
+# before applying the leader's update, and peer sync fingerprints the versions): with a string,
+# such updates fail with UnsupportedOperationException, the leader puts the replica into
+# recovery, the recovery's replay fails the same way, and the shard is left with one active
+# replica, so losing that node loses the shard (docs/cluster-solr.md). Zipped for the
 # Configsets API; sets ZIP and ZIP_HASH.
 ZIP= ZIP_HASH= SCHEMA_HASH=
 build_configset() {
@@ -242,7 +248,15 @@ build_configset() {
   "$PYTHON" "$SOLR_SRC/make_schema.py" --chain "$SOLR_ZH_CHAIN" --out-dir "$build/schemas" >/dev/null ||
     die "could not generate schema.xml (is ckan installed for PYTHON=$PYTHON?)"
   cp -r "$SOLR_SRC/configsets/liuzhou/conf" "$build/conf"
-  cp -f "$build/schemas/liuzhou/schema.xml" "$build/conf/schema.xml"
+  "$PYTHON" - "$build/schemas/liuzhou/schema.xml" "$build/conf/schema.xml" <<'PY' || die "could not make _version_ a long in schema.xml"
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+text, n = re.subn(r'<field name="_version_"[^>]*/>',
+                  '<field name="_version_" type="plong" indexed="false" stored="false" docValues="true"/>', text)
+if n != 1:
+    sys.exit(f"schema.xml: {n} _version_ fields, expected 1")
+open(sys.argv[2], "w", encoding="utf-8").write(text)
+PY
   ZIP=$build/$CONFIGSET.zip
   (cd "$build/conf" && "$PYTHON" - "$ZIP" <<'PY'
 import os, sys, zipfile
