@@ -156,22 +156,26 @@ def test_save_many_gives_what_package_create_gives(people):
     assert tk.get_action("audit_log_verify")({"user": people.sysadmin}, {})["ok"]
 
 
+def _refusing(name: str, title: str, message: str, trigger: str):
+    """A trigger function ``name`` raising ``message`` for a package titled ``title``, attached by
+    ``trigger`` (its CREATE … TRIGGER clause, with ``{name}`` for the function); dropped after."""
+    with model.meta.engine.begin() as conn:
+        conn.execute(sa.text(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN IF NEW.title = '{title}' THEN RAISE EXCEPTION '{message}'; END IF; RETURN NEW; END $$"))
+        conn.execute(sa.text(trigger.format(name=name)))
+    yield
+    with model.meta.engine.begin() as conn:
+        conn.execute(sa.text(f"DROP TRIGGER {name} ON package"))
+        conn.execute(sa.text(f"DROP FUNCTION {name}()"))
+
+
 @pytest.fixture
 def refuse_title():
     """A database that refuses to save an entry titled 坏标题 (a trigger: the failure comes from
     PostgreSQL itself, after validation, in the middle of the writes)."""
-    ddl = [
-        "CREATE FUNCTION liuzhou_test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN IF NEW.title = '坏标题' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$",
-        "CREATE TRIGGER liuzhou_test_refuse BEFORE INSERT ON package FOR EACH ROW EXECUTE FUNCTION liuzhou_test_refuse()",
-    ]
-    with model.meta.engine.begin() as conn:
-        for statement in ddl:
-            conn.execute(sa.text(statement))
-    yield
-    with model.meta.engine.begin() as conn:
-        conn.execute(sa.text("DROP TRIGGER liuzhou_test_refuse ON package"))
-        conn.execute(sa.text("DROP FUNCTION liuzhou_test_refuse()"))
+    yield from _refusing("liuzhou_test_refuse", "坏标题", "refused by the test",
+                         "CREATE TRIGGER {name} BEFORE INSERT ON package FOR EACH ROW EXECUTE FUNCTION {name}()")
 
 
 def test_a_failed_write_leaves_nothing(people, refuse_title):
@@ -191,20 +195,9 @@ def refuse_at_commit():
     """A database that refuses, at COMMIT, a transaction saving an entry titled 提交时拒绝 (a
     deferred constraint trigger): the failure comes after every Solr document of the call was
     built and sent, as a failure of the commit itself would."""
-    ddl = [
-        "CREATE FUNCTION liuzhou_test_refuse_commit() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN IF NEW.title = '提交时拒绝' THEN RAISE EXCEPTION 'refused at commit by the test'; END IF; "
-        "RETURN NEW; END $$",
-        "CREATE CONSTRAINT TRIGGER liuzhou_test_refuse_commit AFTER INSERT ON package DEFERRABLE INITIALLY "
-        "DEFERRED FOR EACH ROW EXECUTE FUNCTION liuzhou_test_refuse_commit()",
-    ]
-    with model.meta.engine.begin() as conn:
-        for statement in ddl:
-            conn.execute(sa.text(statement))
-    yield
-    with model.meta.engine.begin() as conn:
-        conn.execute(sa.text("DROP TRIGGER liuzhou_test_refuse_commit ON package"))
-        conn.execute(sa.text("DROP FUNCTION liuzhou_test_refuse_commit()"))
+    yield from _refusing("liuzhou_test_refuse_commit", "提交时拒绝", "refused at commit by the test",
+                         "CREATE CONSTRAINT TRIGGER {name} AFTER INSERT ON package DEFERRABLE INITIALLY "
+                         "DEFERRED FOR EACH ROW EXECUTE FUNCTION {name}()")
 
 
 def test_a_failed_commit_leaves_the_index_as_the_database(people, refuse_at_commit, caplog):
