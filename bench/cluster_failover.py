@@ -46,15 +46,18 @@ class Recorder:
         self.errors = collections.Counter()       # (phase, op, kind) -> count
         self.latency = collections.defaultdict(list)  # op -> seconds
         self.writes = []                          # (key, ok, kind)
+        self.failed = []                          # (phase, op, kind, url, a few words of the answer)
 
     def ok(self, op, secs):
         with self.lock:
             self.served[(self.phase, op)] += 1
             self.latency[op].append(secs)
 
-    def err(self, op, kind):
+    def err(self, op, kind, url="", answer=""):
         with self.lock:
             self.errors[(self.phase, op, kind)] += 1
+            if len(self.failed) < 20:
+                self.failed.append((self.phase, op, kind, url, answer))
 
 
 def _client(c: Cluster, rec: Recorder, stop: threading.Event, tokens: dict, entries: list, download: str,
@@ -67,7 +70,7 @@ def _client(c: Cluster, rec: Recorder, stop: threading.Event, tokens: dict, entr
     while not stop.is_set():
         op = rnd.choices(ops, weights)[0]
         t0 = time.perf_counter()
-        key = None
+        key = r = None
         try:
             if op == "search":
                 r = http.post(f"{c.lb}/api/3/action/package_search", timeout=30, headers=reader,
@@ -93,6 +96,8 @@ def _client(c: Cluster, rec: Recorder, stop: threading.Event, tokens: dict, entr
         secs = time.perf_counter() - t0
         if kind is None:
             rec.ok(op, secs)
+        elif r is not None:
+            rec.err(op, kind, r.url, " ".join(r.text[:300].split()))
         else:
             rec.err(op, kind)
         if key:
@@ -147,6 +152,7 @@ def run(c: Cluster | None = None, clients: int = 8, phase: float = 30, echo=prin
              ("restarted", lambda: ([c.script("solrcloud", "start-node", "2", timeout=600)] if solr else [],
                                     c.node("start", "web2"), c.node("start", "worker2"))),
              ("steady again", None)]
+    logs = _log_offsets(c)
     t_start = time.monotonic()
     for t in threads:
         t.start()
@@ -230,9 +236,41 @@ def run(c: Cluster | None = None, clients: int = 8, phase: float = 30, echo=prin
                  "by_worker": dict(by_worker)},
         "index": {k: (v if not isinstance(v, list) else len(v)) for k, v in index.items()},
         "audit_verifies": audit_ok, "audit": audit_line,
+        # what the servers said of the failures: the requests, and the web nodes' errors
+        "failed": [{"phase": ph, "op": op, "kind": kind, "url": url, "answer": answer}
+                   for ph, op, kind, url, answer in rec.failed],
+        "server_errors": _new_errors(logs) if rec.errors else [],
     }
     _print(report, echo)
     return report
+
+
+def _log_offsets(c: Cluster) -> dict:
+    """Where each web node's log ends now: the run's errors are read from there on."""
+    return {p: p.stat().st_size for p in sorted((c.dir / "log").glob("web*.log"))}
+
+
+def _new_errors(offsets: dict, limit: int = 120) -> list[str]:
+    """The ERROR lines and tracebacks the web nodes logged since ``offsets`` (at most ``limit``
+    lines), so a failed request of a run on another machine (the CI) can be explained."""
+    out: list[str] = []
+    for path, start in offsets.items():
+        try:
+            with open(path, "rb") as f:
+                f.seek(start)
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            continue
+        keep = 0
+        for line in text.splitlines():
+            if " ERROR " in line or line.startswith("Traceback"):
+                keep = 40  # the line and the traceback after it
+            if keep:
+                out.append(f"{path.name}: {line[:300]}")
+                keep -= 1
+            if len(out) >= limit:
+                return out
+    return out
 
 
 def _print(r: dict, echo=print):
@@ -254,6 +292,12 @@ def _print(r: dict, echo=print):
     echo(f"index: {i['db_active']} active entries in the database, {i['index_active']} in the index "
          f"(missing {i['missing']}, extra {i['extra']})")
     echo(f"audit chain: {'verifies' if r['audit_verifies'] else 'BROKEN'} {r['audit']}")
+    for f in r["failed"]:
+        echo(f"  failed {f['phase']}: {f['op']} {f['kind']} {f['url']}\n         {f['answer'][:200]}")
+    if r["server_errors"]:
+        echo("the web nodes' errors during the run:")
+        for line in r["server_errors"]:
+            echo(f"  {line}")
 
 
 def main(argv=None) -> int:

@@ -66,17 +66,25 @@ node_url() { printf 'http://127.0.0.1:%s/solr\n' "$(node_port "$1")"; }
 LB_URL=http://127.0.0.1:$CLUSTER_SOLR_LB_PORT/solr
 check_n() { [[ ${1:-} =~ ^[123]$ ]] || die "node number must be 1, 2 or 3, got '${1:-}'"; }
 
-# pid from FILE if that process is alive and its command line holds PATTERN; else nothing
+# pid from FILE if that process is alive and its command line holds PATTERN; else nothing.
+# A process spawn() has just started is still passing through bash and env on its way to
+# exec its command, and in the middle of an exec its /proc cmdline reads empty: a live pid
+# is looked at again for up to 2 s before its file is taken for stale and removed.
 live_pid() {
-  local file=$1 pattern=$2 pid
+  local file=$1 pattern=$2 pid i
   [[ -f $file ]] || return 0
   pid=$(<"$file")
-  if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
-     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -Fq -- "$pattern"; then
-    printf '%s\n' "$pid"
-  else
-    rm -f "$file"
+  if [[ $pid =~ ^[0-9]+$ ]]; then
+    for i in $(seq 1 20); do
+      kill -0 "$pid" 2>/dev/null || break
+      if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -Fq -- "$pattern"; then
+        printf '%s\n' "$pid"
+        return 0
+      fi
+      sleep 0.1
+    done
   fi
+  rm -f "$file"
 }
 zk_pid() { live_pid "$ZK_DIR/zk.pid" "$ZK_DIR/zoo.cfg"; }
 node_pid() { live_pid "$(node_dir "$1")/solr.pid" " Launcher $(node_dir "$1")/home "; }

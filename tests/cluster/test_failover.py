@@ -9,7 +9,7 @@ from bench.cluster_failover import run
 def test_losing_a_node_of_each_kind_loses_no_read_and_no_write(cluster, tokens):
     r = run(cluster, clients=8, phase=5)
     assert r["requests_served"] > 0 and r["writes"]["confirmed"] > 0
-    assert r["reads_failed"] == 0, r["errors"]
+    assert r["reads_failed"] == 0, (r["errors"], r["failed"], r["server_errors"])
     w = r["writes"]
     # a write is confirmed and whole, or refused; sent again with its key it is made exactly once
     assert (w["confirmed_missing"], w["half_done"], w["duplicates"]) == (0, 0, 0)

@@ -49,14 +49,17 @@ def warm() -> None:
 def add_words(words: Iterable[str]) -> None:
     """Words to keep whole (synonym terms, departments' short names)."""
     global _generation
-    new = {w for w in words if w and w not in _added and len(w) > 1}
-    if not new:
-        return
-    _added.update(new)
-    if _tokenizer is not None:
-        for word in new:
-            _tokenizer.add_word(word, freq=200000)
-    _generation += 1  # a new word may change how a remembered text is cut
+    # under the lock that the dictionary's loading holds: words added while another thread
+    # (the warm-up's) loads it are neither lost nor added to the set it is reading
+    with _lock:
+        new = {w for w in words if w and w not in _added and len(w) > 1}
+        if not new:
+            return
+        _added.update(new)
+        if _tokenizer is not None:
+            for word in new:
+                _tokenizer.add_word(word, freq=200000)
+        _generation += 1  # a new word may change how a remembered text is cut
     _cut.cache_clear()
 
 
