@@ -49,6 +49,10 @@ class LiveServer:
         return env
 
     def start(self, timeout: float = 120) -> "LiveServer":
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> "LiveServer":
+        """Start gunicorn without waiting for it to answer."""
         gunicorn = Path(sys.executable).parent / "gunicorn"
         cmd = [str(gunicorn), "--chdir", str(REPO), "-b", f"127.0.0.1:{self.port}",
                "-w", str(self.workers), "--timeout", "120", "--graceful-timeout", "5"]
@@ -58,6 +62,10 @@ class LiveServer:
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(cmd, env=self.env(), stdout=self._log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
+        return self
+
+    def wait_ready(self, timeout: float = 120) -> "LiveServer":
+        """Wait until the server answers ``status_show``; stop it and raise if it does not."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -297,6 +297,34 @@ def test_postgres_restarted_requests_fail_cleanly_and_the_portal_recovers(stack,
                                    "WHERE share_request_id = %(id)s")) == [("approve",), ("create",)]
         verified = ckan_cli("liuzhou", "audit", "verify", env={"CKAN_SQLALCHEMY_URL": stack.pg_url("ckan")})
         assert verified.returncode == 0, verified.stdout + verified.stderr[-2000:]
+
+        # workers restarted while PostgreSQL is down cannot load CKAN (it reads the database as
+        # it loads): they leave and are started again, and the server lives on (deploy/wsgi.py)
+        stack.stop("pg")
+        for pid in _children(server.process.pid):
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(8)
+        assert server.process.poll() is None, server.log_tail()
+        assert "the database is unreachable while this worker starts" in server.log_path.read_text(errors="replace")
+        stack.start("pg")
+        server.wait_ready(120)
+        again = api(server.url, consumer, "share_request_show", id=rid)
+        assert again.status_code == 200 and again.json()["result"]["state"] == "approved", again.text[:500]
     finally:
         server.stop()
         stack.stop("pg")
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (gunicorn's workers)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
+                out.append(int(entry))
+    return out
