@@ -120,6 +120,14 @@ def _activities(package_id):
             for a in model.Session.query(Activity).filter(Activity.object_id == package_id).order_by(Activity.timestamp)]
 
 
+def _warnings(package_id):
+    """The entry's Art 17 warning rows, but for their ids and times."""
+    from ckanext.liuzhou.lifecycle.model import DuplicateWarning
+    return sorted((w.other_package_id, w.provider_org_id, w.other_org_id, w.shared, w.shared_count, w.item_count,
+                   w.ratio, w.state, w.detected_by, w.cleared_at, w.first_detected == w.last_detected)
+                  for w in model.Session.query(DuplicateWarning).filter(DuplicateWarning.package_id == package_id))
+
+
 def _audit(package_id):
     return [(r.action, r.actor_id, r.actor_name, r.actor_org, r.object_type, r.provider_org, r.detail)
             for r in model.Session.query(AuditLog).filter(AuditLog.package_id == package_id).order_by(AuditLog.id)]
@@ -143,6 +151,7 @@ def test_save_many_gives_what_package_create_gives(people):
     # Art 17: the same warning, in the result and in the audit chain
     assert [w["name"] for w in single["duplicate_warnings"]] == [w["name"] for w in out[0].duplicate_warnings] != []
     assert _normal(_audit(a["id"]), a) == _normal(_audit(b["id"]), b) != []
+    assert _warnings(a["id"]) == _warnings(b["id"]) != []
     # the Solr document, field by field
     doc_a, doc_b = _solr_doc(a["id"]), _solr_doc(b["id"])
     assert sorted(doc_a) == sorted(doc_b) and "provider_ancestors" in doc_a
@@ -285,6 +294,34 @@ def test_a_helper_process_judges_the_later_half_as_this_process_would(people, mo
     model.Session.remove()
     assert [model.Package.get(o.id).title for o in saved if o.action == bulk.CREATE] == \
         [titles[i] for i in (0, 1, 2, 3, 4, 7)]
+
+
+def test_the_helper_process_validates_the_documents_as_this_process_would(people, monkeypatch):
+    """In a large call the helper process, once it has judged its entries, validates the Solr
+    documents' entries by the show schema while this process indexes the batch before: the
+    documents sent are the ones this process builds alone."""
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(bulk, "INDEX_BATCH", 2)
+    answers, sent = [], []
+
+    class Spy(bulk._Helper):
+        def shown(self):
+            validated = super().shown()
+            answers.append(len(validated or []))
+            return validated
+
+    put = bulk._Sender.put
+    monkeypatch.setattr(bulk, "_Helper", Spy)
+    monkeypatch.setattr(bulk._Sender, "put", lambda self, docs: (sent.extend(docs), put(self, docs)))
+    out = bulk.save_many(_ctx(people.police_editor), [_rich(title=f"助手校验文档{i}") for i in range(5)])
+    assert [o.action for o in out] == [bulk.CREATE] * 5
+    assert answers == [2, 2, 1]   # three batches, each validated by the helper
+    model.Session.remove()
+    alone = bulk.build_documents([o.id for o in out])
+    without_time = lambda docs: [{k: v for k, v in d.items() if k != "indexed_ts"} for d in docs]  # noqa: E731
+    assert without_time(sent) == without_time(alone)
+    assert [d["id"] for d in sent] == [o.id for o in out]
+    assert json.loads(sent[0]["validated_data_dict"])["information_items"][0]["name"] == "不动产单元号"
 
 
 def test_one_entry_twice_in_a_call_is_refused_the_second_time(people):

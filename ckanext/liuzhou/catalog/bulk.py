@@ -29,7 +29,9 @@ Within it a create does what ``package_create`` does, without its per-entry cost
   (``package_show`` unvalidated, then ``index_package``, so every ``before_dataset_index`` of
   the registered plugins runs in order), the entries' rows read for the batch in one query per
   kind (:func:`dictize_many`, the same dict as ``package_dictize``), and sent ``INDEX_BATCH``
-  at a time after the commit, with one Solr commit;
+  at a time after the commit, with one Solr commit; in a large call the helper process that
+  judged half of the entries then validates the documents' entries by the show schema, one
+  batch ahead of this process (:class:`_Helper`, :func:`_documents`);
 - the activity plugin's "new package" activity holds the validated copy of the entry that its
   Solr document holds (what ``package_show`` returns from Solr's copy; for a harvested entry it
   carries the harvest source's extras, which ckanext-harvest adds to that copy);
@@ -271,6 +273,21 @@ def _install() -> None:
     package_dictize._liuzhou_bulk = True
     model_dictize.package_dictize = package_dictize
 
+    original_validate = lib_plugins.plugin_validate
+
+    def plugin_validate(plugin, context, data_dict, schema, action):
+        ready = getattr(_local, "validated", None)
+        if ready and action == "package_show" and isinstance(data_dict, dict):
+            found = ready.pop(data_dict.get("id"), None)
+            if found is not None and found[0] is data_dict:  # the very dict the helper validated
+                validated, errors, after = found[1]
+                data_dict.clear()  # as the validation leaves it (it changes what it is given)
+                data_dict.update(after)
+                return validated, errors
+        return original_validate(plugin, context, data_dict, schema, action)
+    plugin_validate._liuzhou_bulk = True
+    lib_plugins.plugin_validate = plugin_validate
+
     original_notify = search.SynchronousSearchPlugin.notify
 
     def notify(self, entity, operation):
@@ -309,19 +326,67 @@ def build_documents(package_ids: list[str]) -> list[dict]:
     are read in one query and dictized together (:func:`dictize_many`); each then goes through
     ``package_show`` as the synchronous indexer calls it (its ``read`` and ``after_dataset_show``
     hooks, every ``IResourceController.before_resource_show``), then ``index_package``."""
-    index = search.index_for(model.Package)
+    return _index(_shown(package_ids))
+
+
+def _shown(package_ids: list[str]) -> list[dict]:
+    """What the synchronous indexer hands ``index_package``: each package's unvalidated
+    ``package_show`` (its rows read for the batch by :func:`dictize_many`)."""
     _install()
-    collector = _local.collector = _Collector()
     visibility.remember(package_ids)  # Art 20's offline flag of each document, one query
     pkgs = model.Session.query(model.Package).filter(model.Package.id.in_(package_ids)).all() if package_ids else []
     _local.dictized = dictize_many(pkgs)
     try:
-        for package_id in package_ids:
-            index.index_package(_show_unvalidated(package_id), defer_commit=True)
+        return [_show_unvalidated(package_id) for package_id in package_ids]
+    finally:
+        _local.dictized = None
+
+
+def _show_validate(shown: dict) -> tuple[dict, dict]:
+    """``index_package``'s validation of a ``package_show`` dict by the show schema."""
+    plugin = lib_plugins.lookup_package_plugin(shown.get("type"))
+    return lib_plugins.plugin_validate(plugin, {"model": model, "session": model.Session}, shown,
+                                       plugin.show_package_schema(), "package_show")
+
+
+def _index(shown: list[dict], validated: Optional[list[tuple[dict, dict, dict]]] = None) -> list[dict]:
+    """``index_package`` of each dict, collecting the documents instead of sending them. With
+    ``validated`` (the helper's show validation of the same dicts, in order: validated data,
+    errors, the dict as the validation left it), ``index_package``'s own validation of each
+    returns that, and leaves the dict as it would have."""
+    index = search.index_for(model.Package)
+    _install()
+    collector = _local.collector = _Collector()
+    if validated is not None and len(validated) == len(shown):
+        _local.validated = {d["id"]: (d, v) for d, v in zip(shown, validated)}
+    try:
+        for pkg_dict in shown:
+            index.index_package(pkg_dict, defer_commit=True)
     finally:
         _local.collector = None
-        _local.dictized = None
+        _local.validated = None
     return collector.docs
+
+
+def _documents(batches: list[list[str]], helper: Optional["_Helper"]) -> Iterator[list[dict]]:
+    """The Solr documents of each batch of new packages, in order. With a helper, its show
+    validation of one batch runs while this process indexes the batch before and reads the
+    next: read batch 1, hand it over; then for each batch, read the next, take the helper's
+    answer, hand the next over, index this one."""
+    if helper is None or not helper.alive:
+        for batch in batches:
+            yield build_documents(batch)
+        return
+    shown = _shown(batches[0]) if batches else []
+    if batches:
+        helper.show(shown)
+    for k in range(len(batches)):
+        following = _shown(batches[k + 1]) if k + 1 < len(batches) else None
+        validated = helper.shown()
+        if following is not None:
+            helper.show(following)
+        yield _index(shown, validated)
+        shown = following
 
 
 class _Sender:
@@ -750,7 +815,7 @@ def _update(context: dict, plan: _Plan) -> dict:
 
 
 def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[], None],
-           sender: _Sender) -> dict:
+           sender: _Sender, helper: Optional["_Helper"] = None) -> dict:
     """Save every plan in one transaction. Returns the saved packages (id → operation). The
     Solr documents of the new ones are built in the transaction, ``INDEX_BATCH`` at a time,
     each batch handed to ``sender`` as soon as it is built (Solr analyses it on the other core
@@ -759,7 +824,10 @@ def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[],
     The updates are saved first, one ``package_update`` each in input order; then the creates
     that :func:`_fast` admits, as one batch (:func:`_create_many`); then any other create,
     one by one. A create is thus compared (Art 17) with the entries as the call's updates
-    leave them."""
+    leave them.
+
+    With a ``helper`` process (a large call), the documents' show validation is its work
+    (:func:`_documents`)."""
     session = model.Session
     user_obj = model.User.get(context["user"]) if context.get("user") else None
     ctx = _context(context, defer_commit=True)
@@ -791,8 +859,8 @@ def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[],
             context[BEFORE_COMMIT](outcomes)
         session.flush()
         try:
-            for start in range(0, len(created), INDEX_BATCH):
-                docs = build_documents(created[start:start + INDEX_BATCH])
+            for docs in _documents([created[start:start + INDEX_BATCH]
+                                    for start in range(0, len(created), INDEX_BATCH)], helper):
                 sender.put(docs)
                 _new_package_activities(ctx, docs, user_obj)
         finally:
@@ -820,19 +888,23 @@ def save_many(context: dict, entries: list[dict], *, dry_run: bool = False,
             progress(done, total)
 
     with _memo():
-        plans = _check(context, entries, outcomes, dry_run, step)
-        if plans:
-            sender = _Sender()
-            try:
-                indexed = _write(context, plans, outcomes, step, sender)
-            except Exception:
-                model.Session.rollback()
+        plans, helper = _check(context, entries, outcomes, dry_run, step)
+        try:
+            if plans:
+                sender = _Sender()
                 try:
-                    sender.withdraw()
-                except Exception as e:  # Solr unreachable: what it holds is reconciled by a reindex
-                    log.error("rolled back, but the documents sent could not be removed (%s): "
-                              "run `ckan liuzhou reindex`", e)
-                raise
+                    indexed = _write(context, plans, outcomes, step, sender, helper)
+                except Exception:
+                    model.Session.rollback()
+                    try:
+                        sender.withdraw()
+                    except Exception as e:  # Solr unreachable: what it holds is reconciled by a reindex
+                        log.error("rolled back, but the documents sent could not be removed (%s): "
+                                  "run `ckan liuzhou reindex`", e)
+                    raise
+        finally:
+            if helper is not None:
+                helper.close()
     if plans:
         try:
             sender.join()
@@ -873,28 +945,43 @@ def _may_fork() -> bool:
 
 
 class _Helper:
-    """A forked process judging (:func:`_judge`) the given new entries while the parent judges
-    the others: the form's schema and rules are CPU work in Python, so a second process uses
-    the second core. It reads the database through a connection of its own (what is committed:
-    nothing is written before the call's judgement ends) and takes no advisory lock on the
-    names it gives (the parent takes them when it adopts its results, :func:`_check`: a lock
-    taken by the helper could wait for one the parent holds, and neither would end). It returns
-    (index, data, errors) of each entry through a pipe; if it fails, the parent judges those
-    entries itself."""
+    """A forked process working beside this one on the second core, with two tasks.
+
+    First it judges (:func:`_judge`) the given new entries while the parent judges the others:
+    the form's schema and rules are CPU work in Python. It reads the database through a
+    connection of its own (what is committed: nothing is written before the call's judgement
+    ends) and takes no advisory lock on the names it gives (the parent takes them when it
+    adopts its results, :func:`_check`: a lock taken by the helper could wait for one the
+    parent holds, and neither would end). It sends (index, data, errors) of each entry.
+
+    Then, while the parent writes the call and builds its Solr documents, it validates the
+    documents' entries with the show schema, as ``index_package`` would (:func:`_show_validate`,
+    CPU only: the output validators read no table), a batch at a time (:meth:`show`,
+    :meth:`shown`). It ends when the parent closes its end (:meth:`close`).
+
+    Messages are pickles on two pipes, and neither side writes while the other may be writing
+    (the parent sends a batch only after it has read the previous answer), so no pipe fills
+    up with both sides waiting. If the helper fails, the parent does its work itself."""
 
     def __init__(self, context: dict, entries: list[dict], indexes: list[int]):
         import os
         self.indexes = indexes
-        read, write = os.pipe()
+        answers_r, answers_w = os.pipe()    # helper → parent
+        requests_r, requests_w = os.pipe()  # parent → helper
         self.pid = os.fork()
         if self.pid == 0:  # the helper
-            os.close(read)
-            self._serve(context, entries, indexes, write)
-        os.close(write)
-        self.read = read
+            os.close(answers_r)
+            os.close(requests_w)
+            self._serve(context, entries, indexes, answers_w, requests_r)
+        os.close(answers_w)
+        os.close(requests_r)
+        self.answers = os.fdopen(answers_r, "rb")
+        self.requests = os.fdopen(requests_w, "wb")
+        self.alive = True
+        self.outstanding = False  # a batch handed over whose answer is not read yet
 
     @staticmethod
-    def _serve(context: dict, entries: list[dict], indexes: list[int], fd: int) -> None:
+    def _serve(context: dict, entries: list[dict], indexes: list[int], answers_fd: int, requests_fd: int) -> None:
         import os
         import pickle
         import traceback
@@ -914,39 +1001,93 @@ class _Helper:
                 if not errors:
                     names.add(data.get("name"))
                 results.append((index, data, errors))
-            payload = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(fd, "wb") as out:
-                out.write(payload)
+            with os.fdopen(answers_fd, "wb") as answers, os.fdopen(requests_fd, "rb") as requests:
+                pickle.dump(results, answers, protocol=pickle.HIGHEST_PROTOCOL)
+                answers.flush()
+                while True:
+                    try:
+                        batch = pickle.load(requests)
+                    except EOFError:  # the parent is done
+                        break
+                    # each dict as the validation leaves it too: CKAN's show validation
+                    # changes the dict it is given, and index_package keeps that dict
+                    pickle.dump([(*_show_validate(shown), shown) for shown in batch], answers,
+                                protocol=pickle.HIGHEST_PROTOCOL)
+                    answers.flush()
             code = 0 if inherited else 1
-        except BaseException:  # noqa: B036 - reported, and the parent judges these entries itself
+        except BaseException:  # noqa: B036 - reported, and the parent does this work itself
             traceback.print_exc()
         finally:
             os._exit(code)
 
+    def _read(self):
+        import pickle
+        try:
+            return pickle.load(self.answers)
+        except Exception as e:  # EOF: the helper died; or an answer cut short
+            log.error("the helper process failed (%s): its work done here", e)
+            self.stop()
+            return None
+
     def results(self) -> dict[int, tuple[dict, dict]]:
         """index → (data, errors); empty if the helper failed."""
-        import os
+        judged = self._read()
+        return {index: (data, errors) for index, data, errors in judged or []}
+
+    def show(self, batch: list[dict]) -> bool:
+        """Hand a batch of unvalidated ``package_show`` dicts over for show validation."""
         import pickle
-        with os.fdopen(self.read, "rb") as pipe:
-            payload = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        if status != 0 or not payload:
-            log.error("the validating helper process failed (status %s): its entries judged here", status)
-            return {}
-        return {index: (data, errors) for index, data, errors in pickle.loads(payload)}
+        if not self.alive:
+            return False
+        try:
+            pickle.dump(batch, self.requests, protocol=pickle.HIGHEST_PROTOCOL)
+            self.requests.flush()
+            self.outstanding = True
+            return True
+        except Exception as e:  # the pipe, or a value pickle cannot send: the helper stops here
+            log.error("the helper process failed (%s): its work done here", e)
+            self.stop()
+            return False
+
+    def shown(self) -> Optional[list[tuple[dict, dict, dict]]]:
+        """The answer to the last :meth:`show`: (validated, errors, the dict as the validation
+        left it) of each dict; None if the helper failed."""
+        self.outstanding = False
+        return self._read() if self.alive else None
+
+    def close(self) -> None:
+        """No more work: the helper ends (its exit status is collected)."""
+        import os
+        if not self.alive:
+            return
+        if self.outstanding:  # a batch handed over and not taken back (the call failed)
+            self.stop()
+            return
+        self.alive = False
+        for f in (self.requests, self.answers):
+            try:
+                f.close()
+            except OSError:
+                pass
+        try:
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
 
     def stop(self) -> None:
         import os
         import signal
+        self.alive = False
         try:
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
         except OSError:
             pass
-        try:
-            os.close(self.read)
-        except OSError:
-            pass
+        for f in (self.requests, self.answers):
+            try:
+                f.close()
+            except OSError:
+                pass
 
 
 def _adopt(session, judged: dict[int, tuple[dict, dict]], entries: list[dict]) -> set[int]:
@@ -972,9 +1113,10 @@ def _adopt(session, judged: dict[int, tuple[dict, dict]], entries: list[dict]) -
 
 
 def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
-           step: Callable[[], None]) -> list[_Plan]:
+           step: Callable[[], None]) -> tuple[list[_Plan], Optional[_Helper]]:
     """Check and validate every entry; fill the outcomes of those not to be written; the
-    plans of the others (none in a dry run).
+    plans of the others (none in a dry run), and the helper process if one judged entries and
+    is still alive (the caller closes it: it validates the call's documents meanwhile).
 
     With ``PARALLEL_MIN`` new entries or more, the later half of the new entries is judged by
     a :class:`_Helper` process meanwhile. Its judgement is adopted as this process would have
@@ -987,14 +1129,16 @@ def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
     existing = [_existing(entry) for entry in entries]
     new = [i for i, pkg in enumerate(existing) if pkg is None]
     helper = _Helper(context, entries, new[len(new) // 2:]) if len(new) >= PARALLEL_MIN and _may_fork() else None
+    pending = helper  # its judgement not yet read
     judged: dict[int, tuple[dict, dict]] = {}
     again: set[int] = set()
+    done = False
     try:
         for index, entry in enumerate(entries):
             pkg = existing[index]
-            if helper is not None and index == helper.indexes[0]:
-                judged = helper.results()
-                helper = None
+            if pending is not None and index == pending.indexes[0]:
+                judged = pending.results()
+                pending = None
                 again = _adopt(model.Session, judged, entries)
             adopted = index in judged and index not in again
             if adopted:
@@ -1025,7 +1169,8 @@ def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
                     plans.append(_Plan(index, entry, data, pkg))
                     continue
             step()
+        done = True
     finally:
-        if helper is not None:
+        if helper is not None and (not done or pending is not None):
             helper.stop()
-    return plans
+    return plans, (helper if helper is not None and helper.alive else None)

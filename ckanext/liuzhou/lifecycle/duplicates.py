@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 from collections import Counter
 from typing import Any, Optional
 
@@ -168,12 +169,37 @@ def record(pkg: model.Package, matches: list[dict], actor: Optional[model.User],
             cleared.append(other_id)
     model.Session.flush()
     if changed or cleared:
-        org = authz.org_name(pkg.owner_org)
-        audit.record("duplicate.check", actor, package=pkg, object_type="package", object_id=pkg.id,
-                     actor_org=org, provider_org=org,
-                     detail={"matches": [{"other_package_id": m["package_id"], "other_provider": m["provider_org"],
-                                          "shared": m["shared"], "ratio": m["ratio"]} for m in changed],
-                             "cleared": cleared, "open": len(seen)})
+        _audit_check(pkg, actor, changed, cleared, len(seen))
+
+
+def _audit_check(pkg: model.Package, actor: Optional[model.User], changed: list[dict], cleared: list[str],
+                 open_count: int) -> None:
+    """The audit row of a check that found new or changed overlaps, or cleared some."""
+    org = authz.org_name(pkg.owner_org)
+    audit.record("duplicate.check", actor, package=pkg, object_type="package", object_id=pkg.id,
+                 actor_org=org, provider_org=org,
+                 detail={"matches": [{"other_package_id": m["package_id"], "other_provider": m["provider_org"],
+                                      "shared": m["shared"], "ratio": m["ratio"]} for m in changed],
+                         "cleared": cleared, "open": open_count})
+
+
+def record_new(found: list[tuple[model.Package, list[dict]]], actor: Optional[model.User],
+               now: Optional[dt.datetime] = None) -> None:
+    """:func:`record` for entries created just now (they have no warnings yet), many at once
+    (the bulk path): their warnings written in one statement instead of an ORM object each and
+    a flush per entry, then each entry's audit row, in the order given. Not committed."""
+    now = now or cal.utcnow()
+    by = actor.id if actor else None
+    rows = [{"id": str(uuid.uuid4()), "package_id": pkg.id, "other_package_id": m["package_id"],
+             "provider_org_id": pkg.owner_org, "other_org_id": m["provider_org_id"], "shared": m["shared"],
+             "shared_count": m["shared_count"], "item_count": m["item_count"], "ratio": m["ratio"],
+             "state": "open", "first_detected": now, "last_detected": now, "detected_by": by, "cleared_at": None}
+            for pkg, matches in found for m in matches]
+    if rows:
+        model.Session.execute(DuplicateWarning.__table__.insert(), rows)
+    for pkg, matches in found:
+        if matches:
+            _audit_check(pkg, actor, matches, [], len({m["package_id"] for m in matches}))
 
 
 # The providers of each name, up to :least of them (the same loose index scan as _COMMON_NAMES)
@@ -279,9 +305,7 @@ def check_new_packages(entries: list[tuple[model.Package, Any]], actor: Optional
             for pkg, names in named if pkg.owner_org for k, v in names.items()]
     if rows:
         model.Session.execute(ItemName.__table__.insert(), rows)
-    for (pkg, _), matches in zip(named, results):
-        if matches:
-            record(pkg, matches, actor, fresh=True)
+    record_new([(pkg, matches) for (pkg, _), matches in zip(named, results) if matches], actor)
     return results
 
 
