@@ -806,6 +806,9 @@ def _new_package_activities(context: dict, docs: list[dict], user_obj: Optional[
         activity_dict_save({"user_id": user_obj.id, "object_id": pkg.id, "activity_type": "new package",
                             "data": {"package": shown, "actor": user_obj.name},
                             "permission_labels": labels.get_dataset_labels(pkg)}, ctx)
+    # written now: the transaction memos (txmemo.py) look through every pending object of the
+    # session at each lookup, and the next batch's documents look up hundreds
+    model.Session.flush()
 
 
 def _update(context: dict, plan: _Plan) -> dict:
