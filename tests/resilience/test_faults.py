@@ -317,14 +317,5 @@ def test_postgres_restarted_requests_fail_cleanly_and_the_portal_recovers(stack,
 
 def _children(pid: int) -> list[int]:
     """The processes whose parent is ``pid`` (gunicorn's workers)."""
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
-                out.append(int(entry))
-    return out
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]

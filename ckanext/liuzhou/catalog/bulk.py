@@ -59,6 +59,7 @@ import dataclasses
 import datetime
 import json
 import logging
+import pickle  # only between save_many and the helper process it forks (_Helper; tests/hardening/bandit_baseline.json)
 import threading
 import uuid
 from collections import defaultdict
@@ -986,7 +987,6 @@ class _Helper:
     @staticmethod
     def _serve(context: dict, entries: list[dict], indexes: list[int], answers_fd: int, requests_fd: int) -> None:
         import os
-        import pickle
         import traceback
         code = 1
         try:
@@ -1024,7 +1024,6 @@ class _Helper:
             os._exit(code)
 
     def _read(self):
-        import pickle
         try:
             return pickle.load(self.answers)
         except Exception as e:  # EOF: the helper died; or an answer cut short
@@ -1039,7 +1038,6 @@ class _Helper:
 
     def show(self, batch: list[dict]) -> bool:
         """Hand a batch of unvalidated ``package_show`` dicts over for show validation."""
-        import pickle
         if not self.alive:
             return False
         try:
