@@ -74,6 +74,9 @@ start_bg() {  # name command...
 port_open "$CKAN_PORT" && die "port $CKAN_PORT is taken by another process — stop it (make stop) or set CKAN_PORT"
 # CKAN's JavaScript strings (e.g. the form's "add row") are served from built translation files.
 "$CKAN" -c "$INI" translation js >>"$STACK_DIR/log/web.log" 2>&1 || say "could not build the JavaScript translations"
+# the web assets built once before the workers serve (they share the storage path where each
+# would build them at its first page; scripts/cluster/up.sh says what two at once did)
+"$CKAN" -c "$INI" asset build >>"$STACK_DIR/log/web.log" 2>&1 || { tail -20 "$STACK_DIR/log/web.log"; die "the web assets could not be built"; }
 start_bg worker "$CKAN" -c "$INI" jobs worker
 # ckanext-harvest's Redis consumers (jobs from the harvest pages and the schedule run through them)
 start_bg harvest-gather "$CKAN" -c "$INI" harvester gather-consumer

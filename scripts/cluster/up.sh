@@ -106,6 +106,11 @@ fi
   "$CKAN" -c "$CINI" search-index rebuild >>"$CLOG/index.log" 2>&1 || { tail -20 "$CLOG/index.log"; die "the index could not be rebuilt"; }
 }
 "$CKAN" -c "$CINI" translation js >>"$CLOG/web1.log" 2>&1 || say "could not build the JavaScript translations"
+# The web assets (webassets bundles and their versions) built once, before any node serves: the
+# nodes share the storage path, where each would otherwise build them at its first page, and two
+# nodes building them at once left one without the version of a bundle (an HTTP 500 of
+# "Cannot find version of <Bundle …>" on a fresh cluster's first pages).
+"$CKAN" -c "$CINI" asset build >>"$CLOG/web1.log" 2>&1 || { tail -20 "$CLOG/web1.log"; die "the web assets could not be built"; }
 
 # ------------------------------------------------------------------ processes
 # processes still running with an older ckan.ini (another Solr URL, database port …) are
