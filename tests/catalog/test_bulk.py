@@ -302,12 +302,14 @@ def test_the_helper_process_validates_the_documents_as_this_process_would(people
     documents sent are the ones this process builds alone."""
     monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
     monkeypatch.setattr(bulk, "INDEX_BATCH", 2)
+    monkeypatch.setattr(bulk, "HELPER_SHARE_RANGE", (1.0, 1.0))  # the helper validates each batch whole
     answers, sent = [], []
 
     class Spy(bulk._Helper):
         def shown(self):
             validated = super().shown()
             answers.append(len(validated or []))
+            assert len(self.fields()) == answers[-1]  # and computed their pinyin fields
             return validated
 
     put = bulk._Sender.put
@@ -322,6 +324,75 @@ def test_the_helper_process_validates_the_documents_as_this_process_would(people
     assert without_time(sent) == without_time(alone)
     assert [d["id"] for d in sent] == [o.id for o in out]
     assert json.loads(sent[0]["validated_data_dict"])["information_items"][0]["name"] == "不动产单元号"
+
+
+def _documents_sent(people, monkeypatch, titles: list[str], on_answer=None) -> tuple[list[dict], list[dict], list[int]]:
+    """save_many of ``_rich`` entries with these titles in a large call (2 a batch); the Solr
+    documents it sent, those this process builds alone afterwards, and the number of dicts the
+    helper validated in each answer. ``on_answer(helper)`` runs after each answer is read."""
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(bulk, "INDEX_BATCH", 2)
+    answers, sent = [], []
+
+    class Spy(bulk._Helper):
+        def shown(self):
+            validated = super().shown()
+            answers.append(len(validated or []))
+            if on_answer is not None:
+                on_answer(self)
+            return validated
+
+    put = bulk._Sender.put
+    monkeypatch.setattr(bulk, "_Helper", Spy)
+    monkeypatch.setattr(bulk._Sender, "put", lambda self, docs: (sent.extend(docs), put(self, docs)))
+    out = bulk.save_many(_ctx(people.police_editor),
+                         [_rich(title=t, tag_string="房屋,不动产,户籍迁移") for t in titles])
+    assert [o.action for o in out] == [bulk.CREATE] * len(titles)
+    model.Session.remove()
+    alone = bulk.build_documents([o.id for o in out])
+    without_time = lambda docs: [{k: v for k, v in d.items() if k != "indexed_ts"} for d in docs]  # noqa: E731
+    return without_time(sent), without_time(alone), answers
+
+
+def test_the_helper_and_this_process_share_each_batch_as_they_keep_pace(people, monkeypatch):
+    """The helper validates a share of each batch (its first dicts) and this process the rest as
+    it indexes them: with the share held at a half, each batch of two is split, and the
+    documents are still those one process builds."""
+    monkeypatch.setattr(bulk, "HELPER_SHARE", 0.5)
+    monkeypatch.setattr(bulk, "HELPER_SHARE_RANGE", (0.5, 0.5))
+    sent, alone, answers = _documents_sent(people, monkeypatch, [f"分担校验文档{i}" for i in range(5)])
+    assert answers == [1, 1, 0]  # round(0.5 * 1) == 0: the last batch of one is this process's
+    assert sent == alone
+    assert all(d["title_py"] and d["vocab_py"] for d in sent)
+
+
+def test_the_helpers_pinyin_fields_are_dropped_when_a_process_learns_new_words(people, monkeypatch):
+    """The pinyin and vocabulary fields come from the helper only while both processes'
+    segmenters know the same words: a word this process learns after the fork cuts the titles
+    otherwise, and the documents take this process's cut."""
+    from ckanext.liuzhou.search import segment
+    monkeypatch.setattr(bulk, "HELPER_SHARE_RANGE", (1.0, 1.0))
+    kept = []
+
+    def learn(helper):
+        kept.append(len(helper.fields()))
+        if len(kept) == 1:
+            segment.add_words(["新词校验文"])
+
+    titles = [f"新词校验文档{i}" for i in range(5)]
+    sent, alone, answers = _documents_sent(people, monkeypatch, titles, on_answer=learn)
+    assert sent == alone
+    assert answers == [2, 2, 1] and kept == [2, 0, 0]
+    assert any(v.endswith("|新词校验文") for d in sent for v in d["vocab_py"])
+
+
+def test_documents_are_built_in_batches_that_grow_while_the_helper_keeps_up():
+    ids = [str(i) for i in range(3000)]
+    ramped = bulk._batches(ids, ramp=True)
+    assert [len(b) for b in ramped[:4]] == [20, 24, 28, 34]
+    assert max(len(b) for b in ramped) == bulk.INDEX_BATCH
+    assert sum(ramped, []) == ids
+    assert [len(b) for b in bulk._batches(ids[:1000], ramp=False)] == [250, 250, 250, 250]
 
 
 def test_one_entry_twice_in_a_call_is_refused_the_second_time(people):

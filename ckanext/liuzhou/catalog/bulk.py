@@ -81,6 +81,8 @@ from sqlalchemy import select
 from .. import tree
 from ..lifecycle import hooks as lifecycle_hooks
 from ..lifecycle import visibility
+from ..search import indexing as search_indexing
+from ..search import segment
 from ..security import validators as security_validators
 from . import resource_code, slug, validators
 
@@ -94,6 +96,13 @@ DRY_RUN = "liuzhou_dry_run"
 NAMES_TAKEN = validators.NAMES_TAKEN
 #: Solr documents sent per request
 INDEX_BATCH = 250
+#: with a helper process, the first batch of documents and how each next one grows (up to
+#: INDEX_BATCH): the helper validates a batch while this process indexes the one before, so a
+#: batch may only be a little larger than the one before it without this process waiting
+FIRST_BATCH, BATCH_GROWTH = 20, 1.2
+#: the part of each batch's show validation that the helper does (the rest is done here), at
+#: first, and how it moves (:func:`_documents`) between its bounds
+HELPER_SHARE, HELPER_SHARE_STEP, HELPER_SHARE_RANGE = 0.8, 0.05, (0.3, 1.0)
 #: context key: a function called with the outcomes once every entry is written, in the
 #: call's transaction before its commit (the harvester records its harvest objects there)
 BEFORE_COMMIT = "liuzhou_bulk_before_commit"
@@ -350,43 +359,85 @@ def _show_validate(shown: dict) -> tuple[dict, dict]:
                                        plugin.show_package_schema(), "package_show")
 
 
-def _index(shown: list[dict], validated: Optional[list[tuple[dict, dict, dict]]] = None) -> list[dict]:
+def _index_fields(shown: list[dict]) -> dict:
+    """The project's pinyin and vocabulary fields (:func:`search.indexing.fields_of`) of each
+    ``package_show`` dict, by :func:`search.indexing.key`: its title and keywords as
+    ``index_package`` hands them to the ``before_dataset_index`` hooks (the title cleaned of
+    characters XML forbids and stripped on the left; the free keywords' names)."""
+    out = {}
+    for pkg_dict in shown:
+        title = pkg_dict.get("title")
+        if title:
+            title = search_index.escape_xml_illegal_chars(title).lstrip()
+        tags = [t["name"] for t in pkg_dict.get("tags") or [] if not t.get("vocabulary_id")]
+        out[search_indexing.key(title or "", tags)] = search_indexing.fields_of(title or "", tags)
+    return out
+
+
+def _index(shown: list[dict], validated: Optional[list[tuple[dict, dict, dict]]] = None,
+           fields: Optional[dict] = None) -> list[dict]:
     """``index_package`` of each dict, collecting the documents instead of sending them. With
     ``validated`` (the helper's show validation of the same dicts, in order: validated data,
     errors, the dict as the validation left it), ``index_package``'s own validation of each
-    returns that, and leaves the dict as it would have."""
+    returns that, and leaves the dict as it would have. With ``fields`` (the helper's pinyin
+    and vocabulary fields, :func:`search.indexing.known`), the project's hook takes those of
+    a document whose title and keywords they were computed from."""
     index = search.index_for(model.Package)
     _install()
     collector = _local.collector = _Collector()
-    if validated is not None and len(validated) == len(shown):
+    if validated is not None and len(validated) <= len(shown):
+        # the helper's part of the batch: its first len(validated) dicts; the others are
+        # validated here, by index_package itself
         _local.validated = {d["id"]: (d, v) for d, v in zip(shown, validated)}
     try:
-        for pkg_dict in shown:
-            index.index_package(pkg_dict, defer_commit=True)
+        with search_indexing.known(fields or {}):
+            for pkg_dict in shown:
+                index.index_package(pkg_dict, defer_commit=True)
     finally:
         _local.collector = None
         _local.validated = None
     return collector.docs
 
 
+def _batches(ids: list[str], ramp: bool) -> list[list[str]]:
+    """``ids`` in batches of ``INDEX_BATCH``; with ``ramp`` (a helper validates the documents
+    a batch ahead), the first ``FIRST_BATCH`` long and each next ``BATCH_GROWTH`` times the
+    one before: the helper's first answer then comes soon, and each next one is ready by the
+    time this process has indexed the batch before it."""
+    out, start, size = [], 0, (min(FIRST_BATCH, INDEX_BATCH) if ramp else INDEX_BATCH)
+    while start < len(ids):
+        out.append(ids[start:start + int(size)])
+        start += int(size)
+        size = min(INDEX_BATCH, size * BATCH_GROWTH)
+    return out
+
+
 def _documents(batches: list[list[str]], helper: Optional["_Helper"]) -> Iterator[list[dict]]:
     """The Solr documents of each batch of new packages, in order. With a helper, its show
-    validation of one batch runs while this process indexes the batch before and reads the
-    next: read batch 1, hand it over; then for each batch, read the next, take the helper's
-    answer, hand the next over, index this one."""
+    validation of one batch (and the pinyin and vocabulary fields of its documents) runs while
+    this process indexes the batch before and reads the next: read batch 1, hand it over; then
+    for each batch, read the next, take the helper's answer, hand the next over, index this
+    one. The helper gets a share of each batch (its first dicts; this process validates the
+    others as it indexes them), moved after each answer so that neither process waits long
+    for the other: down a step when the answer was not ready yet, up a step when it was."""
     if helper is None or not helper.alive:
         for batch in batches:
             yield build_documents(batch)
         return
+    share = HELPER_SHARE  # of each batch's validation, handed to the helper
     shown = _shown(batches[0]) if batches else []
     if batches:
-        helper.show(shown)
+        helper.show(shown[:round(share * len(shown))])
     for k in range(len(batches)):
         following = _shown(batches[k + 1]) if k + 1 < len(batches) else None
+        # the helper's share follows who waits for whom: its answer not ready yet, less of the
+        # next batch goes to it; ready before it was asked for, more
+        share = max(HELPER_SHARE_RANGE[0], min(HELPER_SHARE_RANGE[1],
+                                               share + (HELPER_SHARE_STEP if helper.ready() else -HELPER_SHARE_STEP)))
         validated = helper.shown()
         if following is not None:
-            helper.show(following)
-        yield _index(shown, validated)
+            helper.show(following[:round(share * len(following))])
+        yield _index(shown, validated, helper.fields())
         shown = following
 
 
@@ -863,8 +914,7 @@ def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[],
             context[BEFORE_COMMIT](outcomes)
         session.flush()
         try:
-            for docs in _documents([created[start:start + INDEX_BATCH]
-                                    for start in range(0, len(created), INDEX_BATCH)], helper):
+            for docs in _documents(_batches(created, helper is not None and helper.alive), helper):
                 sender.put(docs)
                 _new_package_activities(ctx, docs, user_obj)
         finally:
@@ -983,6 +1033,8 @@ class _Helper:
         self.requests = os.fdopen(requests_w, "wb")
         self.alive = True
         self.outstanding = False  # a batch handed over whose answer is not read yet
+        self.words = segment.state()  # the segmenter's words at the fork
+        self._fields: dict = {}
 
     @staticmethod
     def _serve(context: dict, entries: list[dict], indexes: list[int], answers_fd: int, requests_fd: int) -> None:
@@ -1007,6 +1059,7 @@ class _Helper:
             with os.fdopen(answers_fd, "wb") as answers, os.fdopen(requests_fd, "rb") as requests:
                 pickle.dump(results, answers, protocol=pickle.HIGHEST_PROTOCOL)
                 answers.flush()
+                segment.tokenizer()  # loaded now, while the parent writes the call's rows
                 while True:
                     try:
                         batch = pickle.load(requests)
@@ -1014,8 +1067,9 @@ class _Helper:
                         break
                     # each dict as the validation leaves it too: CKAN's show validation
                     # changes the dict it is given, and index_package keeps that dict
-                    pickle.dump([(*_show_validate(shown), shown) for shown in batch], answers,
-                                protocol=pickle.HIGHEST_PROTOCOL)
+                    validated = [(*_show_validate(shown), shown) for shown in batch]
+                    pickle.dump((validated, _index_fields([shown for _v, _e, shown in validated]), segment.state()),
+                                answers, protocol=pickle.HIGHEST_PROTOCOL)
                     answers.flush()
             code = 0 if inherited else 1
         except BaseException:  # noqa: B036 - reported, and the parent does this work itself
@@ -1052,9 +1106,28 @@ class _Helper:
 
     def shown(self) -> Optional[list[tuple[dict, dict, dict]]]:
         """The answer to the last :meth:`show`: (validated, errors, the dict as the validation
-        left it) of each dict; None if the helper failed."""
+        left it) of each dict; None if the helper failed. Its index fields: :meth:`fields`."""
         self.outstanding = False
-        return self._read() if self.alive else None
+        answer = self._read() if self.alive else None
+        if answer is None:
+            self._fields = {}
+            return None
+        validated, self._fields, words = answer
+        if not words == self.words == segment.state():
+            self._fields = {}  # a process added words since the fork: they may cut otherwise
+        return validated
+
+    def ready(self) -> bool:
+        """Whether the answer to the last :meth:`show` can be read without waiting."""
+        import select
+        if not self.alive:
+            return True
+        return bool(select.select([self.answers], [], [], 0)[0])
+
+    def fields(self) -> dict:
+        """The pinyin and vocabulary fields of the last answer's documents
+        (:func:`_index_fields`), if both processes' segmenters still know the same words."""
+        return self._fields
 
     def close(self) -> None:
         """No more work: the helper ends (its exit status is collected)."""

@@ -7,7 +7,13 @@
 """
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
 from . import pinyin, segment, text
+
+_local = threading.local()
 
 
 def _tags(pkg_dict: dict) -> list[str]:
@@ -15,9 +21,15 @@ def _tags(pkg_dict: dict) -> list[str]:
     return [t if isinstance(t, str) else str(t.get("name", "")) for t in tags]
 
 
-def index_fields(pkg_dict: dict) -> dict:
-    texts = [pkg_dict.get("title") or "", *_tags(pkg_dict)]
-    texts = [t for t in texts if t and text.HAN.search(t)]
+def key(title: str, tags: list[str]) -> tuple:
+    """What :func:`index_fields` depends on: the title, the keywords and the words the
+    segmenter knows (:func:`segment.state`)."""
+    return (title or "", tuple(tags), segment.state())
+
+
+def fields_of(title: str, tags: list[str]) -> dict:
+    """:func:`index_fields` of a document with this title and these keywords."""
+    texts = [t for t in [title or "", *tags] if t and text.HAN.search(t)]
     if not texts:
         return {}
     words = {w for t in texts for w in segment.cut(t) if len(w) > 1 and text.is_han(w)}
@@ -26,3 +38,22 @@ def index_fields(pkg_dict: dict) -> dict:
         "title_py_initials": [pinyin.initials(t) for t in texts],
         "vocab_py": sorted(f"{pinyin.of_word(w)}|{w}" for w in words),
     }
+
+
+@contextmanager
+def known(fields: dict) -> Iterator[None]:
+    """Within the block, :func:`index_fields` of a document whose :func:`key` is in
+    ``fields`` is taken from there (the bulk import's helper process computes them)."""
+    _local.known = fields
+    try:
+        yield
+    finally:
+        _local.known = None
+
+
+def index_fields(pkg_dict: dict) -> dict:
+    title, tags = pkg_dict.get("title") or "", _tags(pkg_dict)
+    found = (getattr(_local, "known", None) or {}).get(key(title, tags))
+    if found is not None:
+        return {k: list(v) for k, v in found.items()}
+    return fields_of(title, tags)

@@ -70,15 +70,30 @@ def _han_runs(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=8192)
+def _runs_pinyin(text: str) -> tuple[tuple[str, ...], ...]:
+    """Each Han run of ``text`` as pypinyin's toneless syllables (one conversion, shared by
+    :func:`syllables` and :func:`initials`)."""
+    return tuple(tuple(lazy_pinyin(run)) for run in _han_runs(text))
+
+
+@functools.lru_cache(maxsize=8192)
 def syllables(text: str) -> str:
     """``柳州市常住人口`` → ``liu zhou shi chang zhu ren kou`` (Han characters only)."""
-    return " ".join(" ".join(lazy_pinyin(run)) for run in _han_runs(text))
+    return " ".join(" ".join(run) for run in _runs_pinyin(text))
+
+
+def _first_letters(run: tuple[str, ...], han: str) -> str:
+    # pypinyin's FIRST_LETTER style is the first letter of the toneless syllable; a character
+    # it has no reading for comes back as it is, in a chunk that style would also leave whole
+    if all(s.isascii() and s.isalpha() for s in run):
+        return " ".join(s[0] for s in run)
+    return " ".join(lazy_pinyin(han, style=Style.FIRST_LETTER))
 
 
 @functools.lru_cache(maxsize=8192)
 def initials(text: str) -> str:
     """``常住人口`` → ``c z r k``."""
-    return " ".join(" ".join(lazy_pinyin(run, style=Style.FIRST_LETTER)) for run in _han_runs(text))
+    return " ".join(_first_letters(run, han) for run, han in zip(_runs_pinyin(text), _han_runs(text)))
 
 
 @functools.lru_cache(maxsize=8192)

@@ -63,6 +63,12 @@ def add_words(words: Iterable[str]) -> None:
     _cut.cache_clear()
 
 
+def state() -> tuple[int, int]:
+    """Which words were added to the dictionary, as far as this process knows: two processes
+    forked from one cut alike while both give the state of the fork."""
+    return (_generation, len(_added))
+
+
 def cut(text: str) -> list[str]:
     """Words of ``text`` (spaces and punctuation dropped). Remembered (the same keywords and
     titles come back in every document of an import) until words are added."""
