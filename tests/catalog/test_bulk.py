@@ -256,6 +256,32 @@ def test_a_threaded_process_such_as_a_web_worker_forks_no_helper(people, monkeyp
     assert forked == [] and [o.action for o in outcomes] == [bulk.CREATE] * 4
 
 
+def test_a_command_still_loading_the_segmenter_forks_the_helper_once_it_is_loaded(people, monkeypatch):
+    """CKAN makes its app before a command runs, and the app starts loading the segmenter's
+    dictionary on a thread: a command that reads its workbook sooner still gets its helper,
+    after that thread (and only that one) is done."""
+    import threading
+    from ckanext.liuzhou.search import segment
+    forked = []
+
+    class Spy(bulk._Helper):
+        def __init__(self, *args):
+            forked.append(threading.active_count())
+            super().__init__(*args)
+
+    loaded = threading.Event()
+    monkeypatch.setattr(bulk, "_Helper", Spy)
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(segment, "_tokenizer", None)
+    monkeypatch.setattr(segment, "tokenizer", lambda: loaded.wait(0.5))
+    segment.warm()
+    assert segment.warming() is not None
+    outcomes = bulk.save_many(_ctx(people.police_editor), [entry(title=f"词典加载中导入{i}") for i in range(4)],
+                              dry_run=True)
+    assert forked == [1] and segment.warming() is None
+    assert [o.action for o in outcomes] == [bulk.CREATE] * 4
+
+
 def test_a_helper_process_judges_the_later_half_as_this_process_would(people, monkeypatch):
     """A large call has the later half of its new entries validated by a second process: every
     entry gets the judgement one process gives in input order (the same generated names, the

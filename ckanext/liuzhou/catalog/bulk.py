@@ -1036,9 +1036,20 @@ def _may_fork() -> bool:
     """Only a single-threaded process forks the helper: the command line, a job worker's job, the
     harvest. A web server's threaded worker does not (a browser import of up to
     ``import.job_rows`` rows runs in the request): a lock another thread held at the fork (the
-    logging module's, a connection pool's) would stay held in the helper forever."""
+    logging module's, a connection pool's) would stay held in the helper forever.
+
+    The one thread a command may still have is the one loading the word segmenter's dictionary
+    (``segment.warm``, started as CKAN makes its app): it is waited for (a second or two at
+    most, and the helper then has the dictionary too). Without that wait, a command that read
+    its workbook sooner than the dictionary loaded judged and indexed every entry alone."""
     import threading
-    return threading.active_count() == 1
+    loading = segment.warming()
+    if loading is not None and threading.active_count() == 2:
+        loading.join()
+    if threading.active_count() == 1:
+        return True
+    log.info("saved by one process: %d other threads run", threading.active_count() - 1)
+    return False
 
 
 class _Helper:

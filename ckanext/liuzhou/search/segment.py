@@ -40,10 +40,21 @@ def tokenizer():
     return _tokenizer
 
 
+_warming: "threading.Thread | None" = None
+
+
 def warm() -> None:
     """Load the dictionary on a background thread, so a worker's first search does not wait."""
+    global _warming
     if _tokenizer is None:
-        threading.Thread(target=tokenizer, name="liuzhou-jieba-warm", daemon=True).start()
+        _warming = threading.Thread(target=tokenizer, name="liuzhou-jieba-warm", daemon=True)
+        _warming.start()
+
+
+def warming() -> "threading.Thread | None":
+    """The thread :func:`warm` started, while it is still loading the dictionary."""
+    thread = _warming
+    return thread if thread is not None and thread.is_alive() else None
 
 
 def add_words(words: Iterable[str]) -> None:
