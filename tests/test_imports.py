@@ -66,6 +66,8 @@ INTERNALS = {
     ("catalog.actions", "lifecycle.hooks"),
     ("catalog.bulk", "lifecycle.hooks"),  # save_many: the Art 17 comparison of each saved entry
     ("catalog.bulk", "lifecycle.visibility"),  # save_many: the Art 20 offline flags of a batch, one query
+    ("catalog.bulk", "search.indexing"),  # save_many: the helper computes the documents' pinyin fields
+    ("catalog.bulk", "search.segment"),  # save_many: the segmenter's words at the fork, its loading thread
     ("catalog.indexing", "search.indexing"),
     ("catalog.search", "search.hooks"),
     ("catalog.search", "search.text"),
