@@ -412,6 +412,31 @@ def test_the_helpers_pinyin_fields_are_dropped_when_a_process_learns_new_words(p
     assert any(v.endswith("|新词校验文") for d in sent for v in d["vocab_py"])
 
 
+def test_the_harvest_hook_asks_once_a_batch_and_leaves_an_unharvested_document_as_it_would(people, monkeypatch):
+    """ckanext-harvest's index hook looks up each document's harvest object; a call asks once a
+    batch which packages have one, and for those that have none the hook only turns a ``status``
+    dict into text (the harvested ones keep the hook itself: tests/cascade)."""
+    monkeypatch.setattr(bulk, "INDEX_BATCH", 2)
+    asked = []
+
+    def count(conn, cursor, statement, *args):
+        if "harvest_object" in statement:
+            asked.append(statement)
+    sa.event.listen(model.meta.engine, "before_cursor_execute", count)
+    try:
+        out = bulk.save_many(_ctx(people.police_editor), [entry(title=f"采集钩子{i}") for i in range(5)])
+    finally:
+        sa.event.remove(model.meta.engine, "before_cursor_execute", count)
+    assert [o.action for o in out] == [bulk.CREATE] * 5
+    assert len(asked) == 3  # three batches of two, not one query a document
+    hook = bulk._harvest_plugins()[0].before_dataset_index
+    bulk._local.unharvested = {out[0].id}
+    try:
+        assert hook({"id": out[0].id, "status": {"a": 1}}) == {"id": out[0].id, "status": '{"a": 1}'}
+    finally:
+        bulk._local.unharvested = None
+
+
 def test_documents_are_built_in_batches_that_grow_while_the_helper_keeps_up():
     ids = [str(i) for i in range(3000)]
     ramped = bulk._batches(ids, ramp=True)

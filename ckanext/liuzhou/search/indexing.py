@@ -53,7 +53,8 @@ def known(fields: dict) -> Iterator[None]:
 
 def index_fields(pkg_dict: dict) -> dict:
     title, tags = pkg_dict.get("title") or "", _tags(pkg_dict)
-    found = (getattr(_local, "known", None) or {}).get(key(title, tags))
+    known_fields = getattr(_local, "known", None)
+    found = known_fields.get(key(title, tags)) if known_fields else None
     if found is not None:
         return {k: list(v) for k, v in found.items()}
     return fields_of(title, tags)
