@@ -1,6 +1,7 @@
 """Readable ASCII URL names from Chinese titles (CKAN names must be ASCII)."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -9,6 +10,7 @@ from pypinyin import Style, lazy_pinyin
 MAX_LEN = 90  # CKAN allows 100; leave room for a "-NN" suffix
 
 
+@functools.lru_cache(maxsize=4096)  # a bulk call asks again for the title's name (its lock key)
 def slugify(title: str) -> str:
     """A title as a CKAN name: one pinyin syllable per Chinese character, Latin runs kept.
 

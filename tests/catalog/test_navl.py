@@ -1,0 +1,152 @@
+"""catalog/navl.py: CKAN's schema validation with its bookkeeping done once, as bulk calls run
+it. The contract: for any data and schema, the same validators run in the same order on the
+same values, and the same data, errors (or DataError) come out as navl's own functions give."""
+from __future__ import annotations
+
+import copy
+import threading
+
+import pytest
+
+import ckan.lib.plugins as lib_plugins
+import ckan.logic.schema as core_schema
+import ckan.model as model
+from ckan.lib.navl import dictization_functions as df
+
+from ckanext.liuzhou.catalog import bulk, navl
+
+from .conftest import entry
+
+pytestmark = pytest.mark.usefixtures("departments")
+
+
+def _recorded(schema, log: list):
+    """The schema with every validator wrapped to log its calls (the wrappers keep the arity
+    navl dispatches on)."""
+    if isinstance(schema, dict):
+        return {key: _recorded(value, log) for key, value in schema.items()}
+    if not isinstance(schema, list):
+        return schema
+    return [_logging(v, log) for v in schema]
+
+
+def _logging(v, log: list):
+    name = getattr(v, "__name__", repr(v))
+    nargs = v.__code__.co_argcount
+    if nargs == 1:
+        def w(value):
+            log.append((name, repr(value)))
+            return v(value)
+    elif nargs == 2:
+        def w(value, context):
+            log.append((name, repr(value)))
+            return v(value, context)
+    else:
+        def w(key, data, errors, context):
+            log.append((name, key, repr(data.get(key))))
+            return v(key, data, errors, context)
+    return w
+
+
+def _run(data: dict, schema: dict, fast: bool):
+    log: list = []
+    context = {"model": model, "session": model.Session, "user": "", "ignore_auth": True, bulk.DRY_RUN: True}
+    wrapped = _recorded(schema, log)
+    try:
+        if fast:
+            with navl.once():
+                result = df.validate(copy.deepcopy(data), wrapped, context)
+        else:
+            result = df.validate(copy.deepcopy(data), wrapped, context)
+    except df.DataError as e:
+        result = ("DataError", str(e))
+    model.Session.rollback()  # the validators' advisory locks and lookups, each run alike
+    return result, log
+
+
+def _same(data: dict, schema: dict):
+    slow, slow_log = _run(data, schema, fast=False)
+    fast, fast_log = _run(data, schema, fast=True)
+    assert fast == slow
+    assert fast_log == slow_log
+    assert slow_log or slow[0] == "DataError"  # validators ran, or navl refused the data's shape
+    return slow
+
+
+def _catalog_schemas(monkeypatch, data: dict) -> tuple[dict, dict]:
+    """The schemas scheming validates a catalog entry with (its fields' validators added to
+    CKAN's), for a create and for show, as it hands them to navl."""
+    import ckanext.scheming.plugins as scheming_plugins
+    seen = []
+    original = scheming_plugins.navl_validate
+    monkeypatch.setattr(scheming_plugins, "navl_validate", lambda d, schema, c: seen.append(schema) or original(d, schema, c))
+    plugin = lib_plugins.lookup_package_plugin("catalog")
+    context = {"model": model, "session": model.Session, "user": "", "ignore_auth": True, bulk.DRY_RUN: True}
+    lib_plugins.plugin_validate(plugin, dict(context), copy.deepcopy(data), plugin.create_package_schema(), "package_create")
+    lib_plugins.plugin_validate(plugin, dict(context), copy.deepcopy(data), plugin.show_package_schema(), "package_show")
+    model.Session.rollback()
+    monkeypatch.undo()
+    return seen[0], seen[1]
+
+
+def test_the_catalog_schema_gives_the_same_data_errors_and_calls(monkeypatch):
+    valid = entry(title="校验同一甲")
+    create, show = _catalog_schemas(monkeypatch, valid)
+    data, errors = _same(valid, create)
+    assert not errors and data["name"]
+    refused = entry(title="", update_cycle="sometimes", information_items=[{"name": "", "length": "x"}])
+    data, errors = _same(refused, create)
+    assert "update_cycle" in errors and "information_items" in errors
+    # unknown keys (extras, junk), a resource with keys its schema lacks, list gaps
+    odd = dict(valid, some_extra="额外", resources=[{"url": "http://example.org/a", "zzz": 1}, {}],
+               extras=[{"key": "k", "value": "v"}], tags=[{"name": "人口"}, {"name": "户籍"}])
+    _same(odd, create)
+    _same(odd, show)
+
+
+def test_core_schemas_and_odd_shapes_give_the_same():
+    create = core_schema.default_create_package_schema()
+    show = core_schema.default_show_package_schema()
+    data = {"name": "navl-same", "title": "T", "owner_org": "lzsgaj",
+            "resources": [{"url": "http://x/1", "name": "r1"}, {"url": "http://x/2", "extra": "e"}],
+            "tags": [{"name": "a"}, {"name": "b"}], "extras": [{"key": "a", "value": "1"}],
+            "unknown": {"nested": 1}}
+    _same(data, create)
+    _same(data, show)
+    result = _same(dict(data, tags="not a list of dicts"), create)
+    assert result == ("DataError", result[1])  # a string placed against a subschema
+
+
+def test_unflatten_gives_the_same_nested_data_with_gaps_dropped():
+    flat = {("a",): 1, ("l", 2, "x"): "third", ("l", 0, "x"): "first", ("m", 1, "n", 0, "k"): "deep",
+            ("z",): None}
+    original = getattr(df.unflatten, "__wrapped__", df.unflatten)  # CKAN's, installed or not
+    assert navl._unflatten(dict(flat)) == original(dict(flat))
+    assert navl._unflatten(dict(flat))["l"] == [{"x": "first"}, {"x": "third"}]
+
+
+def _same_value(value):
+    return value
+
+
+def test_only_the_thread_that_holds_it_runs_the_faster_validation(monkeypatch):
+    calls = []
+    monkeypatch.setattr(navl, "_validate", lambda *a: calls.append(threading.get_ident()) or ({}, {}))
+    create = core_schema.default_create_package_schema()
+    with navl.once():
+        df.validate(entry(title="线程甲"), create, {"model": model, "session": model.Session})
+        other = threading.Thread(target=lambda: df.validate({"title": "x"}, {"title": [_same_value]}, {}))
+        other.start()
+        other.join()
+    df.validate({"title": "x"}, {"title": [_same_value]}, {})
+    model.Session.rollback()
+    assert calls == [threading.get_ident()]
+
+
+def test_a_bulk_call_validates_with_it(people, monkeypatch):
+    seen = []
+    original = navl._validate
+    monkeypatch.setattr(navl, "_validate", lambda *a: seen.append(1) or original(*a))
+    out = bulk.save_many({"user": people.police_editor}, [entry(title="批量校验同一")], dry_run=True)
+    assert out[0].action == bulk.CREATE and seen
+    assert not navl.active()
