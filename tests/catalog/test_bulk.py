@@ -461,6 +461,49 @@ def test_names_within_one_call_are_distinct(people):
     assert len({o.resource_code for o in out[:3]}) == 3
 
 
+def test_a_large_call_reads_the_stored_names_once_and_judges_them_as_a_single_create(people, monkeypatch):
+    """With ``NAMES_READ_MIN`` creates or more, the URL names are checked against the names the
+    call read at its start, not with two queries an entry: the same names and refusals."""
+    stored = tk.get_action("package_create")({"user": people.police_editor}, entry(title="名称快照"))
+    model.Session.remove()
+    entries = [entry(title="名称快照"), entry(title="名称快照"), entry(title="名称快照乙", name=stored["name"]),
+               entry(title="名称快照丙", name="bulk-names-snapshot")]
+    one = bulk.save_many(_ctx(people.police_editor), entries, dry_run=True)  # fewer: a query each
+    statements = []
+    engine = model.meta.engine
+    listen = lambda *a, **k: statements.append(a[2])  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listen)
+    monkeypatch.setattr(bulk, "NAMES_READ_MIN", 2)
+    try:
+        two = bulk.save_many(_ctx(people.police_editor), entries, dry_run=True)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listen)
+    assert _judgement(two) == _judgement(one)
+    assert [o.action for o in two] == [bulk.CREATE, bulk.CREATE, bulk.REFUSED, bulk.CREATE]
+    assert two[0].name == stored["name"] + "-2" and two[1].name == stored["name"] + "-3"
+    assert "name" in two[2].errors
+    by_name = [q for q in statements if re.search(r"WHERE package\.name = ", q)]
+    # neither the slug's nor CKAN's name check asked per entry: only the two names with a
+    # suffix were looked up, each once its lock was held (a single create asks 2 an entry)
+    assert len(by_name) == 2
+
+
+def test_a_name_saved_meanwhile_by_another_create_has_the_call_judged_again(people, monkeypatch):
+    """Names a concurrent create saves after the call read the stored names are found at the
+    end of the judgement (the names are locked by then) and the call is judged again."""
+    taken = tk.get_action("package_create")({"user": people.police_editor}, entry(title="名称并发"))
+    model.Session.remove()
+    read = bulk._stored_names
+    monkeypatch.setattr(bulk, "_stored_names", lambda session: {k: v for k, v in read(session).items()
+                                                                if k != taken["name"]})  # as if saved since
+    monkeypatch.setattr(bulk, "NAMES_READ_MIN", 2)
+    out = bulk.save_many(_ctx(people.police_editor), [entry(title="名称并发"), entry(title="名称并发其他")])
+    assert [o.action for o in out] == [bulk.CREATE, bulk.CREATE]
+    assert out[0].name == taken["name"] + "-2"
+    model.Session.remove()
+    assert tk.get_action("package_show")({"user": people.police_editor}, {"id": taken["id"]})["title"] == "名称并发"
+
+
 def test_saved_entries_are_searchable_at_once_and_progress_ends_after(people):
     seen = []
     out = bulk.save_many(_ctx(people.police_editor), [entry(title=f"检索批量{i}") for i in range(3)],

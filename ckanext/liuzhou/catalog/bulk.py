@@ -166,7 +166,35 @@ def validate(context: dict, entry: dict, names_taken: Optional[set] = None) -> t
         schema, action = plugin.update_package_schema(), "package_update"
     else:
         schema, action = plugin.create_package_schema(), "package_create"
+        stored = getattr(_local, "stored_names", None)
+        if stored is not None:
+            ctx[validators.NAMES_STORED] = stored
     return lib_plugins.plugin_validate(plugin, ctx, entry, schema, action)
+
+
+#: a call with at least this many new entries reads every stored name once (:func:`_stored_names`)
+NAMES_READ_MIN = 50
+
+
+def _stored_names(session) -> dict[str, tuple[str, str]]:
+    """Every stored entry's name → (id, state), in one query: a large call's creates check
+    their URL names here (``liuzhou_slug_from_title``, ``liuzhou_package_name_validator``)
+    instead of two queries each (about 1 ms an entry of each process's judgement). What a
+    concurrent create saves meanwhile is found by :func:`_clashes` at the end."""
+    return {name: (package_id, state) for name, package_id, state in
+            session.execute(select(model.package_table.c.name, model.package_table.c.id,
+                                   model.package_table.c.state))}
+
+
+def _clashes(session, plans: list["_Plan"]) -> set[str]:
+    """The names the call's creates were given that a concurrent create has saved since the
+    call read the stored names. The validator holds each name's lock by now, so nothing else
+    can take them from here on."""
+    names = [p.data.get("name") for p in plans if p.pkg is None and p.data.get("name")]
+    if not names:
+        return set()
+    return {row[0] for row in session.execute(select(model.package_table.c.name)
+                                              .where(model.package_table.c.name.in_(names)))}
 
 
 _local = threading.local()
@@ -1015,7 +1043,7 @@ def save_many(context: dict, entries: list[dict], *, dry_run: bool = False,
             progress(done, total)
 
     with _memo():
-        plans, helper = _check(context, entries, outcomes, dry_run, step)
+        plans, helper = _judged(context, entries, outcomes, dry_run, step)
         try:
             if plans:
                 sender = _Sender()
@@ -1278,8 +1306,31 @@ def _adopt(session, judged: dict[int, tuple[dict, dict]], keys_of: dict[int, lis
     return {given[name] for name in taken}
 
 
+def _judged(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
+            step: Callable[[], None]) -> tuple[list[_Plan], Optional[_Helper]]:
+    """:func:`_check`, with the stored names read once for a large call. If a concurrent create
+    saved one of the names the call gave meanwhile (:func:`_clashes`), the call is judged
+    again, each name looked up in the table as a single create does."""
+    new = sum(1 for entry in entries if _existing(entry) is None)
+    if new < NAMES_READ_MIN:
+        return _check(context, entries, outcomes, dry_run, step)
+    _local.stored_names = _stored_names(model.Session)
+    try:
+        plans, helper = _check(context, entries, outcomes, dry_run, step)
+    finally:
+        _local.stored_names = None
+    clashes = _clashes(model.Session, plans)
+    if not clashes:
+        return plans, helper
+    log.warning("names saved meanwhile by another create (%s): the call is judged again", ", ".join(sorted(clashes)))
+    if helper is not None:
+        helper.stop()
+    outcomes[:] = [None] * len(outcomes)
+    return _check(context, entries, outcomes, dry_run, lambda: None, parallel=False)
+
+
 def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
-           step: Callable[[], None]) -> tuple[list[_Plan], Optional[_Helper]]:
+           step: Callable[[], None], parallel: bool = True) -> tuple[list[_Plan], Optional[_Helper]]:
     """Check and validate every entry; fill the outcomes of those not to be written; the
     plans of the others (none in a dry run), and the helper process if one judged entries and
     is still alive (the caller closes it: it validates the call's documents meanwhile).
@@ -1294,7 +1345,8 @@ def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
     plans: list[_Plan] = []
     existing = [_existing(entry) for entry in entries]
     new = [i for i, pkg in enumerate(existing) if pkg is None]
-    helper = _Helper(context, entries, new[len(new) // 2:]) if len(new) >= PARALLEL_MIN and _may_fork() else None
+    helper = _Helper(context, entries, new[len(new) // 2:]) \
+        if parallel and len(new) >= PARALLEL_MIN and _may_fork() else None
     pending = helper  # its judgement not yet read
     judged: dict[int, tuple[dict, dict]] = {}
     again: set[int] = set()

@@ -30,6 +30,9 @@ DIVISION_RE = re.compile(r"^(\d{6}|\d{12})$")
 
 #: context key (catalog/bulk.py): names given out earlier in the same call, not saved yet
 NAMES_TAKEN = "liuzhou_names_taken"
+#: context key (catalog/bulk.py): every stored entry's name → (id, state), read once by a
+#: bulk call for its creates; the call checks its names against the table once more at the end
+NAMES_STORED = "liuzhou_names_stored"
 
 
 def _value(data, key):
@@ -78,20 +81,48 @@ def liuzhou_slug_from_title(key, data, errors, context):
         raise StopOnError  # not_empty on title reports it; no second error on the URL name
 
     pending = context.get(NAMES_TAKEN) or ()
+    stored = context.get(NAMES_STORED)
+    seen_taken: set[str] = set()
+
+    def in_table(name):
+        return session.query(model.Package.id).filter(model.Package.name == name).first() is not None
 
     def taken(name):
-        return name in pending or \
-            session.query(model.Package.id).filter(model.Package.name == name).first() is not None
+        if name in pending or name in seen_taken:
+            return True
+        return name in stored if stored is not None else in_table(name)
 
     base = slug.slugify(title)
     _lock_name(session, base)  # same titles queue here
     name = slug.unique(base, taken)
     while name != base:
         _lock_name(session, name)  # an explicit name being created at this moment
-        if not taken(name):
+        if not in_table(name):  # held now: what the table says
             break
+        seen_taken.add(name)
         name = slug.unique(base, taken)
     data[key] = name
+
+
+def liuzhou_package_name_validator(key, data, errors, context):
+    """CKAN's ``package_name_validator``; in a bulk call's create (``NAMES_STORED`` in the
+    context) the name is looked up in the names the call read at its start instead of one
+    query per entry (the same rule: taken by an entry not deleted, other than the one saved)."""
+    stored = context.get(NAMES_STORED)
+    if stored is None:
+        return tk.get_validator("package_name_validator")(key, data, errors, context)
+    value = data[key]
+    package = context.get("package")
+    package_id = package.id if package else data.get(key[:-1] + ("id",))
+    held = stored.get(value)
+    if held is not None and held[1] != model.State.DELETED and \
+            not (package_id and package_id is not missing and held[0] == package_id):
+        errors[key].append(_("That URL is already in use."))
+    from ckan.model import PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_MIN_LENGTH
+    if len(value) < PACKAGE_NAME_MIN_LENGTH:
+        raise Invalid(_('Name "%s" length is less than minimum %s') % (value, PACKAGE_NAME_MIN_LENGTH))
+    if len(value) > PACKAGE_NAME_MAX_LENGTH:
+        raise Invalid(_('Name "%s" length is more than maximum %s') % (value, PACKAGE_NAME_MAX_LENGTH))
 
 
 # --- codes -----------------------------------------------------------------------------
@@ -496,6 +527,7 @@ def get_validators() -> dict[str, Any]:
     return {
         "liuzhou_strip": liuzhou_strip,
         "liuzhou_slug_from_title": liuzhou_slug_from_title,
+        "liuzhou_package_name_validator": liuzhou_package_name_validator,
         "liuzhou_credit_code": liuzhou_credit_code,
         "liuzhou_department_credit_code_unique": liuzhou_department_credit_code_unique,
         "liuzhou_division_code": liuzhou_division_code,
