@@ -12,7 +12,9 @@ and no resource code is taken.
 The writes of one call are ONE database transaction: every valid entry is saved, or none.
 Within it a create does what ``package_create`` does, without its per-entry costs:
 
-- each entry is validated once (``package_create`` would validate it a second time);
+- each entry is validated once (``package_create`` would validate it a second time), with
+  navl's bookkeeping done once an entry (``navl.py``); a call with ``NAMES_READ_MIN`` creates
+  or more reads the stored names once for its URL names (:func:`_judged`);
 - the resource codes (Art 13) are taken per classification code in one statement for the whole
   call (``resource_code.next_codes``), in a short transaction of their own like single creates:
   a failed call leaves a gap in the sequence, never a reuse;
