@@ -504,6 +504,24 @@ def test_a_name_saved_meanwhile_by_another_create_has_the_call_judged_again(peop
     assert tk.get_action("package_show")({"user": people.police_editor}, {"id": taken["id"]})["title"] == "名称并发"
 
 
+def test_a_name_held_when_the_call_read_the_names_is_no_clash(people, monkeypatch):
+    """Only names saved after the call read the stored names have it judged again: a name
+    held before (an explicit name a deleted entry holds, allowed by CKAN's rule) was judged
+    with it already."""
+    held = tk.get_action("package_create")({"user": people.police_editor}, entry(title="名称已读"))
+    model.Session.remove()
+    calls = []
+
+    def check(context, entries, outcomes, dry_run, step, parallel=True):
+        calls.append(parallel)
+        return [bulk._Plan(0, entries[0], {"name": held["name"]}, None)], None
+    monkeypatch.setattr(bulk, "_check", check)
+    monkeypatch.setattr(bulk, "NAMES_READ_MIN", 1)
+    plans, helper = bulk._judged(_ctx(people.police_editor), [entry(title="名称已读乙")], [None], False, lambda: None)
+    assert calls == [True] and helper is None and plans[0].data["name"] == held["name"]
+    model.Session.rollback()
+
+
 def test_saved_entries_are_searchable_at_once_and_progress_ends_after(people):
     seen = []
     out = bulk.save_many(_ctx(people.police_editor), [entry(title=f"检索批量{i}") for i in range(3)],

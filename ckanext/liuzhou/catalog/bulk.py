@@ -1316,12 +1316,14 @@ def _judged(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
     new = sum(1 for entry in entries if _existing(entry) is None)
     if new < NAMES_READ_MIN:
         return _check(context, entries, outcomes, dry_run, step)
-    _local.stored_names = _stored_names(model.Session)
+    stored = _local.stored_names = _stored_names(model.Session)
     try:
         plans, helper = _check(context, entries, outcomes, dry_run, step)
     finally:
         _local.stored_names = None
-    clashes = _clashes(model.Session, plans)
+    # a name held already when the names were read was judged with it (an explicit name a
+    # deleted entry holds, which CKAN's rule allows): not a concurrent create's
+    clashes = _clashes(model.Session, plans) - stored.keys()
     if not clashes:
         return plans, helper
     log.warning("names saved meanwhile by another create (%s): the call is judged again", ", ".join(sorted(clashes)))

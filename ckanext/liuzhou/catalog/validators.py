@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.model import PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_MIN_LENGTH
 from ckan.lib.navl.dictization_functions import StopOnError, missing
 from ckan.logic.converters import convert_to_extras
 
@@ -118,7 +119,7 @@ def liuzhou_package_name_validator(key, data, errors, context):
     if held is not None and held[1] != model.State.DELETED and \
             not (package_id and package_id is not missing and held[0] == package_id):
         errors[key].append(_("That URL is already in use."))
-    from ckan.model import PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_MIN_LENGTH
+    # CKAN's length checks, as its validator makes them after its query
     if len(value) < PACKAGE_NAME_MIN_LENGTH:
         raise Invalid(_('Name "%s" length is less than minimum %s') % (value, PACKAGE_NAME_MIN_LENGTH))
     if len(value) > PACKAGE_NAME_MAX_LENGTH:
