@@ -580,6 +580,20 @@ def test_art17_compares_each_entry_with_those_before_it_in_the_call(people):
     assert tk.get_action("audit_log_verify")({"user": people.sysadmin}, {})["ok"]
 
 
+def test_art17_in_a_call_that_goes_back_and_forth_between_departments(people):
+    """Entries of two departments, alternating in one call: each is warned of the other
+    department's entries before it (and only of those), as creates one after another are,
+    although the first of each department's comparisons was made before the other's came."""
+    mine = _items("往返编号", "往返坐标", "往返面积", "往返日期")  # no other test's
+    police = lambda title: _rich(title=title, information_items=mine)  # noqa: E731
+    education = lambda title: department_entry("lzsjyj", title=title, information_items=mine)  # noqa: E731
+    out = bulk.save_many(_ctx(people.sysadmin), [police("往返公安甲"), education("往返教育甲"),
+                                                  police("往返公安乙"), education("往返教育乙")])
+    assert [o.action for o in out] == [bulk.CREATE] * 4
+    warned = [sorted(w["package_id"] for w in o.duplicate_warnings) for o in out]
+    assert warned == [[], [out[0].id], [out[1].id], sorted([out[0].id, out[2].id])]
+
+
 def test_entries_of_one_department_in_a_call_are_not_warned_of_each_other(people):
     items = _items("同部门编号", "同部门名称", "同部门地址", "同部门日期")
     out = bulk.save_many(_ctx(people.police_editor), [_rich(title="同部门甲", information_items=items),

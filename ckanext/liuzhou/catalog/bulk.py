@@ -61,6 +61,7 @@ import dataclasses
 import datetime
 import json
 import logging
+import operator
 import pickle  # only between save_many and the helper process it forks (_Helper; tests/hardening/bandit_baseline.json)
 import threading
 import uuid
@@ -78,6 +79,7 @@ import ckan.lib.datapreview as datapreview
 import ckan.lib.dictization as dictization
 import ckan.lib.dictization.model_dictize as model_dictize
 from ckan.lib.dictization import model_save
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from .. import tree
@@ -241,8 +243,10 @@ def _unchanged(context: dict, pkg: model.Package, data: dict) -> bool:
 def _install_memo() -> None:
     """Once per process: ``User.get`` and ``Group.get`` answer from the bulk call's memo (per
     thread) while one runs. CKAN's validators and auth functions look the same user and
-    department up several times per entry; within the call's transaction they do not change."""
-    for cls in (model.User, model.Group):
+    department up several times per entry; within the call's transaction they do not change.
+    ``Package.get`` too, for a package found by its id (the indexer and ``package_show`` look
+    each new entry up: the session's own object, found without building a query each time)."""
+    for cls in (model.User, model.Group, model.Package):
         original = cls.__dict__["get"].__func__
         if getattr(original, "_liuzhou_bulk", False):
             continue
@@ -255,12 +259,13 @@ def _install_memo() -> None:
             found = memo.get(key)
             if found is None:
                 found = _original(klass, reference)
-                if found is not None:
+                if found is not None and (klass is not model.Package or found.id == reference):
                     memo[key] = found
             return found
         get._liuzhou_bulk = True
         cls.get = classmethod(get)
     _install_schema_memo()
+    _install_show_schema_memo()
 
 
 def _install_schema_memo() -> None:
@@ -288,6 +293,34 @@ def _install_schema_memo() -> None:
         return memo[key]
     _get_dataset_schema._liuzhou_bulk = True
     dcat_plugins._get_dataset_schema = _get_dataset_schema
+
+
+def _schema_copy(schema: dict) -> dict:
+    """A schema's dicts copied, its validator lists shared: scheming's ``validate`` writes its
+    fields' validators into the schema it is given (and into its resources' schema), and a
+    second validation with the same dict would take those for CKAN's own fields."""
+    return {key: _schema_copy(value) if isinstance(value, dict) else value for key, value in schema.items()}
+
+
+def _install_show_schema_memo() -> None:
+    """Once per process: CKAN's ``show_package_schema`` looks up its sixty validators at each
+    call, and ``package_show`` and the indexer call it for every document (0.1 ms each).
+    In a bulk call the schema is made once and each caller gets a copy of it
+    (:func:`_schema_copy`); elsewhere, and in other threads, CKAN's method runs."""
+    original = lib_plugins.DefaultDatasetForm.show_package_schema
+    if getattr(original, "_liuzhou_bulk", False):
+        return
+
+    def show_package_schema(self, _original=original):
+        memo = getattr(_local, "memo", None)
+        if memo is None:
+            return _original(self)
+        made = memo.get("show-package-schema")
+        if made is None:
+            made = memo["show-package-schema"] = _original(self)
+        return _schema_copy(made)
+    show_package_schema._liuzhou_bulk = True
+    lib_plugins.DefaultDatasetForm.show_package_schema = show_package_schema
 
 
 @contextmanager
@@ -871,22 +904,47 @@ def _group_rows(rows, key: str) -> dict[str, list]:
     return out
 
 
+_EXTRAS = "SELECT id, package_id, key, value, state FROM package_extra WHERE package_id = ANY(%s) AND state = 'active'"
+
+
+def _extras_of(session, ids: list[str]) -> dict[str, list[dict]]:
+    """Package id → ``model_dictize.extras_list_dictize`` of its package_extra rows: the
+    active ones, sorted by key, each as ``table_dictize`` gives it (every column of the table
+    is text, kept as it is). Read through the database driver's cursor, in the session's
+    transaction: for the thirteen extras of a catalog entry, SQLAlchemy's result rows cost
+    more than the dicts made of them."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    if not ids:
+        return out
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(_EXTRAS, (list(ids),))
+        for extra_id, package_id, key, value, state in cursor:
+            out[package_id].append({"id": extra_id, "package_id": package_id, "key": key, "value": value,
+                                    "state": state})
+    finally:
+        cursor.close()
+    for dicts in out.values():
+        dicts.sort(key=operator.itemgetter("key"))
+    return out
+
+
 def dictize_many(pkgs: list[model.Package]) -> dict[str, dict]:
     """``model_dictize.package_dictize(pkg, context)`` of each package (without plugin data),
     its resources, tags, extras, groups, organization and relationships read in one query per
     kind for all the packages instead of seven per package (the same rows, dictized by CKAN's
-    own functions). The result of each is tested equal to package_dictize's."""
+    own functions, the extras as they do it: :func:`_extras_of`). The result of each is tested
+    equal to package_dictize's."""
     ctx = {"model": model, "session": model.Session}
     ids = [p.id for p in pkgs]
     res, tag, pkg_tag = model.resource_table, model.tag_table, model.package_tag_table
-    extra, member, group, rel = model.package_extra_table, model.member_table, model.group_table, \
-        model.package_relationship_table
+    member, group, rel = model.member_table, model.group_table, model.package_relationship_table
     session = model.Session
     resources = _group_rows(session.execute(select(res).where(res.c.package_id.in_(ids))), "package_id")
     tag_rows = session.execute(select(tag, pkg_tag.c.state, pkg_tag.c.package_id.label("_package_id"))
                                .join(pkg_tag, tag.c.id == pkg_tag.c.tag_id).where(pkg_tag.c.package_id.in_(ids)))
     tags = _group_rows(tag_rows, "_package_id")
-    extras = _group_rows(session.execute(select(extra).where(extra.c.package_id.in_(ids))), "package_id")
+    extras = _extras_of(session, ids)
     grouped = _group_rows(session.execute(
         select(group, member.c.capacity, member.c.table_id.label("_table_id"))
         .join(member, group.c.id == member.c.group_id)
@@ -919,7 +977,7 @@ def dictize_many(pkgs: list[model.Package]) -> dict[str, dict]:
         result["num_tags"] = len(result["tags"])
         for tag_dict in result["tags"]:
             tag_dict["display_name"] = tag_dict["name"]
-        result["extras"] = model_dictize.extras_list_dictize(extras.get(pkg.id, []), ctx)
+        result["extras"] = extras.get(pkg.id, [])
         result["groups"] = []
         org = orgs.get(pkg.owner_org)
         result["organization"] = dictization.table_dictize(org, ctx) if org is not None else None
@@ -945,25 +1003,41 @@ def _new_package_activities(context: dict, docs: list[dict], user_obj: Optional[
     ``action_succeeded`` subscriber makes it after ``package_create``
     (ckanext/activity/subscriptions.py), in the call's transaction. The copy of the entry is
     the validated ``package_show`` that the entry's Solr document holds, with the
-    ``after_dataset_show`` hooks applied: what ``package_show`` returns from Solr's copy."""
+    ``after_dataset_show`` hooks applied: what ``package_show`` returns from Solr's copy.
+
+    Each activity is made as ``activity_dict_save`` makes it and goes through what the
+    session's flush would run before inserting it (the ``before_insert`` listeners on the
+    model: the project's removal of resource locations and harvest credentials); then the
+    batch's rows are written in one statement, the copies encoded by the standard library's
+    JSON encoder (the column type's simplejson encodes non-ASCII text in Python: the largest
+    part of the flush)."""
     if not plugins.plugin_loaded("activity") or user_obj is None \
-            or not tk.config.get("ckan.activity_streams_enabled"):
+            or not tk.config.get("ckan.activity_streams_enabled") or not docs:
         return
-    from ckanext.activity.model import activity_dict_save
+    from ckanext.activity.model.activity import Activity
     labels = lib_plugins.get_permission_labels()
     session_ctx = _context(context, ignore_auth=True, for_view=False)
+    hooks = list(plugins.PluginImplementations(plugins.IPackageController))
+    loaded = {pkg.id: pkg for pkg in getattr(_local, "loaded", None) or ()}
+    mapper, connection = sa.inspect(Activity), model.Session.connection()
+    rows = []
     for doc in docs:
-        pkg = model.Package.get(doc["id"])
+        pkg = loaded.get(doc["id"]) or model.Package.get(doc["id"])
         shown = json.loads(doc["validated_data_dict"])
         ctx = dict(session_ctx, package=pkg)
-        for item in plugins.PluginImplementations(plugins.IPackageController):
+        for item in hooks:
             item.after_dataset_show(ctx, shown)
-        activity_dict_save({"user_id": user_obj.id, "object_id": pkg.id, "activity_type": "new package",
-                            "data": {"package": shown, "actor": user_obj.name},
-                            "permission_labels": labels.get_dataset_labels(pkg)}, ctx)
-    # written now: the transaction memos (txmemo.py) look through every pending object of the
-    # session at each lookup, and the next batch's documents look up hundreds
-    model.Session.flush()
+        activity = Activity(user_obj.id, pkg.id, "new package", {"package": shown, "actor": user_obj.name},
+                            labels.get_dataset_labels(pkg))
+        mapper.dispatch.before_insert(mapper, connection, sa.inspect(activity))
+        data = activity.data
+        rows.append({"id": activity.id, "timestamp": activity.timestamp, "user_id": activity.user_id,
+                     "object_id": activity.object_id, "revision_id": None, "activity_type": activity.activity_type,
+                     # the column type's rule: an empty copy is stored as NULL, text as it is
+                     "data": None if data is None or data == {} else
+                     data if isinstance(data, str) else json.dumps(data, ensure_ascii=False),
+                     "permission_labels": activity.permission_labels})
+    model.Session.execute(Activity.__table__.insert(), rows)
 
 
 def _update(context: dict, plan: _Plan) -> dict:

@@ -243,9 +243,10 @@ def check_new_packages(entries: list[tuple[model.Package, Any]], actor: Optional
     batch_providers: dict[str, set] = {}
     compared: list[dict[str, str]] = []
     for pkg, names in named:
-        if _published_new(pkg) and pkg.owner_org:
+        owner = pkg.owner_org
+        if owner and _published_new(pkg):
             for n in names:
-                batch_providers.setdefault(n, set()).add(pkg.owner_org)
+                batch_providers.setdefault(n, set()).add(owner)
         if least > 0:
             compared.append({k: v for k, v in names.items()
                              if len(stored_providers.get(k, set()) | batch_providers.get(k, set())) < least})
@@ -262,25 +263,37 @@ def check_new_packages(entries: list[tuple[model.Package, Any]], actor: Optional
         for package_id, name_norm, name, title, owner_org in model.Session.execute(_CARRIERS, {"names": wanted}):
             carriers.setdefault(name_norm, {}).setdefault(owner_org, []).append(package_id)
             about[package_id] = (name, title, owner_org)
+    # name → department left out → the entries of the other departments carrying it, in one
+    # list: made once and kept while no entry of another department is added to the name
+    # (the entries of one workbook are one department's, so most are made once a call)
+    others_of: dict[str, dict[Optional[str], list]] = {}
+
+    def others(key: str, owner: Optional[str]) -> list:
+        made = others_of.setdefault(key, {})
+        ids = made.get(owner)
+        if ids is None:
+            ids = made[owner] = [i for org, org_ids in carriers.get(key, {}).items()
+                                 if not (owner and org == owner) for i in org_ids]
+        return ids
+
     results: list[list[dict]] = []
     for (pkg, names), own in zip(named, compared):
         matches: list[dict] = []
+        owner, own_id = pkg.owner_org, pkg.id  # read once: the ORM's attribute access costs
         if own:
             total = len(own)
-            lists = {key: [ids for org, ids in carriers.get(key, {}).items()
-                           if not (pkg.owner_org and org == pkg.owner_org)] for key in own}
+            lists = {key: others(key, owner) for key in own}
             # count the shared names of every other entry at once (Counter counts in C), then
             # name them only for the entries that pass the thresholds
-            counted = Counter(itertools.chain.from_iterable(
-                itertools.chain.from_iterable(lists.values())))
+            counted = Counter(itertools.chain.from_iterable(lists.values()))
             least_shared = max(min_items, 1)
             rows = []
             sets: Optional[dict] = None
             for package_id, count in counted.items():
-                if package_id == pkg.id or count < least_shared or count * 100 < threshold * total:
+                if count < least_shared or count * 100 < threshold * total or package_id == own_id:
                     continue
                 if sets is None:
-                    sets = {key: set(itertools.chain.from_iterable(id_lists)) for key, id_lists in lists.items()}
+                    sets = {key: set(ids) for key, ids in lists.items()}
                 keys = [key for key, ids in sets.items() if package_id in ids]
                 name, title, owner_org = about[package_id]
                 rows.append((package_id, name, title, owner_org, keys))
@@ -296,13 +309,18 @@ def check_new_packages(entries: list[tuple[model.Package, Any]], actor: Optional
                     "shared": [own[k] for k in keys], "shared_count": len(keys), "item_count": total,
                     "ratio": round(100 * len(keys) / total), "url": entry_url(name)})
         if _published_new(pkg):
-            about[pkg.id] = (pkg.name, pkg.title, pkg.owner_org)
+            about[own_id] = (pkg.name, pkg.title, owner)
             for key in names:
                 if key in wanted_set:
-                    carriers.setdefault(key, {}).setdefault(pkg.owner_org, []).append(pkg.id)
+                    carriers.setdefault(key, {}).setdefault(owner, []).append(own_id)
+                    made = others_of.get(key)
+                    if made:  # the lists that take this department's entries are out of date
+                        for left_out in [o for o in made if not (owner and o == owner)]:
+                            del made[left_out]
         results.append(matches)
-    rows = [{"package_id": pkg.id, "name_norm": k, "name": v, "org_id": pkg.owner_org}
-            for pkg, names in named if pkg.owner_org for k, v in names.items()]
+    rows = [{"package_id": package_id, "name_norm": k, "name": v, "org_id": owner}
+            for package_id, owner, names in ((pkg.id, pkg.owner_org, names) for pkg, names in named)
+            if owner for k, v in names.items()]
     if rows:
         model.Session.execute(ItemName.__table__.insert(), rows)
     record_new([(pkg, matches) for (pkg, _), matches in zip(named, results) if matches], actor)
