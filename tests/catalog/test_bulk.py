@@ -41,6 +41,19 @@ def test_dry_run_validates_every_entry_and_writes_nothing(people):
     assert counts() == before
 
 
+def test_the_refused_entries_of_a_call_get_the_messages_package_create_gives(people):
+    """Each refused entry its own messages, as package_create words them, although a call
+    translates each of navl's messages once."""
+    rows = [entry(title=""), entry(title="批量消息乙", update_cycle="sometimes"),
+            entry(title="批量消息丙", name="x")]
+    out = bulk.save_many(_ctx(people.police_editor), rows, dry_run=True)
+    assert [o.action for o in out] == [bulk.REFUSED] * 3
+    for row, outcome in zip(rows, out):
+        with pytest.raises(tk.ValidationError) as raised:
+            tk.get_action("package_create")({"user": people.police_editor}, dict(row))
+        assert outcome.errors == raised.value.error_dict
+
+
 def test_save_creates_the_valid_entries_and_refuses_the_others(people):
     before = counts()
     seen = []
@@ -471,7 +484,8 @@ def test_a_large_call_reads_the_stored_names_once_and_judges_them_as_a_single_cr
     one = bulk.save_many(_ctx(people.police_editor), entries, dry_run=True)  # fewer: a query each
     statements = []
     engine = model.meta.engine
-    listen = lambda *a, **k: statements.append(a[2])  # noqa: E731
+    parameters = []
+    listen = lambda *a, **k: (statements.append(a[2]), parameters.append(a[3]))  # noqa: E731
     sa.event.listen(engine, "before_cursor_execute", listen)
     monkeypatch.setattr(bulk, "NAMES_READ_MIN", 2)
     try:
@@ -484,8 +498,12 @@ def test_a_large_call_reads_the_stored_names_once_and_judges_them_as_a_single_cr
     assert "name" in two[2].errors
     by_name = [q for q in statements if re.search(r"WHERE package\.name = ", q)]
     # neither the slug's nor CKAN's name check asked per entry: only the two names with a
-    # suffix were looked up, each once its lock was held (a single create asks 2 an entry)
+    # suffix were looked up (a single create asks 2 an entry)
     assert len(by_name) == 2
+    # the names are locked together, in one statement, once the judgement is done
+    locks = [(q, p) for q, p in zip(statements, parameters) if "pg_advisory_xact_lock" in q]
+    assert len(locks) == 1 and "unnest" in locks[0][0]
+    assert {stored["name"], "bulk-names-snapshot", two[0].name, two[1].name} <= set(locks[0][1]["keys"])
 
 
 def test_a_name_saved_meanwhile_by_another_create_has_the_call_judged_again(people, monkeypatch):
@@ -512,7 +530,7 @@ def test_a_name_held_when_the_call_read_the_names_is_no_clash(people, monkeypatc
     model.Session.remove()
     calls = []
 
-    def check(context, entries, outcomes, dry_run, step, parallel=True):
+    def check(context, entries, outcomes, dry_run, step, parallel=True, defer_locks=False):
         calls.append(parallel)
         return [bulk._Plan(0, entries[0], {"name": held["name"]}, None)], None
     monkeypatch.setattr(bulk, "_check", check)

@@ -66,7 +66,7 @@ import pickle  # only between save_many and the helper process it forks (_Helper
 import threading
 import uuid
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, Iterator, Optional
 
 import ckan.lib.plugins as lib_plugins
@@ -266,6 +266,7 @@ def _install_memo() -> None:
         cls.get = classmethod(get)
     _install_schema_memo()
     _install_show_schema_memo()
+    _install_message_memo()
 
 
 def _install_schema_memo() -> None:
@@ -321,6 +322,32 @@ def _install_show_schema_memo() -> None:
         return _schema_copy(made)
     show_package_schema._liuzhou_bulk = True
     lib_plugins.DefaultDatasetForm.show_package_schema = show_package_schema
+
+
+def _install_message_memo() -> None:
+    """Once per process: navl's validators translate their message at each failure, and the
+    show validation of every new entry fails once for each catalog field kept in the extras
+    (``package_show``'s schema wants a key for each extra, and scheming's
+    ``convert_from_extras`` has taken those out; ``index_package`` and ``package_show`` set
+    the errors aside, in stock CKAN too). flask-babel's lookups were 18.9 of the 183 s that
+    py-spy sampled in the validation of the real catalog. In a bulk call (one request or job,
+    one language) each message is translated once; elsewhere, and in other threads, each time
+    as CKAN does."""
+    from ckan.lib.navl import validators as navl_validators
+    original = navl_validators._
+    if getattr(original, "_liuzhou_bulk", False):
+        return
+
+    def translated(message, *args, _original=original, **kwargs):
+        memo = getattr(_local, "memo", None)
+        if memo is None or args or kwargs or not isinstance(message, str):
+            return _original(message, *args, **kwargs)
+        key = ("message", message)
+        if key not in memo:
+            memo[key] = _original(message)
+        return memo[key]
+    translated._liuzhou_bulk = True
+    navl_validators._ = translated
 
 
 @contextmanager
@@ -1366,17 +1393,18 @@ def _name_keys(entry: dict, data: dict, errors: dict) -> list[str]:
     return keys
 
 
-def _adopt(session, judged: dict[int, tuple[dict, dict]], keys_of: dict[int, list[str]]) -> set[int]:
+def _adopt(session, judged: dict[int, tuple[dict, dict]], keys_of: dict[int, list[str]],
+           held: list[str] = ()) -> set[int]:
     """The advisory locks on the names the helper gave (``keys_of``: :func:`_name_keys` of each
-    entry, worked out by the helper), taken in the call's transaction; then the names a
-    concurrent create saved meanwhile. Returns the indexes whose name must be judged again."""
-    import sqlalchemy as sa
-    keys = {key for index in judged for key in keys_of.get(index, ())}
-    if not keys:
-        return set()
-    session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('liuzhou-name:' || k)) FROM unnest(:keys) AS k"),
-                    {"keys": sorted(keys)})
+    entry, worked out by the helper) and on ``held`` (those this process's judgement noted
+    meanwhile, :func:`validators.locks_deferred`), taken in the call's transaction in one
+    statement; then the helper's names a concurrent create saved meanwhile (this process's
+    are looked for at the end of the call's judgement, :func:`_clashes`). Returns the indexes
+    whose name must be judged again."""
+    validators.lock_names(session, [key for index in judged for key in keys_of.get(index, ())] + list(held))
     given = {data["name"]: index for index, (data, errors) in judged.items() if not errors and data.get("name")}
+    if not given:
+        return set()
     taken = {row[0] for row in session.execute(select(model.package_table.c.name)
                                                .where(model.package_table.c.name.in_(list(given))))}
     return {given[name] for name in taken}
@@ -1392,7 +1420,7 @@ def _judged(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
         return _check(context, entries, outcomes, dry_run, step)
     stored = _local.stored_names = _stored_names(model.Session)
     try:
-        plans, helper = _check(context, entries, outcomes, dry_run, step)
+        plans, helper = _check(context, entries, outcomes, dry_run, step, defer_locks=True)
     finally:
         _local.stored_names = None
     # a name held already when the names were read was judged with it (an explicit name a
@@ -1408,7 +1436,8 @@ def _judged(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
 
 
 def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
-           step: Callable[[], None], parallel: bool = True) -> tuple[list[_Plan], Optional[_Helper]]:
+           step: Callable[[], None], parallel: bool = True,
+           defer_locks: bool = False) -> tuple[list[_Plan], Optional[_Helper]]:
     """Check and validate every entry; fill the outcomes of those not to be written; the
     plans of the others (none in a dry run), and the helper process if one judged entries and
     is still alive (the caller closes it: it validates the call's documents meanwhile).
@@ -1417,7 +1446,12 @@ def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
     a :class:`_Helper` process meanwhile. Its judgement is adopted as this process would have
     made it in input order: an entry whose generated name an earlier entry of the call took
     (the helper did not know the names this process gave), or a concurrent create saved since,
-    is judged again here; the helper's names are locked here as the validator locks them."""
+    is judged again here; the helper's names are locked here as the validator locks them.
+
+    With ``defer_locks`` (a call that read the stored names: :func:`_judged` looks for the
+    names saved meanwhile at its end), the names this process's judgement locks are locked
+    together with the helper's when its judgement is adopted, and any after that at the end,
+    one statement each time instead of one an entry."""
     names: set[str] = set()
     ids: set[str] = set()
     plans: list[_Plan] = []
@@ -1429,44 +1463,48 @@ def _check(context: dict, entries: list[dict], outcomes: list, dry_run: bool,
     judged: dict[int, tuple[dict, dict]] = {}
     again: set[int] = set()
     done = False
-    try:
-        for index, entry in enumerate(entries):
-            pkg = existing[index]
-            if pending is not None and index == pending.indexes[0]:
-                judged = pending.results()
-                again = _adopt(model.Session, judged, pending.keys)
-                pending = None
-            adopted = index in judged and index not in again
-            if adopted:
-                data, errors = judged[index]
-                if not errors and not entry.get("name") and data.get("name") in names:
-                    data, errors = _judge(context, entry, pkg, names)  # a name this process gave
-            else:
-                data, errors = _judge(context, entry, pkg, names)
-            if not errors and pkg is None and data.get("name") in names:
-                errors = {"name": [tk._("That URL is already in use.")]}  # a name given twice in the call
-            if not errors and entry.get("id") and entry["id"] in ids:
-                errors = {"id": [tk._("Dataset id already exists")]}  # an entry given twice in the call
-                if adopted:  # the helper counted its name as given: judge the rest here
-                    again.update(judged)
-            if errors:
-                outcomes[index] = Outcome(index, REFUSED, id=pkg.id if pkg else None, errors=errors)
-            elif pkg is not None and _unchanged(context, pkg, data):
-                outcomes[index] = Outcome(index, UNCHANGED, id=pkg.id, name=pkg.name,
-                                          resource_code=resource_code.stored_code(pkg))
-            else:
-                names.add(data.get("name"))
-                if entry.get("id"):
-                    ids.add(entry["id"])
-                if dry_run:
-                    outcomes[index] = Outcome(index, UPDATE if pkg else CREATE, id=pkg.id if pkg else None,
-                                              name=data.get("name"), resource_code=data.get("resource_code"))
+    # noted: the names this process's judgement locks, when they are locked together
+    with validators.locks_deferred() if defer_locks else nullcontext([]) as noted:
+        try:
+            for index, entry in enumerate(entries):
+                pkg = existing[index]
+                if pending is not None and index == pending.indexes[0]:
+                    judged = pending.results()
+                    again = _adopt(model.Session, judged, pending.keys, noted)
+                    del noted[:]
+                    pending = None
+                adopted = index in judged and index not in again
+                if adopted:
+                    data, errors = judged[index]
+                    if not errors and not entry.get("name") and data.get("name") in names:
+                        data, errors = _judge(context, entry, pkg, names)  # a name this process gave
                 else:
-                    plans.append(_Plan(index, entry, data, pkg))
-                    continue
-            step()
-        done = True
-    finally:
-        if helper is not None and (not done or pending is not None):
-            helper.stop()
+                    data, errors = _judge(context, entry, pkg, names)
+                if not errors and pkg is None and data.get("name") in names:
+                    errors = {"name": [tk._("That URL is already in use.")]}  # a name given twice in the call
+                if not errors and entry.get("id") and entry["id"] in ids:
+                    errors = {"id": [tk._("Dataset id already exists")]}  # an entry given twice in the call
+                    if adopted:  # the helper counted its name as given: judge the rest here
+                        again.update(judged)
+                if errors:
+                    outcomes[index] = Outcome(index, REFUSED, id=pkg.id if pkg else None, errors=errors)
+                elif pkg is not None and _unchanged(context, pkg, data):
+                    outcomes[index] = Outcome(index, UNCHANGED, id=pkg.id, name=pkg.name,
+                                              resource_code=resource_code.stored_code(pkg))
+                else:
+                    names.add(data.get("name"))
+                    if entry.get("id"):
+                        ids.add(entry["id"])
+                    if dry_run:
+                        outcomes[index] = Outcome(index, UPDATE if pkg else CREATE, id=pkg.id if pkg else None,
+                                                  name=data.get("name"), resource_code=data.get("resource_code"))
+                    else:
+                        plans.append(_Plan(index, entry, data, pkg))
+                        continue
+                step()
+            validators.lock_names(model.Session, noted)  # those noted since the adoption
+            done = True
+        finally:
+            if helper is not None and (not done or pending is not None):
+                helper.stop()
     return plans, (helper if helper is not None and helper.alive else None)

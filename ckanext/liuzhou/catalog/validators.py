@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 import sqlalchemy as sa
 
@@ -51,14 +53,46 @@ def liuzhou_strip(value):
 
 # --- names -----------------------------------------------------------------------------
 
+_deferred = threading.local()
+
+
 def _lock_name(session, name: str) -> None:
     """Hold the dataset name until this transaction ends.
 
     CKAN saves a new dataset whose name already exists by updating that dataset, so two
     entries created at once under one name would silently become one. With the lock, the
     second waits for the first to commit and then sees its name taken.
+
+    While :func:`locks_deferred` is active in this thread, the name is noted instead, for
+    :func:`lock_names`.
     """
+    deferred = getattr(_deferred, "names", None)
+    if deferred is not None:
+        deferred.append(name)
+        return
     session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "liuzhou-name:" + name})
+
+
+def lock_names(session, names: Iterable[str]) -> None:
+    """:func:`_lock_name` of each name, in one statement, in sorted order (two calls locking
+    names they share take them in the same order)."""
+    names = sorted(set(names))
+    if names:
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('liuzhou-name:' || k)) FROM unnest(:keys) AS k"),
+                        {"keys": names})
+
+
+@contextmanager
+def locks_deferred() -> Iterator[list[str]]:
+    """Meanwhile, in this thread, the names the validators would lock one at a time are
+    collected in the list yielded (for a bulk call: ``catalog/bulk.py`` locks them with
+    :func:`lock_names` and then finds any a concurrent create saved meanwhile)."""
+    outer = getattr(_deferred, "names", None)
+    names = _deferred.names = []
+    try:
+        yield names
+    finally:
+        _deferred.names = outer
 
 
 def liuzhou_slug_from_title(key, data, errors, context):
