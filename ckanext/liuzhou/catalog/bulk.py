@@ -269,6 +269,22 @@ def _install_memo() -> None:
     _install_message_memo()
 
 
+def _memoized(kind: str, original: Callable) -> Callable:
+    """``original``, a function of one text argument (or none), answering from the bulk call's
+    memo (per thread, under ``kind`` and the argument) while a call runs; called each time
+    elsewhere, and for any other arguments."""
+    def memoized(*args, **kwargs):
+        memo = getattr(_local, "memo", None)
+        if memo is None or kwargs or len(args) > 1 or not all(isinstance(a, str) for a in args):
+            return original(*args, **kwargs)
+        key = (kind, *args)
+        if key not in memo:
+            memo[key] = original(*args)
+        return memo[key]
+    memoized._liuzhou_bulk = True
+    return memoized
+
+
 def _install_schema_memo() -> None:
     """Once per process: ckanext-dcat's ``after_dataset_show`` and ``before_dataset_index``
     ask for the dataset type's scheming schema through the ``scheming_dataset_schema_show``
@@ -284,16 +300,7 @@ def _install_schema_memo() -> None:
     if getattr(original, "_liuzhou_bulk", False):
         return
 
-    def _get_dataset_schema(dataset_type="dataset", _original=original):
-        memo = getattr(_local, "memo", None)
-        if memo is None:
-            return _original(dataset_type)
-        key = ("scheming-schema", dataset_type)
-        if key not in memo:
-            memo[key] = _original(dataset_type)
-        return memo[key]
-    _get_dataset_schema._liuzhou_bulk = True
-    dcat_plugins._get_dataset_schema = _get_dataset_schema
+    dcat_plugins._get_dataset_schema = _memoized("scheming-schema", original)
 
 
 def _schema_copy(schema: dict) -> dict:
@@ -338,16 +345,7 @@ def _install_message_memo() -> None:
     if getattr(original, "_liuzhou_bulk", False):
         return
 
-    def translated(message, *args, _original=original, **kwargs):
-        memo = getattr(_local, "memo", None)
-        if memo is None or args or kwargs or not isinstance(message, str):
-            return _original(message, *args, **kwargs)
-        key = ("message", message)
-        if key not in memo:
-            memo[key] = _original(message)
-        return memo[key]
-    translated._liuzhou_bulk = True
-    navl_validators._ = translated
+    navl_validators._ = _memoized("message", original)
 
 
 @contextmanager
