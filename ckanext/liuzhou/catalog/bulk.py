@@ -67,7 +67,7 @@ import threading
 import uuid
 from collections import defaultdict
 from contextlib import contextmanager, nullcontext
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import ckan.lib.plugins as lib_plugins
 import ckan.lib.search as search
@@ -1392,7 +1392,7 @@ def _name_keys(entry: dict, data: dict, errors: dict) -> list[str]:
 
 
 def _adopt(session, judged: dict[int, tuple[dict, dict]], keys_of: dict[int, list[str]],
-           held: list[str] = ()) -> set[int]:
+           held: Iterable[str] = ()) -> set[int]:
     """The advisory locks on the names the helper gave (``keys_of``: :func:`_name_keys` of each
     entry, worked out by the helper) and on ``held`` (those this process's judgement noted
     meanwhile, :func:`validators.locks_deferred`), taken in the call's transaction in one
