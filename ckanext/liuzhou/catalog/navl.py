@@ -18,6 +18,12 @@ same dicts come out (``tests/catalog/test_navl.py`` compares the validators' cal
 results of both on catalog entries valid, refused and oddly shaped, with scheming's schemas
 and CKAN's own; the dry-run reports of real-catalog workbooks are the same with either,
 docs/bulk.md "Seventh pass"). Elsewhere, and in other threads, CKAN's own run.
+
+Two more things are done once there (docs/bulk.md "Ninth pass"): the errors are not unflattened
+with an empty list for each of the schema's keys when only top-level keys have messages
+(:func:`_unflatten_errors`), and CKAN's ``duplicate_extras_key``, which unflattens the whole
+entry to read its extras, is run as :func:`_duplicate_extras_key`, which reads them from their
+flattened keys (``_EQUIVALENT``: the same check, the same message).
 """
 from __future__ import annotations
 
@@ -26,7 +32,9 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from ckan.common import _
 from ckan.lib.navl import dictization_functions as df
+from ckan.logic import validators as core_validators
 
 _local = threading.local()
 
@@ -61,7 +69,7 @@ def _install() -> None:
 
     def unflatten(data):
         if active():
-            return _unflatten(data)
+            return _unflatten_errors(data) if type(data) is _Errors else _unflatten(data)
         return original_unflatten(data)
 
     validate._liuzhou_once = unflatten._liuzhou_once = True
@@ -137,10 +145,42 @@ def _augment(data: dict, flattened_schema: dict, combinations: set, full_schema:
     return new_data
 
 
+class _Errors(dict):
+    """The errors :func:`_validate` gives (a dict like navl's): marked, so that navl's
+    ``validate`` unflattening them takes :func:`_unflatten_errors`."""
+
+
+def _duplicate_extras_key(key, data: dict, errors: dict, context) -> None:
+    """CKAN's ``duplicate_extras_key`` (the package schemas' ``__before``), without unflattening
+    the whole entry to find its extras: they are read from their flattened keys, in position
+    order as ``unflatten`` would list them; the same message for the same first duplicate. Data
+    with any other shape under ``extras`` goes to CKAN's own."""
+    extras: dict = {}
+    for flat_key, value in data.items():
+        if flat_key[0] != "extras":
+            continue
+        if len(flat_key) != 3 or type(flat_key[1]) is not int:
+            return _CKAN_DUPLICATE_EXTRAS_KEY(key, data, errors, context)
+        extras.setdefault(flat_key[1], {})[flat_key[2]] = value
+    extras_keys = [extra["key"] for _position, extra in sorted(extras.items()) if not extra.get("deleted")]
+    for extra_key in set(extras_keys):
+        extras_keys.remove(extra_key)
+    if extras_keys:
+        key_ = ("extras_validation",)
+        if key_ in errors:  # CKAN's asserts it is not
+            raise AssertionError(key_)
+        errors[key_] = [_('Duplicate key "%s"') % extras_keys[0]]
+
+
+_CKAN_DUPLICATE_EXTRAS_KEY = core_validators.duplicate_extras_key
+#: CKAN's validators run by a faster equivalent while :func:`once` is active
+_EQUIVALENT = {_CKAN_DUPLICATE_EXTRAS_KEY: _duplicate_extras_key}
+
+
 def _run(converters, key, converted: dict, errors: dict, context) -> None:
     for converter in converters:
         try:
-            df.convert(converter, key, converted, errors, context)
+            df.convert(_EQUIVALENT.get(converter, converter), key, converted, errors, context)
         except df.StopOnError:
             break
 
@@ -151,7 +191,7 @@ def _validate(data: dict, schema: dict, context) -> tuple[dict, dict]:
     combinations = _combinations(data, flattened_schema)
     full_schema = _full_schema(combinations, schema)
     converted = _augment(data, flattened_schema, combinations, full_schema)
-    errors: dict = {key: [] for key in full_schema}
+    errors: dict = _Errors({key: [] for key in full_schema})
     order = _ordered(full_schema)
     for key in order:
         if key[-1] == "__before":
@@ -194,3 +234,15 @@ def _unflatten(data: dict) -> dict[str, Any]:
     for padded_list in padded.values():
         padded_list[:] = [item for item in padded_list if item]
     return unflattened
+
+
+def _unflatten_errors(errors: "_Errors") -> dict[str, Any]:
+    """navl's ``unflatten`` of the errors of :func:`_validate`. navl's ``validate`` then drops
+    every empty list and every list of dicts left with no message, so when only top-level keys
+    have messages (an entry's usual errors, and the show validation's set-aside ones) what it
+    keeps is those keys, in ``unflatten``'s order, with the same lists: given straight away,
+    without unflattening an empty list for each of the schema's keys."""
+    found = [key for key, messages in errors.items() if messages]
+    if all(len(key) == 1 and not isinstance(errors[key][0], dict) for key in found):
+        return {key[0]: errors[key] for key in _ordered(found)}
+    return _unflatten(errors)
