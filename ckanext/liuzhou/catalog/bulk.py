@@ -79,6 +79,8 @@ import ckan.lib.datapreview as datapreview
 import ckan.lib.dictization as dictization
 import ckan.lib.dictization.model_dictize as model_dictize
 from ckan.lib.dictization import model_save
+import psycopg2.extras
+from psycopg2 import sql as pg_sql
 import sqlalchemy as sa
 from sqlalchemy import select
 
@@ -818,11 +820,40 @@ class _Rows:
         self.tag, self.package, self.extra, self.resource, self.package_tag, self.member = ([] for _ in range(6))
 
     def write(self, session) -> None:
-        for table, rows in ((model.tag_table, self.tag), (model.package_table, self.package),
-                            (model.package_extra_table, self.extra), (model.resource_table, self.resource),
-                            (model.package_tag_table, self.package_tag), (model.member_table, self.member)):
-            if rows:
-                session.execute(table.insert(), rows)
+        cursor = session.connection().connection.cursor()
+        try:
+            for table, rows in ((model.tag_table, self.tag), (model.package_table, self.package),
+                                (model.package_extra_table, self.extra), (model.resource_table, self.resource),
+                                (model.package_tag_table, self.package_tag), (model.member_table, self.member)):
+                if rows:
+                    _insert(cursor, session.bind.dialect, table, rows)
+        finally:
+            cursor.close()
+
+
+def _insert(cursor, dialect, table, rows: list[dict]) -> None:
+    """One multi-row INSERT of ``rows`` (full rows, :func:`_row`) into ``table`` through the
+    driver's cursor, in the session's transaction: each value through its column type's bind
+    processor (the JSON of a resource's extras and of a package's plugin data, the check of a
+    boolean) as SQLAlchemy's executemany would send it, without SQLAlchemy's handling of each
+    row's parameters (the paged ``VALUES`` lists are psycopg2's ``execute_values``, as
+    SQLAlchemy's executemany uses it). The driver's errors are raised as SQLAlchemy's."""
+    columns = list(table.c)
+    # a text column's processor only warns of a bytes value (there is none): left out
+    processors = [None if type(col.type) in (sa.Unicode, sa.UnicodeText) else col.type._cached_bind_processor(dialect)
+                  for col in columns]
+    names = [col.name for col in columns]
+    if any(processors):
+        values = [tuple(p(row[n]) if p is not None else row[n] for n, p in zip(names, processors)) for row in rows]
+    else:
+        getter = operator.itemgetter(*names)
+        values = [getter(row) for row in rows]
+    statement = pg_sql.SQL("INSERT INTO {} ({}) VALUES %s").format(
+        pg_sql.Identifier(table.name), pg_sql.SQL(", ").join(pg_sql.Identifier(n) for n in names))
+    try:
+        psycopg2.extras.execute_values(cursor, statement, values, page_size=1000)
+    except psycopg2.Error as e:  # raised as SQLAlchemy raises the driver's errors
+        raise sa.exc.DBAPIError.instance(f"INSERT INTO {table.name}", None, e, psycopg2.Error) from e
 
 
 def _package_rows(plan: _Plan, rows: _Rows, tags: "_Tags", now: datetime.datetime) -> tuple[str, dict]:
