@@ -3,6 +3,7 @@ measurement, not a test).
 
     source scripts/env.sh
     $VENV/bin/python -m bench.navl_rate /tmp/rw/lzstjj.xlsx --department lzstjj [--rounds 3] [--ini .stack/ckan.ini]
+    $VENV/bin/python -m bench.navl_rate --show 1500 [--rounds 3]
 
 Reads a workbook in the national template (``bench/real_workbook.py`` writes the real
 catalog's), plans its rows as an import does, and validates each row's entry with the catalog
@@ -11,6 +12,11 @@ written), in one process, alternately with CKAN's navl functions and with ``navl
 (``--rounds`` of each). Prints the CPU milliseconds per entry of each round, the median ratio,
 and whether the two gave the same data and errors for every entry. The department must be in
 the database of ``--ini`` (the portal's, after ``make serve``).
+
+With ``--show N`` it measures instead the validation ``index_package`` gives each document: the
+unvalidated ``package_show`` of N stored catalog entries (read as a bulk call reads them,
+``bulk._shown``), validated by the show schema (``bulk._show_validate``), alternately with
+CKAN's navl and with ``navl.once()``; no workbook is needed, the portal must hold entries.
 """
 from __future__ import annotations
 
@@ -22,11 +28,14 @@ from pathlib import Path
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("workbook", type=Path)
-    ap.add_argument("--department", required=True)
+    ap.add_argument("workbook", type=Path, nargs="?")
+    ap.add_argument("--department")
+    ap.add_argument("--show", type=int, default=0, help="measure the show validation of this many stored entries")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--ini", default=".stack/ckan.ini")
     args = ap.parse_args(argv)
+    if not args.show and (args.workbook is None or not args.department):
+        ap.error("a workbook and --department, or --show N")
 
     from ckan.cli import load_config
     from ckan.config.environment import load_environment
@@ -39,6 +48,10 @@ def main(argv=None) -> None:
     from ckanext.liuzhou.transfer import reader, rows
 
     app = make_app(load_config(args.ini))
+    if args.show:
+        with app._wsgi_app.test_request_context():
+            _show_rounds(args, model, bulk, navl)
+        return
     with app._wsgi_app.test_request_context():
         dept = model.Group.get(args.department)
         if dept is None:
@@ -82,6 +95,57 @@ def main(argv=None) -> None:
         print(f"  median ratio: {statistics.median(per[True]) / statistics.median(per[False]):.2f} "
               f"(navl.once / CKAN's)")
         print(f"  same data and errors for every entry: {results[True] == results[False]}")
+
+
+
+def _show_rounds(args, model, bulk, navl) -> None:
+    """The show validation of stored entries' documents, CKAN's navl against ``navl.once()``."""
+    import copy
+
+    ids = [row[0] for row in model.Session.query(model.Package.id).filter(
+        model.Package.type == "catalog", model.Package.state == "active").order_by(model.Package.id).limit(args.show)]
+    if not ids:
+        raise SystemExit(f"no catalog entries in {args.ini}")
+    bulk._install_memo()
+    bulk._local.memo = {}
+    with bulk._memo():
+        shown = bulk._shown(ids)
+    # CKAN's navl; navl.once() without its two shortcuts of the ninth pass (docs/bulk.md: the
+    # errors' unflattening and the duplicate extras check); navl.once() as it is
+    equivalent, unflatten_errors = dict(navl._EQUIVALENT), navl._unflatten_errors
+    variants = ("CKAN's navl", "once(), no shortcuts", "navl.once()")
+    timings: dict[str, list[float]] = {v: [] for v in variants}
+    results: dict[str, list] = {}
+    try:
+        for _ in range(args.rounds):
+            for variant in variants:
+                navl._EQUIVALENT.clear()
+                navl._unflatten_errors = navl._unflatten
+                if variant == "navl.once()":
+                    navl._EQUIVALENT.update(equivalent)
+                    navl._unflatten_errors = unflatten_errors
+                dicts = copy.deepcopy(shown)  # the validation changes the dict it is given
+                with bulk._memo(), (navl.once() if variant != "CKAN's navl" else _nothing()):
+                    started = time.process_time()
+                    results[variant] = [bulk._show_validate(d) for d in dicts]
+                    timings[variant].append(time.process_time() - started)
+    finally:
+        navl._EQUIVALENT.update(equivalent)
+        navl._unflatten_errors = unflatten_errors
+    per = {v: [1000 * t / len(ids) for t in ts] for v, ts in timings.items()}
+    print(f"{len(ids)} stored entries' documents validated by the show schema, {args.rounds} rounds each")
+    for variant in variants:
+        print(f"  {variant + ':':22}" + ", ".join(f"{x:.2f}" for x in per[variant])
+              + f" ms of CPU per entry (median {statistics.median(per[variant]):.2f})")
+    base = statistics.median(per["CKAN's navl"])
+    print("  median ratios to CKAN's: " + ", ".join(
+        f"{v} {statistics.median(per[v]) / base:.2f}" for v in variants[1:]))
+    print(f"  same data and errors for every entry: {all(results[v] == results[variants[0]] for v in variants)}")
+
+
+def _nothing():
+    from contextlib import nullcontext
+    return nullcontext()
 
 
 if __name__ == "__main__":
