@@ -150,9 +150,20 @@ def test_the_duplicate_extras_check_finds_what_ckans_finds(extras):
         found.append(errors)
     assert found[0] == found[1]
     assert bool(found[0]) == (len(extras) > 2)  # the three lists with a key twice, not deleted
-    # another shape under extras: CKAN's own check answers
-    with pytest.raises(KeyError):
-        navl._duplicate_extras_key(("__before",), {("extras", 0, "value"): "v"}, {}, {})
+
+
+def test_the_duplicate_extras_check_fails_as_ckans_and_hands_other_shapes_to_it(monkeypatch):
+    from ckan.logic.validators import duplicate_extras_key
+    keyless = {("extras", 0, "value"): "v"}  # an extra without a key: KeyError, as CKAN's
+    for check in (duplicate_extras_key, navl._duplicate_extras_key):
+        with pytest.raises(KeyError):
+            check(("__before",), dict(keyless), {}, {})
+    # data of another shape under extras is checked by CKAN's own function
+    handed = []
+    monkeypatch.setattr(navl, "_CKAN_DUPLICATE_EXTRAS_KEY", lambda *a: handed.append(a[1]))
+    nested = {("name",): "x", ("extras", 0, "key", 0, "k"): "deep"}
+    navl._duplicate_extras_key(("__before",), nested, {}, {})
+    assert handed == [nested]
 
 
 def test_the_show_schema_refuses_duplicate_extras_alike():
