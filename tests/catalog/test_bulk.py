@@ -18,6 +18,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.liuzhou.audit.model import AuditLog
 from ckanext.liuzhou.catalog import bulk
+from ckanext.liuzhou.search import indexing as search_indexing
 
 from .conftest import counts, department_entry, entry
 
@@ -348,7 +349,7 @@ def test_the_helper_process_validates_the_documents_as_this_process_would(people
         def shown(self):
             validated = super().shown()
             answers.append(len(validated or []))
-            assert len(self.fields()) == answers[-1]  # and computed their pinyin fields
+            assert len(self.fields()) == 5  # the pinyin fields of every new entry, worked out ahead
             return validated
 
     put = bulk._Sender.put
@@ -399,8 +400,14 @@ def test_the_helper_and_this_process_share_each_batch_as_they_keep_pace(people, 
     documents are still those one process builds."""
     monkeypatch.setattr(bulk, "HELPER_SHARE", 0.5)
     monkeypatch.setattr(bulk, "HELPER_SHARE_RANGE", (0.5, 0.5))
+    fields_of, save_many, here, during = search_indexing.fields_of, bulk.save_many, [], []
+    monkeypatch.setattr(search_indexing, "fields_of", lambda *a: (here.append(a), fields_of(*a))[1])
+    monkeypatch.setattr(bulk, "save_many", lambda *a, **k: (save_many(*a, **k), during.extend(here))[0])
     sent, alone, answers = _documents_sent(people, monkeypatch, [f"分担校验文档{i}" for i in range(5)])
     assert answers == [1, 1, 0]  # round(0.5 * 1) == 0: the last batch of one is this process's
+    # the pinyin fields of every document, this process's share too, were worked out by the
+    # helper ahead, while this process wrote the rows (the helper's own calls are not counted)
+    assert during == [] and here  # (building the documents alone afterwards computes them)
     assert sent == alone
     assert all(d["title_py"] and d["vocab_py"] for d in sent)
 
@@ -421,7 +428,7 @@ def test_the_helpers_pinyin_fields_are_dropped_when_a_process_learns_new_words(p
     titles = [f"新词校验文档{i}" for i in range(5)]
     sent, alone, answers = _documents_sent(people, monkeypatch, titles, on_answer=learn)
     assert sent == alone
-    assert answers == [2, 2, 1] and kept == [2, 0, 0]
+    assert answers == [2, 2, 1] and kept == [5, 0, 0]  # the five worked out ahead, then none
     assert any(v.endswith("|新词校验文") for d in sent for v in d["vocab_py"])
 
 
@@ -617,6 +624,50 @@ def test_entries_of_one_department_in_a_call_are_not_warned_of_each_other(people
     out = bulk.save_many(_ctx(people.police_editor), [_rich(title="同部门甲", information_items=items),
                                                       _rich(title="同部门乙", information_items=items)])
     assert [o.duplicate_warnings for o in out] == [[], []]
+
+
+@pytest.mark.ckan_config("ckanext.liuzhou.lifecycle.duplicate_common_providers", "3")
+def test_a_large_call_reads_the_stored_providers_of_its_item_names_while_it_writes(people, monkeypatch):
+    """In a large call, Art 17's first query (how many providers' stored entries carry each item
+    name) is read by a thread on a connection of its own while the rows are written: a name
+    three providers use is still left out of the comparison, as package_create leaves it out."""
+    from ckanext.liuzhou.lifecycle import duplicates
+    from ckanext.liuzhou.lifecycle.normalize import normalize_name
+    common, own = "提前公共标识", ("提前编号", "提前坐标", "提前面积", "提前日期")  # no other test's
+    stored = [department_entry(org, title=f"提前{org}", information_items=_items(common, f"提前其他{org}"))
+              for org in ("lzsjyj", "lzsrlzyhshbzj", "lzsxzspj")]
+    stored.append(department_entry("lzsjyj", title="提前教育局测绘", information_items=_items(*own)))
+    first = bulk.save_many(_ctx(people.sysadmin), stored)
+    assert [o.action for o in first] == [bulk.CREATE] * 4
+    answered, get = [], duplicates.ProvidersAhead.get
+    monkeypatch.setattr(duplicates.ProvidersAhead, "get", lambda self, names: answered.append(get(self, names)) or answered[-1])
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
+    police = lambda title: _rich(title=title, information_items=_items(common, *own))  # noqa: E731
+    out = bulk.save_many(_ctx(people.police_editor), [police("提前公安甲"), police("提前公安乙")])
+    assert [o.action for o in out] == [bulk.CREATE] * 2
+    assert len(answered) == 1 and len(answered[0][normalize_name(common)]) == 3
+    for o in out:  # warned of the education entry on the four names left once the common one is out
+        assert [(w["package_id"], w["shared_count"], w["item_count"]) for w in o.duplicate_warnings] == \
+            [(first[3].id, 4, 4)]
+    single = tk.get_action("package_create")({"user": people.police_editor}, police("提前公安单个"))
+    assert [_warning(w) for w in single["duplicate_warnings"] if w["package_id"] == first[3].id] == \
+        [_warning(w) for w in out[0].duplicate_warnings]
+
+
+def test_a_large_call_with_updates_reads_the_stored_providers_in_its_own_transaction(people, monkeypatch):
+    """A call that updates stored entries before its creates changes item names the committed
+    data does not show yet: their providers are read in the call's transaction, not ahead."""
+    from ckanext.liuzhou.lifecycle import duplicates
+    made = []
+    monkeypatch.setattr(duplicates, "ProvidersAhead", lambda items: made.append(items))
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
+    [stored] = bulk.save_many(_ctx(people.police_editor), [_rich(title="提前更新甲")])
+    changed = dict(_rich(title="提前更新甲", notes="改过的摘要"), id=stored.id, name=stored.name)
+    out = bulk.save_many(_ctx(people.police_editor), [changed, _rich(title="提前更新乙"), _rich(title="提前更新丙")])
+    assert [o.action for o in out] == [bulk.UPDATE, bulk.CREATE, bulk.CREATE]
+    assert made == []
+    out = bulk.save_many(_ctx(people.police_editor), [_rich(title="提前更新丁"), _rich(title="提前更新戊")])
+    assert [o.action for o in out] == [bulk.CREATE] * 2 and len(made) == 1
 
 
 def test_the_batch_dictization_is_ckans_package_dictize(people):

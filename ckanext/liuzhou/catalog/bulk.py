@@ -65,9 +65,9 @@ import operator
 import pickle  # only between save_many and the helper process it forks (_Helper; tests/hardening/bandit_baseline.json)
 import threading
 import uuid
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from contextlib import contextmanager, nullcontext
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 import ckan.lib.plugins as lib_plugins
 import ckan.lib.search as search
@@ -520,19 +520,29 @@ def _unharvested(package_ids: list[str]) -> set[str]:
     return set(package_ids) - harvested
 
 
-def _index_fields(shown: list[dict]) -> dict:
+def _index_fields(shown: list[dict], known: Optional[dict] = None) -> dict:
     """The project's pinyin and vocabulary fields (:func:`search.indexing.fields_of`) of each
     ``package_show`` dict, by :func:`search.indexing.key`: its title and keywords as
     ``index_package`` hands them to the ``before_dataset_index`` hooks (the title cleaned of
-    characters XML forbids and stripped on the left; the free keywords' names)."""
+    characters XML forbids and stripped on the left; the free keywords' names). Those whose key
+    is in ``known`` (worked out already) are left out."""
     out = {}
     for pkg_dict in shown:
         title = pkg_dict.get("title")
         if title:
             title = search_index.escape_xml_illegal_chars(title).lstrip()
         tags = [t["name"] for t in pkg_dict.get("tags") or [] if not t.get("vocabulary_id")]
-        out[search_indexing.key(title or "", tags)] = search_indexing.fields_of(title or "", tags)
+        key = search_indexing.key(title or "", tags)
+        if not known or key not in known:
+            out[key] = search_indexing.fields_of(title or "", tags)
     return out
+
+
+def _as_shown(data: dict) -> dict:
+    """What :func:`_index_fields` reads of a new entry's ``package_show``, from its validated
+    data: the title as saved, the free keywords in ``package_show``'s order (by name)."""
+    tags = sorted((t for t in data.get("tags") or [] if not t.get("vocabulary_id")), key=lambda t: t.get("name", ""))
+    return {"title": data.get("title"), "tags": [{"name": t.get("name", "")} for t in tags]}
 
 
 def _index(shown: list[dict], validated: Optional[list[tuple[dict, dict, dict]]] = None,
@@ -908,13 +918,18 @@ def _package_rows(plan: _Plan, rows: _Rows, tags: "_Tags", now: datetime.datetim
     return package_id, extras
 
 
-def _create_many(context: dict, plans: list[_Plan], user_obj: Optional[model.User], tags: "_Tags") -> list[dict]:
+def _create_many(context: dict, plans: list[_Plan], user_obj: Optional[model.User], tags: "_Tags",
+                 ahead: bool = False) -> list[dict]:
     """What ``package_create`` does for each valid new entry (ckan/logic/action/create.py),
     the writes of the batch made table by table in one multi-row statement each, in the
     call's transaction: the package, extras, resource, tag, package-tag and membership rows;
     then each entry's ``IPackageController`` hooks; then Art 17 for the batch
     (``lifecycle.hooks.after_create_many``: each entry compared with the stored entries and
-    those before it, as one create after another). One result per plan, in order."""
+    those before it, as one create after another). One result per plan, in order.
+
+    With ``ahead`` (a large call that changes no stored entry before), the stored providers of
+    the entries' item names, Art 17's first query, are read by a thread on a connection of its
+    own while the rows are written (``lifecycle.hooks.providers_ahead``)."""
     session = model.Session
     now = datetime.datetime.utcnow()
     rows = _Rows()
@@ -928,6 +943,8 @@ def _create_many(context: dict, plans: list[_Plan], user_obj: Optional[model.Use
         package_id, pkg_extras = _package_rows(plan, rows, tags, now)
         ids.append(package_id)
         extras.append(pkg_extras)
+    providers = lifecycle_hooks.providers_ahead([e.get("information_items") for p, e in zip(plans, extras)
+                                           if p.data.get("type") == "catalog"]) if ahead else None
     # a deleted entry keeps its name until another takes it (``table_dict_save``: renamed to its id)
     names = [p.data["name"] for p in plans if p.data.get("name")]
     if names:
@@ -946,7 +963,8 @@ def _create_many(context: dict, plans: list[_Plan], user_obj: Optional[model.Use
             tk.get_action("package_create_default_resource_views")(
                 {"model": model, "user": context["user"], "ignore_auth": True, "defer_commit": True},
                 {"package": plan.data})
-    warnings = lifecycle_hooks.after_create_many(context, pkgs, [e.get("information_items") for e in extras])
+    warnings = lifecycle_hooks.after_create_many(context, pkgs, [e.get("information_items") for e in extras],
+                                                 providers)
     _local.loaded = pkgs  # the session holds its objects weakly: kept until the documents are built
     return [{"id": pkg.id, "name": pkg.name, "duplicate_warnings": w} for pkg, w in zip(pkgs, warnings)]
 
@@ -1132,7 +1150,11 @@ def _write(context: dict, plans: list[_Plan], outcomes: list, step: Callable[[],
                 step()
         fast = [p for p in plans if p.pkg is None and _fast(p, user_obj)]
         slow = [p for p in plans if p.pkg is None and not _fast(p, user_obj)]
-        results = _create_many(dict(ctx), fast, user_obj, tags) if fast else []
+        if helper is not None and helper.alive and (fast or slow):
+            helper.ahead([_as_shown(p.data) for p in fast + slow])  # worked out while the rows are written
+        # a large call without updates: the stored entries' item names are what is committed
+        ahead = helper is not None and all(p.pkg is None for p in plans)
+        results = _create_many(dict(ctx), fast, user_obj, tags, ahead) if fast else []
         for plan in slow:
             if slow and plan is slow[0] and fast:
                 session.flush()
@@ -1279,6 +1301,8 @@ class _Helper:
         self.outstanding = False  # a batch handed over whose answer is not read yet
         self.words = segment.state()  # the segmenter's words at the fork
         self._fields: dict = {}
+        self._ahead: dict = {}  # the index fields of the call's new entries (:meth:`ahead`)
+        self._ahead_asked = False
         self.keys: dict[int, list[str]] = {}  # the lock keys of the entries it judged (results)
 
     @staticmethod
@@ -1305,16 +1329,22 @@ class _Helper:
                 pickle.dump(results, answers, protocol=pickle.HIGHEST_PROTOCOL)
                 answers.flush()
                 segment.tokenizer()  # loaded now, while the parent writes the call's rows
+                ahead: dict = {}  # the index fields sent ahead (:meth:`ahead`)
                 while True:
                     try:
-                        batch = pickle.load(requests)
+                        kind, batch = pickle.load(requests)
                     except EOFError:  # the parent is done
                         break
-                    # each dict as the validation leaves it too: CKAN's show validation
-                    # changes the dict it is given, and index_package keeps that dict
-                    validated = [(*_show_validate(shown), shown) for shown in batch]
-                    pickle.dump((validated, _index_fields([shown for _v, _e, shown in validated]), segment.state()),
-                                answers, protocol=pickle.HIGHEST_PROTOCOL)
+                    if kind == "ahead":
+                        ahead = _index_fields(batch)
+                        answer = (ahead, segment.state())
+                    else:
+                        # each dict as the validation leaves it too: CKAN's show validation
+                        # changes the dict it is given, and index_package keeps that dict
+                        validated = [(*_show_validate(shown), shown) for shown in batch]
+                        fields = _index_fields([shown for _v, _e, shown in validated], known=ahead)
+                        answer = (validated, fields, segment.state())
+                    pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
                     answers.flush()
             code = 0 if inherited else 1
         except BaseException:  # noqa: B036 - reported, and the parent does this work itself
@@ -1337,12 +1367,37 @@ class _Helper:
         self.keys = {index: keys for index, _data, _errors, keys in judged}
         return {index: (data, errors) for index, data, errors, _keys in judged}
 
+    def ahead(self, shown: list[dict]) -> bool:
+        """Hand over what :func:`_index_fields` reads of the call's new entries
+        (:func:`_as_shown`), before their rows are written: the helper works out their pinyin
+        and vocabulary fields while this process writes (the helper has nothing else to do
+        then), instead of with each batch of documents, when both processes are busy. The
+        answer is read at the first :meth:`show`."""
+        if self._send("ahead", shown):
+            self._ahead_asked = True
+            return True
+        return False
+
+    def _take_ahead(self) -> None:
+        if not self._ahead_asked:
+            return
+        self._ahead_asked = self.outstanding = False
+        answer = self._read() if self.alive else None
+        if answer is not None:
+            self._ahead, words = answer
+            if not words == self.words == segment.state():
+                self._ahead = {}  # a process added words since the fork: they may cut otherwise
+
     def show(self, batch: list[dict]) -> bool:
         """Hand a batch of unvalidated ``package_show`` dicts over for show validation."""
+        self._take_ahead()
+        return self._send("show", batch)
+
+    def _send(self, kind: str, batch: list[dict]) -> bool:
         if not self.alive:
             return False
         try:
-            pickle.dump(batch, self.requests, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((kind, batch), self.requests, protocol=pickle.HIGHEST_PROTOCOL)
             self.requests.flush()
             self.outstanding = True
             return True
@@ -1361,7 +1416,8 @@ class _Helper:
             return None
         validated, self._fields, words = answer
         if not words == self.words == segment.state():
-            self._fields = {}  # a process added words since the fork: they may cut otherwise
+            # a process added words since the fork: they may cut otherwise
+            self._fields = self._ahead = {}
         return validated
 
     def ready(self) -> bool:
@@ -1371,10 +1427,14 @@ class _Helper:
             return True
         return bool(select.select([self.answers], [], [], 0)[0])
 
-    def fields(self) -> dict:
-        """The pinyin and vocabulary fields of the last answer's documents
-        (:func:`_index_fields`), if both processes' segmenters still know the same words."""
-        return self._fields
+    def fields(self) -> Mapping:
+        """The pinyin and vocabulary fields of the last answer's documents and of those sent
+        ahead (:func:`_index_fields`), if both processes' segmenters still know the same words."""
+        if not self._ahead:
+            return self._fields
+        if segment.state() != self.words:
+            return {}
+        return ChainMap(self._fields, self._ahead)
 
     def close(self) -> None:
         """No more work: the helper ends (its exit status is collected)."""

@@ -64,12 +64,19 @@ def after_create(context, result: Any, fresh: bool = False) -> Any:
     return _finish(context, result, matches)
 
 
-def after_create_many(context, pkgs: list[model.Package], items: list[Any]) -> list[list[dict]]:
+def providers_ahead(items: list[Any]) -> duplicates.ProvidersAhead:
+    """Art 17's first query for a bulk save's new entries (their item names, ``items``), read
+    while the save writes its rows: handed to :func:`after_create_many`."""
+    return duplicates.ProvidersAhead(items)
+
+
+def after_create_many(context, pkgs: list[model.Package], items: list[Any],
+                      ahead: Optional[duplicates.ProvidersAhead] = None) -> list[list[dict]]:
     """Art 17 for the new entries of one bulk save (catalog/bulk.py), in their order, each
     compared as one ``package_create`` after another would compare it; not committed. The
     duplicate warnings of each entry, in the order of ``pkgs``."""
     catalog = [(pkg, item) for pkg, item in zip(pkgs, items) if pkg.type == "catalog"]
-    found = iter(duplicates.check_new_packages(catalog, _user(context)))
+    found = iter(duplicates.check_new_packages(catalog, _user(context), ahead))
     return [next(found) if pkg.type == "catalog" else [] for pkg in pkgs]
 
 
