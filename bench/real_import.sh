@@ -25,15 +25,13 @@ cpu_of() {  # CPU seconds of a process and its direct children
   "$PYTHON" - "$1" <<'PY'
 import os, sys
 root = int(sys.argv[1])
-def ticks(pid):
+def stat(pid):  # the fields after the command's name; none for a process gone meanwhile
     try:
-        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     except OSError:
-        return 0
-    return sum(int(x) for x in f[11:15])
-pids = {root} | {int(d) for d in os.listdir("/proc") if d.isdigit() and
-                 open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1] == str(root)}
-print(sum(ticks(p) for p in pids) / os.sysconf("SC_CLK_TCK"))
+        return []
+pids = {root} | {int(d) for d in os.listdir("/proc") if d.isdigit() and stat(d)[1:2] == [str(root)]}
+print(sum(sum(int(x) for x in stat(p)[11:15]) for p in pids) / os.sysconf("SC_CLK_TCK"))
 PY
 }
 

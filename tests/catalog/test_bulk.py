@@ -654,6 +654,37 @@ def test_a_large_call_reads_the_stored_providers_of_its_item_names_while_it_writ
         [_warning(w) for w in out[0].duplicate_warnings]
 
 
+def test_a_failed_read_ahead_of_the_stored_providers_is_read_in_the_call(people, monkeypatch, caplog):
+    """If the thread's read fails (its connection refused, say), the call reads the providers in
+    its own transaction and warns of the same stored entry as it would have."""
+    from ckanext.liuzhou.lifecycle import duplicates
+    own = ("失败提前编号", "失败提前坐标", "失败提前面积", "失败提前日期")  # no other test's
+    [stored] = bulk.save_many(_ctx(people.sysadmin), [department_entry(
+        "lzsjyj", title="失败提前教育局测绘", information_items=_items(*own))])
+    read, calls = duplicates.stored_providers, []
+
+    def refused_on_its_own_connection(names, connection=None):
+        calls.append(connection is None)
+        if connection is not None:
+            raise RuntimeError("connection refused")
+        return read(names, connection)
+    monkeypatch.setattr(duplicates, "stored_providers", refused_on_its_own_connection)
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
+    # test.ini's logging leaves the project's loggers disabled, not propagating
+    disabled, duplicates.log.disabled = duplicates.log.disabled, False
+    duplicates.log.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.WARNING, logger=duplicates.__name__):
+            out = bulk.save_many(_ctx(people.police_editor),
+                                 [_rich(title=f"失败提前公安{i}", information_items=_items(*own)) for i in range(2)])
+    finally:
+        duplicates.log.removeHandler(caplog.handler)
+        duplicates.log.disabled = disabled
+    assert calls == [False, True]  # the thread's read, then the call's own
+    assert "not read ahead" in caplog.text
+    assert [[w["package_id"] for w in o.duplicate_warnings] for o in out] == [[stored.id], [stored.id]]
+
+
 def test_a_large_call_with_updates_reads_the_stored_providers_in_its_own_transaction(people, monkeypatch):
     """A call that updates stored entries before its creates changes item names the committed
     data does not show yet: their providers are read in the call's transaction, not ahead."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import uuid
 from collections import Counter
 from typing import Any, Optional
@@ -28,6 +29,8 @@ from .. import authz
 from .. import config as lz_config
 from .model import DuplicateWarning, ItemName, OfflineEntry
 from .normalize import items_of, normalized_names
+
+log = logging.getLogger(__name__)
 
 
 def sync_item_names(package_id: str, org_id: Optional[str], items: Any, fresh: bool = False) -> dict[str, str]:
@@ -254,7 +257,8 @@ class ProvidersAhead:
             self._names = sorted({n for items in self._items for n in normalized_names(items_of(items))})
             with model.meta.engine.connect() as connection:
                 self._found = stored_providers(self._names, connection)
-        except Exception:  # noqa: BLE001 - the call reads them itself (get)
+        except Exception as e:  # noqa: BLE001 - the call reads them itself (get)
+            log.warning("Art 17: the stored providers were not read ahead (%s): read in the call", e)
             self._found = None
 
     def get(self, names: list[str]) -> Optional[dict[str, set]]:
