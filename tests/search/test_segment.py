@@ -44,3 +44,55 @@ def test_words_added_while_another_thread_loads_the_dictionary_are_kept(monkeypa
     tk = segment.tokenizer()
     assert tk.FREQ.get("鹿寨县政务服务中心") and tk.FREQ.get("柳州螺蛳粉")
     assert "鹿寨县政务服务中心" in segment.cut("鹿寨县政务服务中心的办件信息")
+
+
+def _tokenizer_in(tmp_path):
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = str(tmp_path)
+    return tk
+
+
+def test_the_dictionary_comes_from_jiebas_cache_in_one_read(tmp_path, monkeypatch):
+    """With jieba's cache file there, the dictionary is what the file holds, read without
+    jieba's own ``initialize`` (whose ``marshal.load`` of the open file reads it piecemeal)."""
+    import marshal
+
+    (tmp_path / "jieba.cache").write_bytes(marshal.dumps(({"柳州": 10, "柳": 0, "螺蛳粉": 5}, 15)))
+
+    def initialize(self, *args, **kwargs):
+        raise AssertionError("jieba's own loading was used")
+
+    tk = _tokenizer_in(tmp_path)
+    monkeypatch.setattr(jieba.Tokenizer, "initialize", initialize)
+    segment._initialize(tk, jieba.DEFAULT_DICT)
+    assert tk.initialized
+    assert tk.FREQ == {"柳州": 10, "柳": 0, "螺蛳粉": 5} and tk.total == 15
+
+
+def test_without_a_readable_cache_jieba_loads_the_dictionary_itself(tmp_path, monkeypatch):
+    """No cache file (a machine's first run), or one that does not read: jieba's own loading,
+    which builds the dictionary and writes the cache."""
+    calls = []
+    monkeypatch.setattr(jieba.Tokenizer, "initialize", lambda self, *a, **k: calls.append(self))
+    for content in (None, b"not marshal data", b""):
+        cache = tmp_path / "jieba.cache"
+        if content is None:
+            cache.unlink(missing_ok=True)
+        else:
+            cache.write_bytes(content)
+        tk = _tokenizer_in(tmp_path)
+        segment._initialize(tk, jieba.DEFAULT_DICT)
+        assert calls[-1] is tk and not tk.initialized
+    assert len(calls) == 3
+
+
+def test_the_dictionary_read_from_the_cache_is_jiebas_own():
+    """Read from the cache (jieba's own loading has written it by then), the dictionary is the
+    one jieba's loading gives: the same entries and total, the same cuts."""
+    own = jieba.Tokenizer()
+    own.initialize()
+    read = jieba.Tokenizer()
+    segment._initialize(read, jieba.DEFAULT_DICT)
+    assert read.initialized and read.total == own.total and read.FREQ == own.FREQ
+    text = "柳州市民政局婚姻登记信息查询"
+    assert own.lcut(text, HMM=True) == read.lcut(text, HMM=True)
