@@ -715,3 +715,20 @@ def test_the_batch_dictization_is_ckans_package_dictize(people):
         one = model_dictize.package_dictize(pkg, {"model": model, "session": model.Session})
         assert many[pkg.id] == one
     assert many[pkgs[0].id]["tags"] and len(many[pkgs[0].id]["resources"]) == 2
+
+
+def test_a_call_ends_with_one_soft_commit_and_its_entries_are_found(people, monkeypatch):
+    """A call's documents are made searchable by one soft commit once the database has
+    committed (Solr's transaction log and its hard commit every 15 s keep them): the entries
+    are found by ``package_search`` as soon as the call returns."""
+    import pysolr
+
+    commits = []
+    commit = pysolr.Solr.commit
+    monkeypatch.setattr(pysolr.Solr, "commit", lambda self, *a, **k: (commits.append(k), commit(self, *a, **k))[1])
+    out = bulk.save_many(_ctx(people.police_editor), [_rich(title=f"软提交可查{i}") for i in range(3)])
+    assert [o.action for o in out] == [bulk.CREATE] * 3
+    assert commits == [{"softCommit": True}]
+    found = tk.get_action("package_search")({"ignore_auth": True},
+                                            {"fq": f"id:({' OR '.join(o.id for o in out)})", "include_private": True})
+    assert found["count"] == 3

@@ -660,13 +660,14 @@ class _Sender:
 
     def finish(self) -> None:
         """After the database commit: wait for the sends, then commit Solr (when
-        ``ckan.search.solr_commit``, as CKAN's indexer does). Raises what Solr raised."""
+        ``ckan.search.solr_commit``, as CKAN's indexer does) with a soft commit
+        (:func:`_commit`). Raises what Solr raised."""
         self.join()
         if self.error is not None:
             raise self.error
         if self.sent and tk.config.get("ckan.search.solr_commit"):
             try:
-                self.conn.commit()
+                _commit(self.conn)
             except Exception as e:
                 raise search.SearchIndexError(f"Solr did not commit: {e}")
 
@@ -683,9 +684,18 @@ class _Sender:
         log.warning("rolled back: %d Solr documents sent before the rollback removed", len(self.sent))
 
 
+def _commit(conn) -> None:
+    """The commit that ends a bulk call's sends: a soft commit. It makes the documents
+    searchable before it returns, as CKAN's commit does, without writing the index files to
+    disk first (0.1–0.3 s a call on the real catalog's index). Solr's transaction log keeps
+    the documents meanwhile, and its hard commit every 15 s (``autoCommit`` in
+    ``solr/configsets``) writes them."""
+    conn.commit(softCommit=True)
+
+
 def send_documents(docs: list[dict], deleted: list[str] = (), batch: int = INDEX_BATCH) -> None:
     """Send documents to Solr ``batch`` a request, remove the deleted packages', commit once
-    (when ``ckan.search.solr_commit``, as CKAN's indexer does)."""
+    (when ``ckan.search.solr_commit``, as CKAN's indexer does; :func:`_commit`)."""
     if not docs and not deleted:
         return
     _install()
@@ -700,7 +710,7 @@ def send_documents(docs: list[dict], deleted: list[str] = (), batch: int = INDEX
         except Exception as e:  # pysolr's errors, the network's
             raise search.SearchIndexError(f"Solr refused or missed {len(chunk)} documents: {e}")
     if tk.config.get("ckan.search.solr_commit"):
-        conn.commit()
+        _commit(conn)
 
 
 def index_many(package_ids: dict, docs: Optional[list[dict]] = None, batch: int = INDEX_BATCH) -> None:
