@@ -64,7 +64,7 @@ def test_the_dictionary_comes_from_jiebas_cache_in_one_read(tmp_path, monkeypatc
 
     tk = _tokenizer_in(tmp_path)
     monkeypatch.setattr(jieba.Tokenizer, "initialize", initialize)
-    segment._initialize(tk, jieba.DEFAULT_DICT)
+    segment._initialize(tk)
     assert tk.initialized
     assert tk.FREQ == {"柳州": 10, "柳": 0, "螺蛳粉": 5} and tk.total == 15
 
@@ -81,7 +81,7 @@ def test_without_a_readable_cache_jieba_loads_the_dictionary_itself(tmp_path, mo
         else:
             cache.write_bytes(content)
         tk = _tokenizer_in(tmp_path)
-        segment._initialize(tk, jieba.DEFAULT_DICT)
+        segment._initialize(tk)
         assert calls[-1] is tk and not tk.initialized
     assert len(calls) == 3
 
@@ -92,7 +92,7 @@ def test_the_dictionary_read_from_the_cache_is_jiebas_own():
     own = jieba.Tokenizer()
     own.initialize()
     read = jieba.Tokenizer()
-    segment._initialize(read, jieba.DEFAULT_DICT)
+    segment._initialize(read)
     assert read.initialized and read.total == own.total and read.FREQ == own.FREQ
     text = "柳州市民政局婚姻登记信息查询"
     assert own.lcut(text, HMM=True) == read.lcut(text, HMM=True)

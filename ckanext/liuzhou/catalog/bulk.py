@@ -953,8 +953,10 @@ def _create_many(context: dict, plans: list[_Plan], user_obj: Optional[model.Use
         package_id, pkg_extras = _package_rows(plan, rows, tags, now)
         ids.append(package_id)
         extras.append(pkg_extras)
-    providers = lifecycle_hooks.providers_ahead([e.get("information_items") for p, e in zip(plans, extras)
-                                           if p.data.get("type") == "catalog"]) if ahead else None
+    providers = None
+    if ahead:
+        providers = lifecycle_hooks.providers_ahead([e.get("information_items") for p, e in zip(plans, extras)
+                                                     if p.data.get("type") == "catalog"])
     # a deleted entry keeps its name until another takes it (``table_dict_save``: renamed to its id)
     names = [p.data["name"] for p in plans if p.data.get("name")]
     if names:

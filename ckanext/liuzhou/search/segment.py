@@ -36,21 +36,24 @@ def tokenizer():
 
                 jieba.setLogLevel(logging.WARNING)
                 tk = jieba.Tokenizer()
-                _initialize(tk, jieba.DEFAULT_DICT)
+                _initialize(tk)
                 for word in _added:
                     tk.add_word(word, freq=200000)
                 _tokenizer = tk
     return _tokenizer
 
 
-def _initialize(tk, default_dict: str) -> None:
-    """``tk.initialize()``, the dictionary read from jieba's cache file in one read when the cache
-    is there: jieba's own ``marshal.load`` of the open file reads its 9 MB piecemeal (1.3 s of
-    CPU against 0.25 s for ``marshal.loads`` of the same bytes), and every command, worker and
-    helper process loads the dictionary once. Without the cache (the first run on a machine),
-    or with a cache that does not read, jieba builds it and writes it as it always does."""
+def _initialize(tk) -> None:
+    """``tk.initialize()`` of a tokenizer of jieba's default dictionary, the dictionary read from
+    jieba's cache file in one read when the cache is there: jieba's own ``marshal.load`` of the
+    open file reads its 9 MB piecemeal (1.3 s of CPU against 0.24 s for ``marshal.loads`` of the
+    same bytes), and every command, web worker and job worker loads the dictionary once.
+    Without the cache (the first run on a machine), or with a cache that does not read, jieba
+    builds it and writes it as it always does."""
+    import jieba
+
     path = os.path.join(tk.tmp_dir or tempfile.gettempdir(), "jieba.cache")
-    if tk.dictionary == default_dict and not tk.cache_file and os.path.isfile(path):
+    if tk.dictionary == jieba.DEFAULT_DICT and not tk.cache_file and os.path.isfile(path):
         try:
             with open(path, "rb") as f:
                 freq, total = marshal.loads(f.read())  # nosec B302 - the file jieba itself reads with marshal
